@@ -1,0 +1,3 @@
+from plotdigit_cli.cli import main
+
+main()

@@ -1,0 +1,204 @@
+"""Config: the packaged default YAML, a user's YAML over it, CLI overrides, validated once.
+
+Every error names the file, the line and the key, so a user can fix it without reading code.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from plotdigit_cli.charts import FAMILIES
+from plotdigit_cli.charts.base import ColorParams
+from plotdigit_cli.params import number
+
+MIN_IMAGE_SIZE, MAX_IMAGE_SIZE = 64, 4096
+
+
+class ConfigError(ValueError):
+    """A config value or file that cannot be used; the message names where and why."""
+
+
+@dataclass(frozen=True)
+class Config:
+    image_size: int
+    inches: float
+    types: tuple[tuple[str, float], ...]  # (family, weight > 0), in registry order
+    colors: ColorParams
+    charts: dict[str, Any]  # family name -> its frozen params dataclass
+
+    def to_dict(self) -> dict:
+        """The resolved config as plain data: recorded in the manifest, compared on resume."""
+        return {
+            "image": {"size": self.image_size, "inches": self.inches},
+            "types": dict(self.types),
+            "colors": _plain(self.colors),
+            "charts": {name: _plain(p) for name, p in self.charts.items()},
+        }
+
+
+def _plain(params: Any) -> dict:
+    return {k: list(v) if isinstance(v, tuple) else v for k, v in dataclasses.asdict(params).items()}
+
+
+def default_text() -> str:
+    return resources.files("plotdigit_cli").joinpath("configs/default.yaml").read_text(encoding="utf-8")
+
+
+def load_config(path: str | Path | None = None, *, image_size: int | None = None,
+                types: list[str] | None = None) -> Config:
+    """Default config, overridden by the YAML at `path`, then by the CLI's --image-size and --types."""
+    tree, _ = _parse(default_text(), "default config")
+    source, lines = "default config", {}
+    if path is not None:
+        path = Path(path)
+        if not path.is_file():
+            raise ConfigError(f"config file not found: {path}")
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as e:
+            raise ConfigError(f"cannot read config {path}: {e}") from None
+        user, lines = _parse(text, str(path))
+        _check_known_keys(user, tree, (), lines, str(path))
+        tree = _merge(tree, user)
+        source = str(path)
+    return _build(tree, lines, source, image_size=image_size, types=types)
+
+
+def _parse(text: str, source: str) -> tuple[dict, dict]:
+    """YAML text -> (plain tree, {key path: line number}), with a one-line message on bad YAML."""
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        tree = yaml.safe_load(text)
+    except yaml.YAMLError as e:
+        mark = getattr(e, "problem_mark", None) or getattr(e, "context_mark", None)
+        where = f" line {mark.line + 1}" if mark else ""
+        problem = getattr(e, "problem", None) or str(e).splitlines()[0]
+        raise ConfigError(f"{source}{where}: malformed YAML: {problem}") from None
+    if tree is None:
+        return {}, {}
+    if not isinstance(tree, dict):
+        raise ConfigError(f"{source}: the top level must be a mapping of keys, got {type(tree).__name__}")
+    lines: dict[tuple, int] = {}
+    _record_lines(node, (), lines)
+    return tree, lines
+
+
+def _record_lines(node: Any, prefix: tuple, lines: dict) -> None:
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            path = prefix + (key_node.value,)
+            lines[path] = key_node.start_mark.line + 1
+            _record_lines(value_node, path, lines)
+
+
+def _where(source: str, lines: dict, path: tuple) -> str:
+    line = lines.get(path)
+    return f"{source} line {line}" if line else source
+
+
+def _check_known_keys(user: Any, default: Any, prefix: tuple, lines: dict, source: str) -> None:
+    if not isinstance(user, dict) or not isinstance(default, dict):
+        return
+    for key, value in user.items():
+        path = prefix + (key,)
+        if key not in default:
+            dotted = ".".join(map(str, path))
+            close = difflib.get_close_matches(str(key), [str(k) for k in default], n=1)
+            hint = f" (did you mean '{close[0]}'?)" if close else ""
+            raise ConfigError(f"{_where(source, lines, path)}: unknown config key '{dotted}'{hint}")
+        if path != ("types",):
+            _check_known_keys(value, default[key], path, lines, source)
+
+
+def _merge(base: dict, over: dict) -> dict:
+    """Key-by-key override; `types` is replaced whole so a file names exactly its mixture."""
+    out = dict(base)
+    for key, value in over.items():
+        if isinstance(value, dict) and isinstance(base.get(key), dict) and key != "types":
+            out[key] = _merge(base[key], value)
+        else:
+            out[key] = value
+    return out
+
+
+def _section(tree: dict, key: str, source: str, lines: dict) -> dict:
+    value = tree.get(key)
+    if not isinstance(value, dict):
+        raise ConfigError(f"{_where(source, lines, (key,))}: '{key}' must be a mapping, got {value!r}")
+    return value
+
+
+def _params(cls: type, values: dict, path: tuple, source: str, lines: dict) -> Any:
+    """Check each field of dataclass `cls` with the checker in its metadata."""
+    if not isinstance(values, dict):
+        raise ConfigError(f"{_where(source, lines, path)}: '{'.'.join(path)}' must be a mapping")
+    kwargs = {}
+    for f in dataclasses.fields(cls):
+        key_path = path + (f.name,)
+        dotted = ".".join(key_path)
+        if f.name not in values:
+            raise ConfigError(f"{source}: missing config key '{dotted}'")
+        try:
+            kwargs[f.name] = f.metadata["check"](values[f.name])
+        except ValueError as e:
+            raise ConfigError(f"{_where(source, lines, key_path)}: {dotted} {e}") from None
+    return cls(**kwargs)
+
+
+def _build(tree: dict, lines: dict, source: str, *, image_size: int | None, types: list[str] | None) -> Config:
+    image = _section(tree, "image", source, lines)
+    size_check = number(MIN_IMAGE_SIZE, MAX_IMAGE_SIZE, integer=True)
+    inches_check = number(0.5, 50.0)
+    try:
+        size = size_check(image.get("size"))
+    except ValueError as e:
+        raise ConfigError(f"{_where(source, lines, ('image', 'size'))}: image.size {e}") from None
+    try:
+        inches = inches_check(image.get("inches"))
+    except ValueError as e:
+        raise ConfigError(f"{_where(source, lines, ('image', 'inches'))}: image.inches {e}") from None
+    if image_size is not None:
+        try:
+            size = size_check(image_size)
+        except ValueError as e:
+            raise ConfigError(f"--image-size {e}") from None
+
+    weights = _section(tree, "types", source, lines)
+    mixture = []
+    for name, weight in weights.items():
+        if name not in FAMILIES:
+            raise ConfigError(f"{_where(source, lines, ('types', name))}: unknown chart type '{name}' "
+                              f"(known: {', '.join(FAMILIES)})")
+        try:
+            weight = number(0.0, 1e9)(weight)
+        except ValueError as e:
+            raise ConfigError(f"{_where(source, lines, ('types', name))}: types.{name} {e}") from None
+        if weight > 0:
+            mixture.append((name, weight))
+    if types is not None:
+        unknown = [t for t in types if t not in FAMILIES]
+        if unknown or not types:
+            raise ConfigError(f"--types: unknown chart type '{unknown[0] if unknown else ''}' "
+                              f"(known: {', '.join(FAMILIES)})")
+        # Restrict to the named families, keeping the config's weights; a family the file
+        # leaves out (weight 0) gets weight 1 rather than silently producing nothing.
+        configured = dict(mixture)
+        mixture = [(t, configured.get(t, 1.0)) for t in dict.fromkeys(types)]
+    if not mixture:
+        raise ConfigError(f"{_where(source, lines, ('types',))}: no chart type has a weight above 0")
+    order = list(FAMILIES)
+    mixture.sort(key=lambda item: order.index(item[0]))
+
+    colors = _params(ColorParams, _section(tree, "colors", source, lines), ("colors",), source, lines)
+    chart_tree = _section(tree, "charts", source, lines)
+    charts = {}
+    for name, family in FAMILIES.items():
+        charts[name] = _params(family.params, chart_tree.get(name), ("charts", name), source, lines)
+    return Config(image_size=size, inches=inches, types=tuple(mixture), colors=colors, charts=charts)

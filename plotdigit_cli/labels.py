@@ -1,0 +1,126 @@
+"""The per-sample label: its schema, its key, its bytes, and a validator (docs/labels.md).
+
+Pixel convention: origin at the image's top-left corner, y down, (i + 0.5, j + 0.5) is the
+centre of pixel (i, j). Normalised coordinates are fractions of the plot area with y up.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from typing import Any
+
+SCHEMA = "plotdigit.label/1"
+KEY_DIGITS = 9
+PIXEL_DECIMALS = 3
+NORM_DECIMALS = 6
+
+
+def sample_key(index: int) -> str:
+    """Webdataset key of sample `index`: digits only, since readers split member names at the first dot."""
+    return f"{index:0{KEY_DIGITS}d}"
+
+
+def px(value: float) -> float:
+    return round(float(value), PIXEL_DECIMALS)
+
+
+def frac(value: float) -> float:
+    return round(float(value), NORM_DECIMALS)
+
+
+def normalise(u: float, v: float, plot_bbox: list[float]) -> list[float]:
+    """Pixel -> fraction of the plot area, y up (the blog's keypoint convention)."""
+    x0, y0, x1, y1 = plot_bbox
+    return [frac((u - x0) / (x1 - x0)), frac((y1 - v) / (y1 - y0))]
+
+
+def keypoint(norm: list[float], bbox: list[float] | None, sized: bool, plot_bbox: list[float]) -> list[float]:
+    """[fx, fy, w, h]: w, h are the element's size as a fraction of the plot area, 0 for markers and vertices."""
+    if not sized or bbox is None:
+        return [norm[0], norm[1], 0.0, 0.0]
+    x0, y0, x1, y1 = plot_bbox
+    return [norm[0], norm[1], frac((bbox[2] - bbox[0]) / (x1 - x0)), frac((bbox[3] - bbox[1]) / (y1 - y0))]
+
+
+def dumps(label: dict) -> bytes:
+    """Compact, deterministic JSON bytes (field order is the schema's order)."""
+    return json.dumps(label, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode("utf-8")
+
+
+# --- validation -------------------------------------------------------------------------
+
+_TOP_FIELDS = {
+    "schema": str, "key": str, "index": int, "seed": int, "chart_type": str, "image": dict,
+    "plot_bbox": list, "axes": (dict, type(None)), "series": list, "keypoints": list,
+}
+_NORM_TOLERANCE = 1e-3  # fractions are rounded to 6 decimals and pixels to 3
+
+
+def _is_num(v: Any) -> bool:
+    return isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
+
+
+def _is_box(v: Any) -> bool:
+    return isinstance(v, list) and len(v) == 4 and all(_is_num(x) for x in v) and v[0] <= v[2] and v[1] <= v[3]
+
+
+def validate_label(label: Any, *, width: int | None = None, height: int | None = None) -> list[str]:
+    """Every way `label` breaks the schema, as short reasons; an empty list means sound.
+
+    `width`/`height`, when given, are the decoded image's size, checked against the label's.
+    """
+    if not isinstance(label, dict):
+        return [f"label is a {type(label).__name__}, not an object"]
+    problems = []
+    for name, kind in _TOP_FIELDS.items():
+        if name not in label:
+            problems.append(f"missing field '{name}'")
+        elif not isinstance(label[name], kind) or isinstance(label[name], bool):
+            problems.append(f"field '{name}' has type {type(label[name]).__name__}")
+    if problems:
+        return problems
+    if label["schema"] != SCHEMA:
+        problems.append(f"schema is {label['schema']!r}, expected {SCHEMA!r}")
+    if label["key"] != sample_key(label["index"]):
+        problems.append(f"key {label['key']!r} does not match index {label['index']}")
+    image = label["image"]
+    w, h = image.get("width"), image.get("height")
+    if not (isinstance(w, int) and isinstance(h, int) and w > 0 and h > 0):
+        return problems + [f"image size {w!r}x{h!r} is not two positive integers"]
+    if width is not None and (w, h) != (width, height):
+        problems.append(f"label says {w}x{h} but the image is {width}x{height}")
+    box = label["plot_bbox"]
+    if not _is_box(box) or box[2] - box[0] <= 0 or box[3] - box[1] <= 0:
+        return problems + [f"plot_bbox {box!r} is not [x0, y0, x1, y1] with x0 < x1, y0 < y1"]
+    points = []
+    for s, series in enumerate(label["series"]):
+        if not isinstance(series, dict) or not isinstance(series.get("points"), list):
+            problems.append(f"series {s} has no list of points")
+            continue
+        points.extend((s, i, p) for i, p in enumerate(series["points"]))
+    if len(label["keypoints"]) != len(points):
+        problems.append(f"{len(label['keypoints'])} keypoints for {len(points)} points")
+    for (s, i, p), kp in zip(points, label["keypoints"]):
+        where = f"series {s} point {i}"
+        if not isinstance(p, dict) or not all(k in p for k in ("x", "y", "pixel", "norm", "bbox")):
+            problems.append(f"{where} lacks one of x, y, pixel, norm, bbox")
+            continue
+        pixel, norm = p["pixel"], p["norm"]
+        if not (isinstance(pixel, list) and len(pixel) == 2 and all(_is_num(c) for c in pixel)):
+            problems.append(f"{where}: pixel {pixel!r} is not [u, v]")
+            continue
+        if not (0 <= pixel[0] <= w and 0 <= pixel[1] <= h):
+            problems.append(f"{where}: pixel {pixel} lies outside the {w}x{h} image")
+        expected = normalise(pixel[0], pixel[1], box)
+        if not (isinstance(norm, list) and len(norm) == 2 and all(_is_num(c) for c in norm)):
+            problems.append(f"{where}: norm {norm!r} is not [fx, fy]")
+        elif max(abs(a - b) for a, b in zip(norm, expected)) > _NORM_TOLERANCE:
+            problems.append(f"{where}: norm {norm} disagrees with pixel and plot_bbox ({expected})")
+        if p["bbox"] is not None and not _is_box(p["bbox"]):
+            problems.append(f"{where}: bbox {p['bbox']!r} is not [x0, y0, x1, y1]")
+        if not (isinstance(kp, list) and len(kp) == 4 and all(_is_num(c) for c in kp)):
+            problems.append(f"{where}: keypoint {kp!r} is not [fx, fy, w, h]")
+        elif isinstance(norm, list) and kp[:2] != norm:
+            problems.append(f"{where}: keypoint {kp[:2]} differs from norm {norm}")
+    return problems
