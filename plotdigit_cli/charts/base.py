@@ -12,6 +12,17 @@ import numpy as np
 from plotdigit_cli.params import param, span
 
 
+# Marks are never drawn smaller than this, whatever the dpi: below it a marker or line only
+# partly covers the pixel under its keypoint and the label no longer sits on a visible mark.
+MIN_MARKER_PX = 6.0
+MIN_LINE_PX = 2.0
+
+
+def at_least_px(ax, size_pt: float, min_px: float) -> float:
+    """`size_pt` in points, raised so that it is at least `min_px` pixels at the figure's dpi."""
+    return max(size_pt, min_px * 72.0 / ax.figure.dpi)
+
+
 @dataclass(frozen=True)
 class ColorParams:
     """Random colours are drawn in HSV; these bounds keep them clear of a white background."""

@@ -6,7 +6,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from plotdigit_cli.charts.base import ColorParams, Family, Mark, Series, log_uniform, random_color
+from plotdigit_cli.charts.base import (MIN_LINE_PX, MIN_MARKER_PX, ColorParams, Family, Mark, Series, at_least_px,
+                                      log_uniform, random_color)
 from plotdigit_cli.charts.scatter import FILLED_MARKERS
 from plotdigit_cli.params import param, span, subset
 
@@ -49,16 +50,17 @@ def sample_dot_line(rng: np.random.Generator, p: DotLineParams, colors: ColorPar
 
 def draw_line(ax, data: dict) -> list[Series]:
     color = data["color"]
-    ax.plot(data["x"], data["y"], color=color, linewidth=data["line_width"])
+    ax.plot(data["x"], data["y"], color=color, linewidth=at_least_px(ax, data["line_width"], MIN_LINE_PX))
     marks = [Mark(x=x, y=y, anchor=(x, y), color=color) for x, y in zip(data["x"], data["y"])]
     return [Series(name="series 0", color=color, marks=marks)]
 
 
 def draw_dot_line(ax, data: dict) -> list[Series]:
-    mc, marker, ms = data["marker_color"], data["marker"], data["marker_size"]
+    mc, marker = data["marker_color"], data["marker"]
+    ms = at_least_px(ax, data["marker_size"], MIN_MARKER_PX)
     # Markers are drawn after (on top of) the line, and edge = face so the whole marker is one colour.
     ax.plot(
-        data["x"], data["y"], color=data["color"], linewidth=data["line_width"],
+        data["x"], data["y"], color=data["color"], linewidth=at_least_px(ax, data["line_width"], MIN_LINE_PX),
         marker=marker, markersize=ms, markerfacecolor=mc, markeredgecolor=mc, markeredgewidth=0,
     )
     marks = [Mark(x=x, y=y, anchor=(x, y), color=mc, marker=(marker, ms)) for x, y in zip(data["x"], data["y"])]

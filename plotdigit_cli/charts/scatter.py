@@ -7,7 +7,8 @@ from dataclasses import dataclass
 import matplotlib
 import numpy as np
 
-from plotdigit_cli.charts.base import ColorParams, Family, Mark, Series, log_uniform, random_color, to_hex
+from plotdigit_cli.charts.base import (MIN_MARKER_PX, ColorParams, Family, Mark, Series, at_least_px, log_uniform,
+                                      random_color, to_hex)
 from plotdigit_cli.params import number, param, span, subset
 
 # Filled markers only: the pixel at an unfilled marker's centre ('x', '+') need not carry its colour.
@@ -51,7 +52,7 @@ def sample(rng: np.random.Generator, p: ScatterParams, colors: ColorParams) -> d
 
 
 def draw(ax, data: dict) -> list[Series]:
-    size, marker = data["size"], data["marker"]
+    size, marker = at_least_px(ax, data["size"], MIN_MARKER_PX), data["marker"]
     # scatter's `s` is the marker's area in points^2; the marker path scales with its square root.
     ax.scatter(data["x"], data["y"], s=size**2, c=data["point_colors"], marker=marker, linewidths=0)
     marks = [
