@@ -141,7 +141,7 @@ def _foreign_content(run: Run) -> str | None:
 def _difference(run: Run, theirs: dict) -> str:
     if not theirs:
         return "no record of how they were made"
-    diffs = [f"{name} {theirs.get(name)}, not {getattr(run, name)}"
+    diffs = [f"{name.replace('_', ' ')} {theirs.get(name)}, not {getattr(run, name)}"
              for name in ("seed", "n", "shard_size") if theirs.get(name) != getattr(run, name)]
     return "; ".join(diffs) if diffs else "a different config or library versions"
 
