@@ -7,10 +7,12 @@ import json
 import os
 import pty
 import shutil
+import signal
 import struct
 import subprocess
 import sys
 import termios
+import time
 from pathlib import Path
 
 import pytest
@@ -250,3 +252,24 @@ def test_every_command_has_help_with_an_example():
 def test_python_dash_m_and_version():
     proc = subprocess.run([sys.executable, "-m", "plotdigit_cli", "--version"], capture_output=True, text=True)
     assert proc.returncode == 0 and proc.stdout.startswith("plotdigit, version ")
+
+
+@pytest.mark.slow
+def test_interrupt_exits_130_and_leaves_no_partial_shard(tmp_path):
+    out = tmp_path / "int"
+    exe = Path(sys.executable).with_name("plotdigit")
+    proc = subprocess.Popen([str(exe), "generate", "--n", "200", "--out", str(out), "--shard-size", "50",
+                             "--workers", "2"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            start_new_session=True)
+    deadline = time.monotonic() + 120
+    while not list(out.glob(".shard-*.tar.partial")) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert list(out.glob(".shard-*.tar.partial")), "no shard was ever in progress"
+    os.killpg(proc.pid, signal.SIGINT)  # what Ctrl-C sends to the whole process group
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 130
+    assert err.strip() == "Aborted."
+    assert not list(out.glob("*partial")) and not (out / "manifest.json").exists()
+    for shard in out.glob("shard-*.tar"):  # any shard that is visible is complete
+        record = load_json(out / f".{shard.stem}.json")
+        assert record["sha256"] == sha256(shard) and record["samples"] == 50
