@@ -16,13 +16,19 @@ import yaml
 
 from plotdigit_cli.charts import FAMILIES
 from plotdigit_cli.charts.base import ColorParams
-from plotdigit_cli.params import number
+from plotdigit_cli.params import number, param
 
-MIN_IMAGE_SIZE, MAX_IMAGE_SIZE = 64, 4096
+IMAGE_SIZE = number(64, 4096, integer=True)
 
 
 class ConfigError(ValueError):
     """A config value or file that cannot be used; the message names where and why."""
+
+
+@dataclass(frozen=True)
+class ImageParams:
+    size: int = param(IMAGE_SIZE)
+    inches: float = param(number(0.5, 50.0))  # the figure is drawn at size / inches dpi
 
 
 @dataclass(frozen=True)
@@ -135,40 +141,30 @@ def _section(tree: dict, key: str, source: str, lines: dict) -> dict:
     return value
 
 
+def _checked(check, value: Any, source: str, lines: dict, path: tuple) -> Any:
+    try:
+        return check(value)
+    except ValueError as e:
+        raise ConfigError(f"{_where(source, lines, path)}: {'.'.join(path)} {e}") from None
+
+
 def _params(cls: type, values: dict, path: tuple, source: str, lines: dict) -> Any:
     """Check each field of dataclass `cls` with the checker in its metadata."""
     if not isinstance(values, dict):
         raise ConfigError(f"{_where(source, lines, path)}: '{'.'.join(path)}' must be a mapping")
     kwargs = {}
     for f in dataclasses.fields(cls):
-        key_path = path + (f.name,)
-        dotted = ".".join(key_path)
         if f.name not in values:
-            raise ConfigError(f"{source}: missing config key '{dotted}'")
-        try:
-            kwargs[f.name] = f.metadata["check"](values[f.name])
-        except ValueError as e:
-            raise ConfigError(f"{_where(source, lines, key_path)}: {dotted} {e}") from None
+            raise ConfigError(f"{source}: missing config key '{'.'.join(path + (f.name,))}'")
+        kwargs[f.name] = _checked(f.metadata["check"], values[f.name], source, lines, path + (f.name,))
     return cls(**kwargs)
 
 
 def _build(tree: dict, lines: dict, source: str, *, image_size: int | None, types: list[str] | None) -> Config:
-    image = _section(tree, "image", source, lines)
-    size_check = number(MIN_IMAGE_SIZE, MAX_IMAGE_SIZE, integer=True)
-    inches_check = number(0.5, 50.0)
-    try:
-        size = size_check(image.get("size"))
-    except ValueError as e:
-        raise ConfigError(f"{_where(source, lines, ('image', 'size'))}: image.size {e}") from None
-    try:
-        inches = inches_check(image.get("inches"))
-    except ValueError as e:
-        raise ConfigError(f"{_where(source, lines, ('image', 'inches'))}: image.inches {e}") from None
+    image = _params(ImageParams, _section(tree, "image", source, lines), ("image",), source, lines)
+    size = image.size
     if image_size is not None:
-        try:
-            size = size_check(image_size)
-        except ValueError as e:
-            raise ConfigError(f"--image-size {e}") from None
+        size = _checked(IMAGE_SIZE, image_size, "command line", {}, ("--image-size",))
 
     weights = _section(tree, "types", source, lines)
     mixture = []
@@ -176,17 +172,15 @@ def _build(tree: dict, lines: dict, source: str, *, image_size: int | None, type
         if name not in FAMILIES:
             raise ConfigError(f"{_where(source, lines, ('types', name))}: unknown chart type '{name}' "
                               f"(known: {', '.join(FAMILIES)})")
-        try:
-            weight = number(0.0, 1e9)(weight)
-        except ValueError as e:
-            raise ConfigError(f"{_where(source, lines, ('types', name))}: types.{name} {e}") from None
+        weight = _checked(number(0.0, 1e9), weight, source, lines, ("types", name))
         if weight > 0:
             mixture.append((name, weight))
     if types is not None:
+        if not types:
+            raise ConfigError(f"--types: no chart type given (known: {', '.join(FAMILIES)})")
         unknown = [t for t in types if t not in FAMILIES]
-        if unknown or not types:
-            raise ConfigError(f"--types: unknown chart type '{unknown[0] if unknown else ''}' "
-                              f"(known: {', '.join(FAMILIES)})")
+        if unknown:
+            raise ConfigError(f"--types: unknown chart type '{unknown[0]}' (known: {', '.join(FAMILIES)})")
         # Restrict to the named families, keeping the config's weights; a family the file
         # leaves out (weight 0) gets weight 1 rather than silently producing nothing.
         configured = dict(mixture)
@@ -201,4 +195,4 @@ def _build(tree: dict, lines: dict, source: str, *, image_size: int | None, type
     charts = {}
     for name, family in FAMILIES.items():
         charts[name] = _params(family.params, chart_tree.get(name), ("charts", name), source, lines)
-    return Config(image_size=size, inches=inches, types=tuple(mixture), colors=colors, charts=charts)
+    return Config(image_size=size, inches=image.inches, types=tuple(mixture), colors=colors, charts=charts)

@@ -19,6 +19,7 @@ from collections import Counter
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from queue import Empty
 
@@ -40,6 +41,10 @@ class RunFailed(RuntimeError):
     """A sample or a worker failed; finished shards stay, the manifest is not written."""
 
 
+class SampleFailed(RuntimeError):
+    """Inside a worker: one chart failed; the message names its seed, index and shard."""
+
+
 @dataclass(frozen=True)
 class Run:
     config: Config
@@ -53,7 +58,7 @@ class Run:
         return {"seed": self.seed, "n": self.n, "shard_size": self.shard_size,
                 "config": self.config.to_dict(), "versions": versions()}
 
-    @property
+    @cached_property
     def run_id(self) -> str:
         canonical = json.dumps(self.identity(), sort_keys=True, separators=(",", ":"))
         return hashlib.sha256(canonical.encode()).hexdigest()[:16]
@@ -213,10 +218,6 @@ def _make_shard(task: tuple) -> dict:
     except SampleFailed as e:
         return {"ok": False, "error": str(e)}
     return {"ok": True, "record": record}
-
-
-class SampleFailed(RuntimeError):
-    pass
 
 
 # --- the run ----------------------------------------------------------------------------

@@ -81,3 +81,8 @@ def test_missing_config_file(tmp_path):
 def test_unknown_type_on_the_command_line():
     with pytest.raises(ConfigError, match=r"--types: unknown chart type 'bubble' \(known: vertical_bar, "):
         load_config(types=["scatter", "bubble"])
+
+
+def test_empty_types_on_the_command_line():
+    with pytest.raises(ConfigError, match=r"--types: no chart type given \(known: vertical_bar, "):
+        load_config(types=[])
