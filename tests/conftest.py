@@ -19,6 +19,7 @@ from PIL import Image
 from plotdigit_cli.cli import cli
 
 REPO = Path(__file__).resolve().parents[1]
+PLOTDIGIT = Path(sys.executable).with_name("plotdigit")  # the installed console script
 
 
 def invoke(*args: str, env: dict | None = None):
@@ -28,8 +29,7 @@ def invoke(*args: str, env: dict | None = None):
 
 def run_script(*args: str, env: dict | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess:
     """Run the installed `plotdigit` console script in a real subprocess."""
-    exe = Path(sys.executable).with_name("plotdigit")
-    return subprocess.run([str(exe), *args], capture_output=True, text=True, env={**os.environ, **(env or {})},
+    return subprocess.run([str(PLOTDIGIT), *args], capture_output=True, text=True, env={**os.environ, **(env or {})},
                           cwd=cwd, timeout=600)
 
 

@@ -28,6 +28,12 @@ def hex_rgb(color: str) -> np.ndarray:
     return np.array([int(color[i:i + 2], 16) for i in (1, 3, 5)])
 
 
+def pie_centre(label: dict) -> tuple[float, float]:
+    """A pie is drawn at the centre of its square axes box."""
+    x0, y0, x1, y1 = label["plot_bbox"]
+    return (x0 + x1) / 2, (y0 + y1) / 2
+
+
 def probe_point(label: dict, point: dict) -> tuple[float, float]:
     u, v = point["pixel"]
     kind = label["chart_type"]
@@ -40,8 +46,7 @@ def probe_point(label: dict, point: dict) -> tuple[float, float]:
         assert x1 - x0 >= 3, f"bar of {x1 - x0:.2f} px is too short to see"
         return (u - 1.5 if abs(u - x1) <= abs(u - x0) else u + 1.5), v
     if kind == "pie":
-        bx0, by0, bx1, by1 = label["plot_bbox"]
-        cu, cv = (bx0 + bx1) / 2, (by0 + by1) / 2
+        cu, cv = pie_centre(label)
         d = math.hypot(cu - u, cv - v)
         return u + 3 * (cu - u) / d, v + 3 * (cv - v) / d
     return u, v

@@ -20,7 +20,7 @@ import webdataset as wds
 
 from plotdigit_cli.labels import validate_label
 
-from conftest import REPO, decode_png, invoke, load_json, read_samples, run_script, sha256, snapshot
+from conftest import PLOTDIGIT, REPO, decode_png, invoke, load_json, read_samples, run_script, sha256, snapshot
 from pixelcheck import check_sample
 
 
@@ -218,10 +218,9 @@ def test_console_script_generates_from_a_config_file_quietly_when_piped(tmp_path
 
 @pytest.mark.slow
 def test_progress_bar_shows_charts_per_second_on_a_terminal(tmp_path):
-    exe = Path(sys.executable).with_name("plotdigit")
     parent, child = pty.openpty()
     fcntl.ioctl(child, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))  # a terminal 80 columns wide
-    proc = subprocess.run([str(exe), "generate", "--n", "3", "--out", str(tmp_path / "p"), "--workers", "1"],
+    proc = subprocess.run([str(PLOTDIGIT), "generate", "--n", "3", "--out", str(tmp_path / "p"), "--workers", "1"],
                           stdin=child, stdout=subprocess.PIPE, stderr=child, timeout=300)
     os.close(child)
     seen = b""
@@ -257,8 +256,7 @@ def test_python_dash_m_and_version():
 @pytest.mark.slow
 def test_interrupt_exits_130_and_leaves_no_partial_shard(tmp_path):
     out = tmp_path / "int"
-    exe = Path(sys.executable).with_name("plotdigit")
-    proc = subprocess.Popen([str(exe), "generate", "--n", "200", "--out", str(out), "--shard-size", "50",
+    proc = subprocess.Popen([str(PLOTDIGIT), "generate", "--n", "200", "--out", str(out), "--shard-size", "50",
                              "--workers", "2"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                             start_new_session=True)
     deadline = time.monotonic() + 120

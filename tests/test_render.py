@@ -14,7 +14,7 @@ from plotdigit_cli.render import render
 from plotdigit_cli.spec import sample_spec
 
 from conftest import decode_png
-from pixelcheck import check_sample
+from pixelcheck import check_sample, pie_centre
 
 SIZES = (240, 480, 720)
 PER_CASE = 6
@@ -99,8 +99,7 @@ def test_the_pixel_check_catches_a_label_that_is_off(family):
             # Off the mark: outward from a bar's value edge or a pie's arc, 25 px away otherwise.
             point["pixel"] = [u, v - 25] if family != "horizontal_bar" else [u + 25, v]
             if family == "pie":
-                x0, y0, x1, y1 = label["plot_bbox"]
-                cu, cv = (x0 + x1) / 2, (y0 + y1) / 2
+                cu, cv = pie_centre(label)
                 point["pixel"] = [u + (u - cu) * 0.25, v + (v - cv) * 0.25]
     assert len(check_sample(rgb, moved)) >= len(label["keypoints"]) // 2 + 1
 
