@@ -70,13 +70,13 @@ class Run:
 
 
 def versions() -> dict:
+    """The libraries whose versions can change a chart's bytes."""
     import matplotlib
     import numpy
     import PIL
-    import webdataset
 
     return {"plotdigit": __version__, "python": platform.python_version(), "numpy": numpy.__version__,
-            "matplotlib": matplotlib.__version__, "pillow": PIL.__version__, "webdataset": webdataset.__version__}
+            "matplotlib": matplotlib.__version__, "pillow": PIL.__version__}
 
 
 # --- the output directory ---------------------------------------------------------------
@@ -111,13 +111,9 @@ def prepare_output(run: Run, *, overwrite: bool) -> dict[int, dict]:
 
 
 def _check_writable(out: Path) -> None:
-    # A real write, not os.access: root passes access checks even on a read-only mount.
-    probe = out / f".plotdigit-write-test-{os.getpid()}"
-    try:
-        probe.write_bytes(b"")
-        probe.unlink()
-    except OSError as e:
-        raise OutputError(f"--out {out} is not writable: {e.strerror}") from None
+    reason = shards.write_problem(out)
+    if reason:
+        raise OutputError(f"--out {out} is not writable: {reason}")
 
 
 def _foreign_content(run: Run) -> str | None:

@@ -20,6 +20,17 @@ def samples(n: int, fail_at: int | None = None):
         yield f"{i:09d}", {"png": bytes([i]) * (100 + i), "json": b'{"i": %d}' % i}
 
 
+def test_writer_writes_the_bytes_webdataset_tarwriter_writes(tmp_path):
+    # shards.py writes with tarfile to keep webdataset (and with it torch) out of the workers
+    shards.write_shard(tmp_path, 0, samples(7))
+    with open(tmp_path / "theirs.tar", "wb") as f, wds.TarWriter(f, user=shards.TAR_OWNER, group=shards.TAR_OWNER,
+                                                                  mode=0o644, mtime=shards.TAR_MTIME,
+                                                                  encoder=False) as writer:
+        for key, members in samples(7):
+            writer.write({"__key__": key, **members})
+    assert sha256(tmp_path / "shard-000000.tar") == sha256(tmp_path / "theirs.tar")
+
+
 def test_shard_is_read_by_tar_tarfile_and_webdataset(tmp_path):
     record = shards.write_shard(tmp_path, 0, samples(5), meta={"first_index": 0})
     path = tmp_path / "shard-000000.tar"
