@@ -110,6 +110,74 @@ def generate(n, out, seed, shard_size, workers, config_path, types, image_size, 
                    f"({manifest['samples'] / seconds:.1f} charts/s); manifest: {out / 'manifest.json'}")
 
 
+@cli.command()
+@click.argument("targets", nargs=-1, required=True, metavar="TARGET...")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as one JSON object (docs/inspect.md).")
+@click.option("--preview", type=click.Path(path_type=Path), default=None, metavar="GRID.png",
+              help="Write a contact sheet of samples with their labels drawn on top.")
+@click.option("--preview-count", type=click.IntRange(min=1), default=16, show_default=True,
+              help="Samples on the contact sheet, taken in turn from each chart type.")
+@click.option("--stats-samples", type=click.IntRange(min=1), default=None, metavar="K",
+              help="Channel statistics from about K evenly spaced images.  [default: all]")
+@click.option("--max-problems", type=click.IntRange(min=0), default=1000, show_default=True,
+              help="Problems listed in the report (all are counted); 0 lists all.")
+def inspect(targets, as_json, preview, preview_count, stats_samples, max_problems) -> None:
+    """Report what a shard set holds and whether it is sound; optionally draw a preview.
+
+    TARGET is a shard, a directory of shards (checked against its manifest.json when it
+    has one) or a brace pattern such as 'shards/shard-{000000..000009}.tar'. Every sample
+    is read once: counts per chart type, points per chart, image sizes, per-channel mean
+    and std, and every problem found as 'shard / key: reason'. Exit status: 0 sound,
+    1 problems found, 2 usage error.
+
+    Example:
+
+        plotdigit inspect shards/ --preview grid.png
+    """
+    import json
+
+    from plotdigit_cli import shards
+    from plotdigit_cli.inspect import format_report
+    from plotdigit_cli.inspect import inspect as run_inspect
+
+    if preview is not None:
+        _check_preview_path(preview)
+    try:
+        report, picked = run_inspect(targets, stats_samples=stats_samples,
+                                     preview_count=preview_count if preview else 0,
+                                     max_problems=max_problems, progress=sys.stderr.isatty())
+    except shards.TargetError as e:
+        raise BadInput(str(e)) from None
+    if preview is not None:
+        from plotdigit_cli.preview import write_sheet
+
+        if picked:
+            write_sheet(preview, picked)
+        report["preview"] = {"path": str(preview) if picked else None, "keys": [c.key for c in picked]}
+    click.echo(json.dumps(report, indent=2) if as_json else format_report(report))
+    if preview is not None and not as_json:
+        click.echo(f"preview: {preview} ({len(picked)} samples)" if picked else
+                   "preview: not written, no sound sample to draw")
+    if not report["sound"]:
+        sys.exit(1)
+
+
+def _check_preview_path(path: Path) -> None:
+    """Refuse a preview path before the long read, not after it."""
+    from plotdigit_cli.shards import write_problem
+
+    if path.is_dir():
+        raise BadInput(f"--preview {path} is a directory")
+    if path.suffix.lower() != ".png":
+        raise BadInput(f"--preview {path}: the contact sheet is a PNG; give a name ending in .png")
+    parent = path.parent
+    if not parent.is_dir():
+        raise BadInput(f"--preview {path}: directory {parent} does not exist")
+    reason = write_problem(parent)
+    if reason:
+        raise BadInput(f"--preview {path}: {parent} is not writable: {reason}")
+
+
 def _interrupt(signum, frame) -> None:
     raise KeyboardInterrupt
 

@@ -1,4 +1,5 @@
-"""Shard writer: samples -> tar under a temporary name -> fsync -> rename; manifest last.
+"""Shards on disk: the writer (samples -> tar under a temporary name -> fsync -> rename; manifest
+last) and, beside it, how readers find shards (a file, a directory and its manifest, a brace pattern).
 
 It knows nothing of charts: a sample is a key and named byte strings. Tar headers carry a
 fixed mtime, owner and mode, and members are written in key order, so the same samples give
@@ -12,8 +13,11 @@ import io
 import json
 import os
 import tarfile
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
+
+from braceexpand import braceexpand
 
 MANIFEST = "manifest.json"
 SHARD_GLOB = "shard-*.tar"
@@ -135,4 +139,128 @@ def _fsync_dir(path: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+class HashingReader:
+    """A read-only file wrapper that hashes and counts what is read through it."""
+
+    def __init__(self, f):
+        self.f = f
+        self.sha256 = hashlib.sha256()
+        self.size = 0
+
+    def read(self, n: int = -1) -> bytes:
+        data = self.f.read(n)
+        self.sha256.update(data)
+        self.size += len(data)
+        return data
+
+    def drain(self) -> None:
+        """Read (and hash) the rest of the file."""
+        while self.read(1 << 20):
+            pass
+
+
+# --- finding shards ----------------------------------------------------------------------
+
+class TargetError(ValueError):
+    """A target names nothing that exists: a usage error, reported before any reading."""
+
+
+@dataclass(frozen=True)
+class ShardRef:
+    """A shard to read: its path as the user named it, and its manifest entry where one lists it."""
+    path: Path
+    listed: dict | None = None
+
+
+@dataclass
+class ShardSet:
+    shards: list[ShardRef] = field(default_factory=list)
+    manifests: list[Path] = field(default_factory=list)
+    # (where, reason): shards a manifest lists but that are missing, unreadable manifests, empty directories
+    problems: list[tuple[str, str]] = field(default_factory=list)
+
+
+def find_shards(targets: Iterable[str | os.PathLike]) -> ShardSet:
+    """Expand shard files, directories and brace patterns (``shards/shard-{000000..000009}.tar``).
+
+    A directory gives its ``*.tar`` files, and where it has a manifest, the manifest decides
+    which shards belong: a listed shard that is missing, or a tar it does not list, is a
+    problem. A shard named directly is checked against the manifest beside it, if any.
+    A target that names nothing at all raises TargetError; a pattern that matches only some
+    files reports the rest as missing. A shard named twice is read once.
+    """
+    found = ShardSet()
+    seen: set[Path] = set()
+    manifests: dict[Path, dict | None] = {}
+
+    def add(path: Path, listed: dict | None) -> None:
+        resolved = path.resolve()
+        if resolved not in seen:
+            seen.add(resolved)
+            found.shards.append(ShardRef(path, listed))
+
+    def manifest_of(directory: Path) -> dict | None:
+        if directory not in manifests:
+            manifests[directory] = _read_manifest(directory, found)
+        return manifests[directory]
+
+    def add_named(path: Path) -> None:
+        manifest = manifest_of(path.parent)
+        listed = None if manifest is None else next((e for e in manifest["shards"] if e["name"] == path.name), None)
+        if manifest is not None and listed is None:
+            found.problems.append((str(path), f"not listed in the {MANIFEST} beside it"))
+        add(path, listed)
+
+    for target in map(str, targets):
+        path = Path(target)
+        if path.is_dir():
+            manifest = manifest_of(path)
+            on_disk = sorted(p for p in path.glob("*.tar") if p.is_file())
+            if manifest is None:
+                if not on_disk:
+                    found.problems.append((target, "no .tar shards in this directory"))
+                for p in on_disk:
+                    add(p, None)
+                continue
+            listed = {entry["name"]: entry for entry in manifest["shards"]}
+            for name, entry in listed.items():
+                if (path / name).is_file():
+                    add(path / name, entry)
+                else:
+                    found.problems.append((str(path / name), f"listed in {MANIFEST} but missing"))
+            found.problems.extend((str(p), f"not listed in {MANIFEST}") for p in on_disk if p.name not in listed)
+        elif path.exists():
+            add_named(path)
+        else:
+            expanded = [Path(p) for p in braceexpand(target)]
+            present = [p for p in expanded if p.is_file()]
+            if expanded == [path] or not present:
+                raise TargetError(f"{target}: no such file or directory")
+            for p in expanded:
+                if p.is_file():
+                    add_named(p)
+                else:
+                    found.problems.append((str(p), "missing (named by the pattern)"))
+    return found
+
+
+def _read_manifest(directory: Path, found: ShardSet) -> dict | None:
+    path = directory / MANIFEST
+    if not path.exists():
+        return None
+    where = str(path)
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError) as e:
+        found.problems.append((where, f"cannot be read as JSON ({e})"))
+        return None
+    entries = manifest.get("shards") if isinstance(manifest, dict) else None
+    if not (isinstance(entries, list) and all(isinstance(e, dict) and isinstance(e.get("name"), str)
+                                              for e in entries)):
+        found.problems.append((where, "has no list of shards with names"))
+        return None
+    found.manifests.append(path)
+    return manifest
 

@@ -238,8 +238,14 @@ def test_progress_bar_shows_charts_per_second_on_a_terminal(tmp_path):
 
 
 def test_every_command_has_help_with_an_example():
+    from plotdigit_cli.cli import cli
+
     result = invoke("--help")
-    assert result.exit_code == 0 and "generate" in result.output
+    assert result.exit_code == 0
+    for name in cli.commands:
+        assert name in result.output
+        sub = invoke(name, "--help")
+        assert sub.exit_code == 0 and "Example:" in sub.output and f"    plotdigit {name} " in sub.output, name
     result = invoke("generate", "--help")
     assert result.exit_code == 0
     assert "Example:" in result.output and "plotdigit generate --n 100000 --out shards/" in result.output

@@ -1,0 +1,398 @@
+"""Inspect: read a shard set once, and report what it holds and every way it is broken.
+
+Each shard is read once, front to back, by the standard library's tar reader through a
+hashing wrapper, so the sha256 for the manifest check costs no second read. What is kept
+across samples is bounded (counters, 3 x 256 channel histograms, a few preview candidates)
+except one 8-byte hash per key for the duplicate-key check: 8 MB per million samples.
+The report is a plain dict (docs/inspect.md); the text form is drawn from that same dict.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import math
+import sys
+import tarfile
+from array import array
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, Iterator, NamedTuple
+
+import numpy as np
+from PIL import Image
+from tqdm import tqdm
+
+from plotdigit_cli import labels, shards
+
+REPORT_FORMAT = "plotdigit.inspect/1"
+MAX_PROBLEMS = 1000
+HISTOGRAM_BINS = 8
+EXPECTED_MEMBERS = ("png", "json")
+
+
+@dataclass(frozen=True)
+class Problem:
+    where: str  # the shard (or manifest, or directory) as the user named it
+    key: str | None
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.where} / {self.key}: {self.reason}" if self.key is not None else f"{self.where}: {self.reason}"
+
+    def to_dict(self) -> dict:
+        return {"shard": self.where, "key": self.key, "reason": self.reason}
+
+
+class Candidate(NamedTuple):
+    """A sound sample kept for the preview sheet (a tuple, as preview.contact_sheet takes it)."""
+    key: str
+    chart_type: str
+    png: bytes
+    label: dict
+
+
+class _Tally:
+    """Everything the report needs, accumulated one sample at a time in bounded memory."""
+
+    def __init__(self, *, max_problems: int, stats_every: int, stats_limit: int | None, preview_count: int):
+        self.shards = 0
+        self.bytes = 0
+        self.samples = 0
+        self.types: Counter = Counter()
+        self.points: Counter = Counter()
+        self.sizes: Counter = Counter()
+        # Per-channel histograms of 8-bit values: exact integer moments, so no Welford needed
+        # to keep the variance from cancelling, and a histogram to boot.
+        self.histograms = np.zeros((3, 256), dtype=np.int64)
+        self.stats_samples = 0
+        self.stats_every = stats_every
+        self.stats_limit = stats_limit
+        self.max_problems = max_problems
+        self.problems: list[Problem] = []
+        self.problem_count = 0
+        self.key_hashes = array("Q")
+        self.preview_count = preview_count
+        self.candidates: dict[str, list[Candidate]] = {}
+
+    def problem(self, where: str, key: str | None, reason: str) -> None:
+        self.problem_count += 1
+        if self.max_problems == 0 or len(self.problems) < self.max_problems:
+            self.problems.append(Problem(where, key, reason))
+
+    def add_pixels(self, pixels: np.ndarray, ordinal: int) -> None:
+        if ordinal % self.stats_every or (self.stats_limit is not None and self.stats_samples >= self.stats_limit):
+            return
+        flat = pixels.reshape(-1, 3)
+        for c in range(3):
+            self.histograms[c] += np.bincount(flat[:, c], minlength=256)
+        self.stats_samples += 1
+
+    def offer(self, candidate: Candidate) -> None:
+        kept = self.candidates.setdefault(candidate.chart_type, [])
+        if len(kept) < self.preview_count:
+            kept.append(candidate)
+
+
+def inspect(targets: Iterable[str], *, stats_samples: int | None = None, preview_count: int = 0,
+            max_problems: int = MAX_PROBLEMS, progress: bool = False) -> tuple[dict, list[Candidate]]:
+    """Read every shard the targets name; return the report and the samples picked for a preview.
+
+    Raises shards.TargetError when a target names nothing that exists.
+    """
+    found = shards.find_shards(targets)
+    total = _sample_total(found.shards) if stats_samples or progress else None
+    every = max(1, math.ceil(total / stats_samples)) if stats_samples and total else 1
+    tally = _Tally(max_problems=max_problems, stats_every=every, stats_limit=stats_samples,
+                   preview_count=preview_count)
+    for where, reason in found.problems:
+        tally.problem(where, None, reason)
+    with tqdm(total=total, unit="sample", disable=not progress, file=sys.stderr, dynamic_ncols=True) as bar:
+        for ref in found.shards:
+            _read_shard(ref, tally, bar)
+    _check_duplicate_keys(found.shards, tally)
+    return _report(found, tally), _pick_preview(tally)
+
+
+def _sample_total(refs: list[shards.ShardRef]) -> int | None:
+    """Samples in the set, from the manifest where it lists a shard, else from the tar headers."""
+    total = 0
+    for ref in refs:
+        if ref.listed and isinstance(ref.listed.get("samples"), int):
+            total += ref.listed["samples"]
+            continue
+        try:
+            with tarfile.open(ref.path, "r:") as tar:
+                total += sum(1 for _ in _groups(tar, read=False))
+        except (tarfile.TarError, OSError, EOFError):
+            pass  # the reading pass will report it
+    return total or None
+
+
+# --- one shard ---------------------------------------------------------------------------
+
+def _read_shard(ref: shards.ShardRef, tally: _Tally, bar) -> None:
+    where = str(ref.path)
+    tally.shards += 1
+    count = 0
+    try:
+        size = ref.path.stat().st_size
+        f = open(ref.path, "rb")
+    except OSError as e:
+        tally.problem(where, None, f"cannot be opened: {e.strerror or e}")
+        return
+    tally.bytes += size
+    with f:
+        reader = shards.HashingReader(f)
+        last_key = None
+        try:
+            with tarfile.open(fileobj=reader, mode="r|") as tar:
+                for key, members in _groups(tar, read=True):
+                    _check_sample(where, key, members, tally)
+                    last_key = key
+                    count += 1
+                    bar.update(1)
+                end = tar.offset
+            trailer = _trailer_problem(ref.path, end, size)
+            if trailer:
+                tally.problem(where, None, trailer)
+        except (tarfile.TarError, EOFError, OSError) as e:
+            after = f" after key {last_key}" if last_key is not None else ""
+            tally.problem(where, None, f"not a readable tar{after}: {e or type(e).__name__}")
+        reader.drain()
+    listed = ref.listed
+    if listed is not None:
+        checks = (("samples", count, "samples"), ("bytes", size, "bytes"), ("sha256", reader.sha256.hexdigest(), "sha256"))
+        for field_name, actual, noun in checks:
+            if listed.get(field_name) != actual:
+                tally.problem(where, None, f"{noun} {actual} but the manifest says {listed.get(field_name)}")
+
+
+def _groups(tar: tarfile.TarFile, *, read: bool) -> Iterator[tuple[str, dict[str, list[bytes]]]]:
+    """Consecutive members with the same key, as webdataset groups them: {extension: [data, ...]}.
+
+    The key is the member name up to the first dot of its base name. A key that comes back
+    after another key starts a second group, which the duplicate-key check then reports.
+    """
+    key, members = None, {}
+    for info in tar:
+        directory, _, base = info.name.rpartition("/")
+        stem, _, ext = base.partition(".")
+        name = f"{directory}/{stem}" if directory else stem
+        if name != key:
+            if key is not None:
+                yield key, members
+            key, members = name, {}
+        if not info.isfile():
+            ext = f"{ext} (not a regular file)"
+            data = b""
+        else:
+            data = tar.extractfile(info).read() if read else b""
+        members.setdefault(ext, []).append(data)
+    if key is not None:
+        yield key, members
+
+
+def _trailer_problem(path: Path, end: int, size: int) -> str | None:
+    """A tar ends with at least two zero blocks. The stream reader stops quietly at a garbled
+    header in mid-file, so anything but zeros after the last member read is damage."""
+    if size - end < 2 * tarfile.BLOCKSIZE:
+        return f"ends at byte {size} without the end-of-archive blocks (truncated?)"
+    with open(path, "rb") as f:
+        f.seek(end)
+        offset = end
+        for block in iter(lambda: f.read(1 << 16), b""):
+            if block.count(0) != len(block):
+                first = offset + next(i for i, b in enumerate(block) if b)
+                return f"unreadable data at byte {first}, after the last member read (a damaged tar header?)"
+            offset += len(block)
+    return None
+
+
+# --- one sample --------------------------------------------------------------------------
+
+def _check_sample(where: str, key: str, members: dict[str, list[bytes]], tally: _Tally) -> None:
+    ordinal = tally.samples
+    tally.samples += 1
+    tally.key_hashes.append(_key_hash(key))
+    reasons = [f"unexpected member {key}.{ext}" for ext in sorted(members) if ext not in EXPECTED_MEMBERS]
+    for ext in EXPECTED_MEMBERS:
+        found = len(members.get(ext, ()))
+        if found != 1:
+            reasons.append(f"no .{ext} member" if not found else f"{found} .{ext} members")
+
+    pixels = label = None
+    if len(members.get("png", ())) == 1:
+        pixels, reason = _decode_png(members["png"][0])
+        if reason:
+            reasons.append(reason)
+        if pixels is not None:
+            tally.sizes[f"{pixels.shape[1]}x{pixels.shape[0]}"] += 1
+            tally.add_pixels(pixels, ordinal)
+    if len(members.get("json", ())) == 1:
+        try:
+            label = json.loads(members["json"][0].decode("utf-8"))
+        except (UnicodeDecodeError, ValueError) as e:
+            reasons.append(f"json does not parse ({e})")
+    if isinstance(label, dict):
+        if isinstance(label.get("chart_type"), str):
+            tally.types[label["chart_type"]] += 1
+        if isinstance(label.get("keypoints"), list):
+            tally.points[len(label["keypoints"])] += 1
+        if "key" in label and label["key"] != key:
+            reasons.append(f"label key {label['key']!r} differs from the member key")
+    if label is not None:
+        size = {} if pixels is None else {"width": pixels.shape[1], "height": pixels.shape[0]}
+        reasons.extend(labels.validate_label(label, **size))
+    for reason in reasons:
+        tally.problem(where, key, reason)
+    if not reasons and tally.preview_count:
+        tally.offer(Candidate(key, label["chart_type"], members["png"][0], label))
+
+
+def _decode_png(data: bytes) -> tuple[np.ndarray | None, str | None]:
+    """(RGB pixels, None), or (pixels or None, why the image is not a sound RGB PNG)."""
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            if image.format != "PNG":
+                return None, f"image is {image.format}, not PNG"
+            image.load()
+            mode = image.mode
+            pixels = np.asarray(image.convert("RGB") if mode != "RGB" else image)
+    except Exception as e:  # noqa: BLE001 - damaged bytes raise OSError, SyntaxError, ValueError, zlib.error...
+        return None, f"png does not decode ({type(e).__name__}: {e})"
+    return pixels, None if mode == "RGB" else f"image mode is {mode}, not RGB"
+
+
+def _key_hash(key: str) -> int:
+    return int.from_bytes(hashlib.blake2b(key.encode("utf-8"), digest_size=8).digest(), "little")
+
+
+def _check_duplicate_keys(refs: list[shards.ShardRef], tally: _Tally) -> None:
+    hashes, counts = np.unique(np.frombuffer(tally.key_hashes, dtype=np.uint64), return_counts=True)
+    repeated = set(hashes[counts > 1].tolist())
+    if not repeated:
+        return
+    # Rare, so name the keys by a second, header-only pass rather than keep every key in memory.
+    where: dict[str, list[str]] = {}
+    for ref in refs:
+        try:
+            with tarfile.open(ref.path, "r:") as tar:
+                for key, _ in _groups(tar, read=False):
+                    if _key_hash(key) in repeated:
+                        where.setdefault(key, []).append(str(ref.path))
+        except (tarfile.TarError, OSError, EOFError):
+            continue
+    for key, shard_list in where.items():
+        others = sorted(set(shard_list[1:]) - {shard_list[0]})
+        also = f" (also in {', '.join(others)})" if others else ""
+        tally.problem(shard_list[0], key, f"key appears {len(shard_list)} times{also}")
+
+
+# --- the report --------------------------------------------------------------------------
+
+def _report(found: shards.ShardSet, tally: _Tally) -> dict:
+    return {
+        "format": REPORT_FORMAT,
+        "sound": tally.problem_count == 0,
+        "shards": tally.shards,
+        "samples": tally.samples,
+        "bytes": tally.bytes,
+        "bytes_per_sample": round(tally.bytes / tally.samples, 1) if tally.samples else None,
+        "manifests": [str(p) for p in found.manifests],
+        "chart_types": dict(sorted(tally.types.items())),
+        "points": _points_summary(tally.points),
+        "image_sizes": dict(sorted(tally.sizes.items(), key=lambda kv: (-kv[1], kv[0]))),
+        "channels": _channel_stats(tally.histograms, tally.stats_samples),
+        "problem_count": tally.problem_count,
+        "problems": [p.to_dict() for p in tally.problems],
+    }
+
+
+def _points_summary(points: Counter) -> dict:
+    if not points:
+        return {"min": None, "mean": None, "max": None, "histogram": []}
+    lo, hi = min(points), max(points)
+    width = max(1, math.ceil((hi - lo + 1) / HISTOGRAM_BINS))
+    bins = []
+    for start in range(lo, hi + 1, width):
+        stop = min(start + width - 1, hi)
+        bins.append({"from": start, "to": stop, "count": sum(c for n, c in points.items() if start <= n <= stop)})
+    charts = sum(points.values())
+    return {"min": lo, "mean": round(sum(n * c for n, c in points.items()) / charts, 3), "max": hi,
+            "histogram": bins}
+
+
+def _channel_stats(histograms: np.ndarray, samples: int) -> dict:
+    """Mean and (population) std of each channel on the 0-1 scale, from exact integer moments."""
+    values = np.arange(256, dtype=object)
+    mean, std = [], []
+    for hist in histograms.astype(object):
+        n = int(hist.sum())
+        if n == 0:
+            return {"samples": samples, "pixels": 0, "mean": None, "std": None}
+        s1, s2 = int((hist * values).sum()), int((hist * values * values).sum())
+        mean.append(round(s1 / n / 255, 6))
+        std.append(round(math.sqrt((n * s2 - s1 * s1) / (n * n)) / 255, 6))
+    return {"samples": samples, "pixels": int(histograms[0].sum()), "mean": mean, "std": std}
+
+
+def _pick_preview(tally: _Tally) -> list[Candidate]:
+    """Up to preview_count samples, taken in turn from each chart type (in name order)."""
+    picked: list[Candidate] = []
+    queues = [list(c) for _, c in sorted(tally.candidates.items())]
+    while len(picked) < tally.preview_count and any(queues):
+        for queue in queues:
+            if queue and len(picked) < tally.preview_count:
+                picked.append(queue.pop(0))
+    return picked
+
+
+def format_report(report: dict) -> str:
+    """The report as text for a person; every figure comes from the dict --json prints."""
+    lines = []
+    n, size = report["samples"], report["bytes"]
+    per = f" ({_bytes(report['bytes_per_sample'])} per sample)" if report["bytes_per_sample"] else ""
+    lines.append(f"{report['shards']} shard(s), {n} samples, {_bytes(size)} on disk{per}")
+    for manifest in report["manifests"]:
+        lines.append(f"checked against {manifest}")
+    if report["chart_types"]:
+        lines += ["", "chart types"]
+        width = max(map(len, report["chart_types"]))
+        for name, count in report["chart_types"].items():
+            lines.append(f"  {name:<{width}}  {count:>7}  {100 * count / max(n, 1):5.1f}%")
+    points = report["points"]
+    if points["histogram"]:
+        lines += ["", f"points per chart: min {points['min']}, mean {points['mean']}, max {points['max']}"]
+        top = max(b["count"] for b in points["histogram"])
+        for b in points["histogram"]:
+            span = str(b["from"]) if b["from"] == b["to"] else f"{b['from']}-{b['to']}"
+            bar = "#" * math.ceil(30 * b["count"] / top) if b["count"] else ""
+            lines.append(f"  {span:>9}  {bar:<30}  {b['count']}")
+    if report["image_sizes"]:
+        lines += ["", "image sizes: " + ", ".join(f"{k} ({v})" for k, v in report["image_sizes"].items())]
+    channels = report["channels"]
+    if channels["mean"]:
+        lines += ["", f"channels (0-1 scale, {channels['samples']} images):",
+                  "  mean  " + "  ".join(f"{c} {v:.4f}" for c, v in zip("RGB", channels["mean"])),
+                  "  std   " + "  ".join(f"{c} {v:.4f}" for c, v in zip("RGB", channels["std"]))]
+    lines.append("")
+    count = report["problem_count"]
+    if count == 0:
+        lines.append("sound: no problems found")
+    else:
+        lines.append(f"{count} problem(s) found:")
+        lines += [f"  {Problem(p['shard'], p['key'], p['reason'])}" for p in report["problems"]]
+        unlisted = count - len(report["problems"])
+        if unlisted:
+            lines.append(f"  ... and {unlisted} more (--max-problems 0 lists them all)")
+    return "\n".join(lines)
+
+
+def _bytes(n: float) -> str:
+    if n < 1000:
+        return f"{n:.0f} B"
+    exponent = min(3, int(math.log10(n) // 3))
+    return f"{n / 1000 ** exponent:.1f} {('kB', 'MB', 'GB')[exponent - 1]}"
