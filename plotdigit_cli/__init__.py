@@ -1,3 +1,21 @@
-"""plotdigit: seeded synthetic charts with pixel-exact labels, written as webdataset shards."""
+"""plotdigit: seeded synthetic charts with pixel-exact labels, written as webdataset shards.
+
+`from plotdigit_cli import load` gives the training loader (plotdigit_cli.loader.load). It is
+looked up lazily, so that torch is imported only by those who load, never by the generator.
+"""
 
 __version__ = "0.1.0"
+__all__ = ["load", "__version__"]
+
+
+def __getattr__(name: str):
+    if name == "load":
+        try:
+            from plotdigit_cli.loader import load
+        except ModuleNotFoundError as e:
+            if e.name != "torch":
+                raise
+            raise ModuleNotFoundError("plotdigit_cli.load needs torch: pip install 'plotdigit[torch]'",
+                                      name="torch") from None
+        return load
+    raise AttributeError(f"module 'plotdigit_cli' has no attribute {name!r}")

@@ -1,0 +1,279 @@
+"""Loader: shards -> webdataset pipeline -> decode -> collate -> (pinned) Batch, for training jobs.
+
+The pipeline, per epoch:
+    shard list (from a manifest, a list or a brace pattern; shuffled by (seed, epoch))
+      -> split_by_node -> split_by_worker (or, resampled: shards drawn with replacement per worker)
+      -> tar reader -> sample shuffle buffer (seeded by seed, epoch, rank, worker)
+      -> decode (PNG with libspng where installed, else Pillow; JSON) -> collate -> DataLoader.
+Torch is imported here, and this module is only imported when `plotdigit_cli.load` is first
+asked for (see __init__.py), so the generator keeps working without torch.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import math
+import multiprocessing
+import os
+import random
+import warnings
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import partial
+
+import numpy as np
+import torch
+import webdataset as wds
+from PIL import Image
+from webdataset.utils import pytorch_worker_info
+
+from plotdigit_cli import shards
+from plotdigit_cli.collate import CHART_TYPE_IDS, IMAGENET, Batch, Decoded, collate
+
+try:  # libspng decodes our PNGs about 2.3x faster than Pillow (scripts/bench_load.py)
+    import pyspng
+except ImportError:  # pragma: no cover - depends on the environment
+    pyspng = None
+
+SHUFFLE_BUFFER = 1000
+SHUFFLE_INITIAL = 100
+HANDLERS = ("raise", "skip")
+DTYPES = ("uint8", "float32")
+
+
+class BrokenSample(ValueError):
+    """A sample (or shard) that cannot be loaded; the message names the shard and key."""
+
+
+def decode_png(data: bytes) -> np.ndarray:
+    """PNG bytes -> [H, W, 3] uint8."""
+    if pyspng is not None:
+        image = pyspng.load(data)
+        if image.ndim == 3 and image.shape[2] == 3:
+            return image
+    with Image.open(io.BytesIO(data)) as im:  # the fallback, and any PNG that is not 8-bit RGB
+        return np.array(im.convert("RGB"))  # a writable array, as torch.from_numpy wants
+
+
+def decoder_name() -> str:
+    return "pyspng" if pyspng is not None else "pillow"
+
+
+def load(source, batch_size: int, *, shuffle: bool = True, seed: int = 0, num_workers: int | None = None,
+         image_size: tuple[int, int] | None = None, dtype: str = "uint8", normalize=None,
+         pin_memory: bool | str = "auto", epoch_size: int | None = None, resampled: bool = False,
+         handler: str = "raise", drop_last: bool = False) -> "Loader":
+    """An iterable of padded Batches over the shards of `source` (a directory, a list of shards, a brace pattern).
+
+    Iterating again starts the next epoch: shards and samples are reshuffled from (seed, epoch).
+    See docs/load.md for the batch layout and every option.
+    """
+    if not isinstance(batch_size, int) or batch_size < 1:
+        raise ValueError(f"batch_size must be a positive integer, not {batch_size!r}")
+    if dtype not in DTYPES:
+        raise ValueError(f"dtype must be one of {', '.join(DTYPES)}, not {dtype!r}")
+    if handler not in HANDLERS:
+        raise ValueError(f"handler must be one of {', '.join(HANDLERS)}, not {handler!r}")
+    if normalize is not None and dtype != "float32":
+        raise ValueError("normalize needs dtype='float32'; with uint8 batches, normalise on the device")
+    if normalize == "imagenet":
+        normalize = IMAGENET
+    elif normalize is not None:
+        if not (isinstance(normalize, (tuple, list)) and len(normalize) == 2
+                and all(isinstance(v, (tuple, list)) and len(v) == 3 for v in normalize)):
+            raise ValueError("normalize must be None, 'imagenet' or (mean, std), each three numbers")
+        if any(s <= 0 for s in normalize[1]):
+            raise ValueError("normalize: every std must be positive")
+    if image_size is not None:
+        if not (isinstance(image_size, (tuple, list)) and len(image_size) == 2
+                and all(isinstance(v, int) and v > 0 for v in image_size)):
+            raise ValueError(f"image_size must be (height, width) in pixels, not {image_size!r}")
+        image_size = tuple(image_size)
+    if epoch_size is not None and (not isinstance(epoch_size, int) or epoch_size < 1):
+        raise ValueError(f"epoch_size must be a positive integer, not {epoch_size!r}")
+    if num_workers is None:
+        num_workers = min(4, len(os.sched_getaffinity(0)))
+    if num_workers < 0:
+        raise ValueError(f"num_workers must be 0 or more, not {num_workers}")
+    if pin_memory == "auto":
+        pin_memory = torch.cuda.is_available()
+    elif pin_memory and not torch.cuda.is_available():
+        warnings.warn("pin_memory=True but no CUDA device is available; batches are not pinned", stacklevel=2)
+        pin_memory = False
+    return Loader(urls=shard_urls(source), batch_size=batch_size, shuffle=shuffle, seed=seed,
+                  num_workers=num_workers, image_size=image_size, dtype=dtype, normalize=normalize,
+                  pin_memory=bool(pin_memory), epoch_size=epoch_size, resampled=resampled, handler=handler,
+                  drop_last=drop_last)
+
+
+def shard_urls(source) -> list[str]:
+    """The shards of `source`, in a fixed order. A directory's manifest must be complete."""
+    targets = [source] if isinstance(source, (str, os.PathLike)) else list(source)
+    if not targets:
+        raise ValueError("source names no shards")
+    try:
+        found = shards.find_shards(targets)
+    except shards.TargetError as e:
+        raise FileNotFoundError(str(e)) from None
+    if found.problems:
+        where, reason = found.problems[0]
+        more = f" (and {len(found.problems) - 1} more; run plotdigit inspect)" if len(found.problems) > 1 else ""
+        raise ValueError(f"{where}: {reason}{more}")
+    if not found.shards:
+        raise ValueError(f"no shards in {source}")
+    return [str(ref.path) for ref in found.shards]
+
+
+@dataclass(eq=False)
+class Loader:
+    """Iterate for one epoch of Batches; `epoch` counts the epochs begun. `skipped` counts skipped samples."""
+
+    urls: list[str]
+    batch_size: int
+    shuffle: bool
+    seed: int
+    num_workers: int
+    image_size: tuple[int, int] | None
+    dtype: str
+    normalize: tuple | None
+    pin_memory: bool
+    epoch_size: int | None
+    resampled: bool
+    handler: str
+    drop_last: bool
+    epoch: int = 0
+
+    def __post_init__(self):
+        # shared with the DataLoader's (forked) workers, which is where samples are skipped
+        self._skipped = multiprocessing.get_context("fork").Value("q", 0) if self.handler == "skip" else None
+
+    @property
+    def skipped(self) -> int:
+        return self._skipped.value if self._skipped is not None else 0
+
+    def set_epoch(self, epoch: int) -> None:
+        """Start the next iteration at `epoch` (as DistributedSampler.set_epoch), e.g. when resuming."""
+        self.epoch = epoch
+
+    def __iter__(self) -> Iterator[Batch]:
+        epoch = self.epoch
+        self.epoch += 1
+        loader = torch.utils.data.DataLoader(
+            self._pipeline(epoch), batch_size=None, num_workers=self.num_workers, pin_memory=self.pin_memory,
+            multiprocessing_context="fork" if self.num_workers else None)
+        batches = iter(loader)
+        if self.epoch_size is None:
+            yield from batches
+            return
+        for _, batch in zip(range(math.ceil(self.epoch_size / self.batch_size)), batches):
+            yield batch
+
+    def _pipeline(self, epoch: int) -> wds.DataPipeline:
+        on_error = _Handler(self.handler, self._skipped)
+        if self.resampled:
+            shard_stage = [_ResampledShards(self.urls, self.seed, epoch)]
+        else:
+            shard_stage = [_ShardList(self.urls, self.seed if self.shuffle else None, epoch),
+                           wds.split_by_node, wds.split_by_worker]
+        sample_stages = [wds.tarfile_to_samples(handler=on_error)]
+        if self.shuffle:
+            sample_stages.append(partial(_shuffle_samples, seed=self.seed, epoch=epoch))
+        return wds.DataPipeline(
+            *shard_stage, *sample_stages,
+            wds.map(partial(_decode, image_size=self.image_size), handler=on_error),
+            wds.batched(self.batch_size, partial=not self.drop_last,
+                        collation_fn=partial(collate, dtype=self.dtype, normalize=self.normalize)))
+
+
+def _seed(*parts: int) -> int:
+    return int(np.random.SeedSequence(list(parts)).generate_state(1, dtype=np.uint64)[0])
+
+
+class _ShardList(torch.utils.data.IterableDataset):
+    """The shard urls, in an order every rank and worker agrees on: shuffled by (seed, epoch), or as given."""
+
+    def __init__(self, urls: list[str], seed: int | None, epoch: int):
+        self.urls, self.seed, self.epoch = urls, seed, epoch
+
+    def __iter__(self):
+        urls = list(self.urls)
+        if self.seed is not None:
+            random.Random(_seed(self.seed, self.epoch)).shuffle(urls)
+        for url in urls:
+            yield {"url": url}
+
+
+class _ResampledShards(torch.utils.data.IterableDataset):
+    """Shards drawn with replacement, forever, from a generator seeded by (seed, epoch, rank, worker)."""
+
+    def __init__(self, urls: list[str], seed: int, epoch: int):
+        self.urls, self.seed, self.epoch = urls, seed, epoch
+
+    def __iter__(self):
+        rank, _, worker, _ = pytorch_worker_info()
+        rng = random.Random(_seed(self.seed, self.epoch, rank, worker, 1))
+        while True:
+            yield {"url": rng.choice(self.urls)}
+
+
+def _shuffle_samples(samples, *, seed: int, epoch: int):
+    rank, _, worker, _ = pytorch_worker_info()
+    rng = random.Random(_seed(seed, epoch, rank, worker, 2))
+    yield from wds.shuffle(SHUFFLE_BUFFER, SHUFFLE_INITIAL, rng=rng)(samples)
+
+
+def _decode(sample: dict, *, image_size) -> Decoded:
+    key, shard = sample.get("__key__"), sample.get("__url__")
+    where = f"{shard} / {key}"
+    missing = [ext for ext in ("png", "json") if ext not in sample]
+    if missing:
+        raise BrokenSample(f"{where}: no .{missing[0]} member")
+    try:
+        image = decode_png(sample["png"])
+    except Exception as e:  # noqa: BLE001 - damaged bytes raise many kinds of error
+        raise BrokenSample(f"{where}: png does not decode ({type(e).__name__}: {e})") from None
+    try:
+        label = json.loads(sample["json"])
+        points = np.asarray(label["keypoints"], dtype=np.float32).reshape(-1, 4)
+        chart_type = CHART_TYPE_IDS[label["chart_type"]]
+    except KeyError as e:
+        raise BrokenSample(f"{where}: label has no usable {e}") from None
+    except (ValueError, TypeError) as e:
+        raise BrokenSample(f"{where}: label is not usable ({e})") from None
+    size = image.shape[:2]
+    if image_size is not None and size != image_size:
+        image = np.array(Image.fromarray(image).resize((image_size[1], image_size[0]), Image.Resampling.BILINEAR))
+    return Decoded(key, shard, image, points, chart_type, label, (int(size[0]), int(size[1])))
+
+
+class _Handler:
+    """webdataset error handler: 'raise' names shard and key; 'skip' counts, warns once per shard, goes on."""
+
+    def __init__(self, mode: str, counter):
+        self.mode, self.counter = mode, counter
+        self.warned: set[str] = set()
+
+    def __call__(self, exn: Exception) -> bool:
+        if isinstance(exn, BrokenSample):  # ours; webdataset may append its stream and url to the args
+            message = str(exn.args[0])
+            shard = message.split(" / ", 1)[0].split(": ", 1)[0]
+        else:  # raised while reading the tar; webdataset appends the stream and/or url to its args
+            shard = next((name for name in map(_shard_of, reversed(exn.args)) if name), None)
+            if shard is None:  # the tar reader's own handler call: let webdataset add the url and ask again
+                raise exn
+            reason = str(exn.args[0]).split(" @ ", 1)[0] if exn.args else type(exn).__name__
+            message = f"{shard}: not a readable tar ({reason})"
+        if self.mode == "raise":
+            raise BrokenSample(message) from None
+        with self.counter.get_lock():
+            self.counter.value += 1
+        if shard not in self.warned:
+            self.warned.add(shard)
+            warnings.warn(f"skipping broken samples in {shard}, first: {message}", stacklevel=2)
+        return True
+
+
+def _shard_of(arg) -> str | None:
+    name = arg if isinstance(arg, str) else getattr(arg, "name", None)
+    return name if isinstance(name, str) and name.endswith(".tar") else None
