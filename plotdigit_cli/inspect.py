@@ -145,7 +145,7 @@ def _read_shard(ref: shards.ShardRef, tally: _Tally, bar) -> None:
         return
     tally.bytes += size
     with f:
-        reader = shards.HashingReader(f)
+        reader = shards.HashingFile(f)
         last_key = None
         try:
             with tarfile.open(fileobj=reader, mode="r|") as tar:
@@ -164,10 +164,9 @@ def _read_shard(ref: shards.ShardRef, tally: _Tally, bar) -> None:
         reader.drain()
     listed = ref.listed
     if listed is not None:
-        checks = (("samples", count, "samples"), ("bytes", size, "bytes"), ("sha256", reader.sha256.hexdigest(), "sha256"))
-        for field_name, actual, noun in checks:
+        for field_name, actual in (("samples", count), ("bytes", size), ("sha256", reader.sha256.hexdigest())):
             if listed.get(field_name) != actual:
-                tally.problem(where, None, f"{noun} {actual} but the manifest says {listed.get(field_name)}")
+                tally.problem(where, None, f"{field_name} {actual} but the manifest says {listed.get(field_name)}")
 
 
 def _groups(tar: tarfile.TarFile, *, read: bool) -> Iterator[tuple[str, dict[str, list[bytes]]]]:

@@ -39,18 +39,31 @@ def record_name(k: int) -> str:
     return f".shard-{k:06d}.json"
 
 
-class _HashingWriter:
-    """A write-only file wrapper that hashes and counts what passes through it."""
+class HashingFile:
+    """A file wrapper that hashes and counts the bytes written or read through it."""
 
     def __init__(self, f):
         self.f = f
         self.sha256 = hashlib.sha256()
         self.size = 0
 
-    def write(self, data) -> int:
+    def _seen(self, data) -> None:
         self.sha256.update(data)
         self.size += len(data)
+
+    def write(self, data) -> int:
+        self._seen(data)
         return self.f.write(data)
+
+    def read(self, n: int = -1) -> bytes:
+        data = self.f.read(n)
+        self._seen(data)
+        return data
+
+    def drain(self) -> None:
+        """Read (and hash) the rest of the file."""
+        while self.read(1 << 20):
+            pass
 
 
 def write_shard(out: Path, k: int, samples: Iterable[tuple[str, dict[str, bytes]]], *, meta: dict | None = None,
@@ -64,7 +77,7 @@ def write_shard(out: Path, k: int, samples: Iterable[tuple[str, dict[str, bytes]
     count = 0
     try:
         with open(tmp, "wb") as f:
-            hashed = _HashingWriter(f)
+            hashed = HashingFile(f)
             with tarfile.open(fileobj=hashed, mode="w|") as tar:
                 for key, members in samples:
                     _add_sample(tar, key, members)
@@ -139,26 +152,6 @@ def _fsync_dir(path: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
-
-
-class HashingReader:
-    """A read-only file wrapper that hashes and counts what is read through it."""
-
-    def __init__(self, f):
-        self.f = f
-        self.sha256 = hashlib.sha256()
-        self.size = 0
-
-    def read(self, n: int = -1) -> bytes:
-        data = self.f.read(n)
-        self.sha256.update(data)
-        self.size += len(data)
-        return data
-
-    def drain(self) -> None:
-        """Read (and hash) the rest of the file."""
-        while self.read(1 << 20):
-            pass
 
 
 # --- finding shards ----------------------------------------------------------------------
