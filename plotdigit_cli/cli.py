@@ -233,7 +233,7 @@ def load_command(source, batch_size, workers, batches, seed, image_size, skip_br
             if count >= batches:
                 break
     except BrokenSample as e:
-        raise click.ClickException(str(e).splitlines()[-1] if str(e) else "a broken sample") from None
+        raise click.ClickException(str(e)) from None
     ended = time.perf_counter()
     if count == 0:
         raise click.ClickException("the source gave no batches")

@@ -21,6 +21,7 @@ import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import partial
+from itertools import islice
 
 import numpy as np
 import torch
@@ -44,6 +45,19 @@ DTYPES = ("uint8", "float32")
 
 class BrokenSample(ValueError):
     """A sample (or shard) that cannot be loaded; the message names the shard and key."""
+
+    def __init__(self, message: str, shard: str | None = None):  # shard: None once re-raised from a worker
+        super().__init__(message)
+        self.shard = shard
+
+
+def _message_from_worker(error: BrokenSample) -> str:
+    """The DataLoader re-raises a worker's error with the worker's traceback as its message;
+    its last line holds the original message, which is all a broken sample needs to say."""
+    text = str(error.args[0]) if error.args else ""
+    marker = f"{BrokenSample.__name__}: "
+    lines = [line for line in text.splitlines() if marker in line]
+    return lines[-1].split(marker, 1)[1] if text.startswith("Caught ") and lines else text
 
 
 def decode_png(data: bytes) -> np.ndarray:
@@ -162,12 +176,11 @@ class Loader:
         loader = torch.utils.data.DataLoader(
             self._pipeline(epoch), batch_size=None, num_workers=self.num_workers, pin_memory=self.pin_memory,
             multiprocessing_context="fork" if self.num_workers else None)
-        batches = iter(loader)
-        if self.epoch_size is None:
-            yield from batches
-            return
-        for _, batch in zip(range(math.ceil(self.epoch_size / self.batch_size)), batches):
-            yield batch
+        limit = None if self.epoch_size is None else math.ceil(self.epoch_size / self.batch_size)
+        try:
+            yield from islice(loader, limit)
+        except BrokenSample as e:  # the same one-line message whether a worker raised it or not
+            raise BrokenSample(_message_from_worker(e), e.shard) from None
 
     def _pipeline(self, epoch: int) -> wds.DataPipeline:
         on_error = _Handler(self.handler, self._skipped)
@@ -225,22 +238,25 @@ def _shuffle_samples(samples, *, seed: int, epoch: int):
 
 def _decode(sample: dict, *, image_size) -> Decoded:
     key, shard = sample.get("__key__"), sample.get("__url__")
-    where = f"{shard} / {key}"
+
+    def broken(reason: str) -> BrokenSample:
+        return BrokenSample(f"{shard} / {key}: {reason}", shard)
+
     missing = [ext for ext in ("png", "json") if ext not in sample]
     if missing:
-        raise BrokenSample(f"{where}: no .{missing[0]} member")
+        raise broken(f"no .{missing[0]} member")
     try:
         image = decode_png(sample["png"])
     except Exception as e:  # noqa: BLE001 - damaged bytes raise many kinds of error
-        raise BrokenSample(f"{where}: png does not decode ({type(e).__name__}: {e})") from None
+        raise broken(f"png does not decode ({type(e).__name__}: {e})") from None
     try:
         label = json.loads(sample["json"])
         points = np.asarray(label["keypoints"], dtype=np.float32).reshape(-1, 4)
         chart_type = CHART_TYPE_IDS[label["chart_type"]]
     except KeyError as e:
-        raise BrokenSample(f"{where}: label has no usable {e}") from None
+        raise broken(f"label has no usable {e}") from None
     except (ValueError, TypeError) as e:
-        raise BrokenSample(f"{where}: label is not usable ({e})") from None
+        raise broken(f"label is not usable ({e})") from None
     size = image.shape[:2]
     if image_size is not None and size != image_size:
         image = np.array(Image.fromarray(image).resize((image_size[1], image_size[0]), Image.Resampling.BILINEAR))
@@ -256,8 +272,7 @@ class _Handler:
 
     def __call__(self, exn: Exception) -> bool:
         if isinstance(exn, BrokenSample):  # ours; webdataset may append its stream and url to the args
-            message = str(exn.args[0])
-            shard = message.split(" / ", 1)[0].split(": ", 1)[0]
+            message, shard = str(exn.args[0]), exn.shard
         else:  # raised while reading the tar; webdataset appends the stream and/or url to its args
             shard = next((name for name in map(_shard_of, reversed(exn.args)) if name), None)
             if shard is None:  # the tar reader's own handler call: let webdataset add the url and ask again
@@ -265,7 +280,7 @@ class _Handler:
             reason = str(exn.args[0]).split(" @ ", 1)[0] if exn.args else type(exn).__name__
             message = f"{shard}: not a readable tar ({reason})"
         if self.mode == "raise":
-            raise BrokenSample(message) from None
+            raise BrokenSample(message, shard) from None
         with self.counter.get_lock():
             self.counter.value += 1
         if shard not in self.warned:

@@ -156,8 +156,10 @@ def broken(small_run, tmp_path):
 
 @pytest.mark.parametrize("workers", [0, 2])
 def test_handler_raise_names_shard_and_key(broken, workers):
-    with pytest.raises(loader_module.BrokenSample, match=r"shard-000001\.tar / 000000012: label is not usable"):
+    with pytest.raises(loader_module.BrokenSample, match=r"shard-000001\.tar / 000000012: label is not usable") as e:
         all_keys(load(str(broken / "shard-{000000..000002}.tar"), 4, shuffle=False, num_workers=workers))
+    # one line, the same whether a worker raised it or not
+    assert str(e.value).startswith(f"{broken / 'shard-000001.tar'} / 000000012: ") and "\n" not in str(e.value)
 
 
 def test_handler_skip_warns_once_per_shard_and_counts(broken, truth):
@@ -282,6 +284,9 @@ def test_load_command_prints_shapes_and_speed(small_run, broken):
     failed = invoke("load", str(broken / "shard-000001.tar"), "--workers", "0")
     assert failed.exit_code == 1 and len(failed.stderr.splitlines()) == 1
     assert "shard-000001.tar / 000000012" in failed.stderr
+    failed = invoke("load", str(broken / "shard-000001.tar"), "--workers", "2")
+    assert failed.exit_code == 1
+    assert failed.stderr.startswith(f"Error: {broken / 'shard-000001.tar'} / 000000012: label is not usable")
     missing = invoke("load", str(broken / "nope.tar"))
     assert missing.exit_code == 2 and "no such file or directory" in missing.stderr
 
