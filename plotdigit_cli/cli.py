@@ -70,7 +70,7 @@ def _types(value: str | None) -> list[str] | None:
 @click.option("--types", "types", default=None, metavar="T1,T2",
               help="Restrict the mixture to these chart types, e.g. vertical_bar,scatter.")
 @click.option("--image-size", type=int, default=None,
-              help="Image side in pixels (square).  [default: the config's, 480]")
+              help="Make every image N x N pixels.  [default: the config's sizes and aspect ratios]")
 @click.option("--overwrite", is_flag=True, help="Replace shards of another run already in --out.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar and no summary.")
 def generate(n, out, seed, shard_size, workers, config_path, types, image_size, overwrite, quiet) -> None:

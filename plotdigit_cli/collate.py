@@ -23,7 +23,8 @@ import numpy as np
 import torch
 
 # Fixed ids for `chart_type`: new families are appended, never renumbered.
-CHART_TYPES = ("vertical_bar", "horizontal_bar", "scatter", "line", "dot_line", "pie")
+CHART_TYPES = ("vertical_bar", "horizontal_bar", "scatter", "line", "dot_line", "pie",
+               "grouped_bar", "stacked_bar", "histogram", "area", "dot", "donut")
 CHART_TYPE_IDS = {name: i for i, name in enumerate(CHART_TYPES)}
 IMAGENET = ((0.485, 0.456, 0.406), (0.229, 0.224, 0.225))
 

@@ -16,9 +16,15 @@ import yaml
 
 from plotdigit_cli.charts import FAMILIES
 from plotdigit_cli.charts.base import ColorParams
-from plotdigit_cli.params import number, param
+from plotdigit_cli.data import DataParams
+from plotdigit_cli.degrade import DegradeParams
+from plotdigit_cli.params import number
+from plotdigit_cli.style import ImageParams, StyleParams, TextParams
 
 IMAGE_SIZE = number(64, 4096, integer=True)
+# Top-level sections checked by a params dataclass, in the order they are read.
+SECTIONS = {"image": ImageParams, "colors": ColorParams, "style": StyleParams, "text": TextParams,
+            "data": DataParams, "degrade": DegradeParams}
 
 
 class ConfigError(ValueError):
@@ -26,31 +32,33 @@ class ConfigError(ValueError):
 
 
 @dataclass(frozen=True)
-class ImageParams:
-    size: int = param(IMAGE_SIZE)
-    inches: float = param(number(0.5, 50.0))  # the figure is drawn at size / inches dpi
-
-
-@dataclass(frozen=True)
 class Config:
-    image_size: int
-    inches: float
+    image: ImageParams
     types: tuple[tuple[str, float], ...]  # (family, weight > 0), in registry order
     colors: ColorParams
+    style: StyleParams
+    text: TextParams
+    data: DataParams
+    degrade: DegradeParams
     charts: dict[str, Any]  # family name -> its frozen params dataclass
 
     def to_dict(self) -> dict:
         """The resolved config as plain data: recorded in the manifest, compared on resume."""
-        return {
-            "image": {"size": self.image_size, "inches": self.inches},
-            "types": dict(self.types),
-            "colors": _plain(self.colors),
-            "charts": {name: _plain(p) for name, p in self.charts.items()},
-        }
+        out = {name: _plain(getattr(self, name)) for name in SECTIONS}
+        out["types"] = dict(self.types)
+        out["charts"] = {name: _plain(p) for name, p in self.charts.items()}
+        return out
 
 
 def _plain(params: Any) -> dict:
-    return {k: list(v) if isinstance(v, tuple) else v for k, v in dataclasses.asdict(params).items()}
+    return {k: _plain_value(v) for k, v in dataclasses.asdict(params).items()}
+
+
+def _plain_value(v: Any) -> Any:
+    """Tuples back to YAML's shapes: weights tables to mappings, others to lists."""
+    if isinstance(v, tuple) and v and all(isinstance(x, tuple) and len(x) == 2 for x in v):
+        return {k: w for k, w in v}
+    return list(v) if isinstance(v, tuple) else v
 
 
 def default_text() -> str:
@@ -119,16 +127,23 @@ def _check_known_keys(user: Any, default: Any, prefix: tuple, lines: dict, sourc
             close = difflib.get_close_matches(str(key), [str(k) for k in default], n=1)
             hint = f" (did you mean '{close[0]}'?)" if close else ""
             raise ConfigError(f"{_where(source, lines, path)}: unknown config key '{dotted}'{hint}")
-        if path != ("types",):
+        if not _taken_whole(path, default[key]):
             _check_known_keys(value, default[key], path, lines, source)
 
 
-def _merge(base: dict, over: dict) -> dict:
-    """Key-by-key override; `types` is replaced whole so a file names exactly its mixture."""
+def _taken_whole(path: tuple, default: Any) -> bool:
+    """`types` and every weights table ({name: number}) are replaced whole, not merged key by key,
+    so a file names exactly its mixture of families, sheets, fonts..."""
+    return path == ("types",) or (isinstance(default, dict) and bool(default)
+                                  and all(isinstance(v, (int, float)) for v in default.values()))
+
+
+def _merge(base: dict, over: dict, prefix: tuple = ()) -> dict:
     out = dict(base)
     for key, value in over.items():
-        if isinstance(value, dict) and isinstance(base.get(key), dict) and key != "types":
-            out[key] = _merge(base[key], value)
+        path = prefix + (key,)
+        if isinstance(value, dict) and isinstance(base.get(key), dict) and not _taken_whole(path, base[key]):
+            out[key] = _merge(base[key], value, path)
         else:
             out[key] = value
     return out
@@ -161,10 +176,11 @@ def _params(cls: type, values: dict, path: tuple, source: str, lines: dict) -> A
 
 
 def _build(tree: dict, lines: dict, source: str, *, image_size: int | None, types: list[str] | None) -> Config:
-    image = _params(ImageParams, _section(tree, "image", source, lines), ("image",), source, lines)
-    size = image.size
+    sections = {name: _params(cls, _section(tree, name, source, lines), (name,), source, lines)
+                for name, cls in SECTIONS.items()}
     if image_size is not None:
         size = _checked(IMAGE_SIZE, image_size, "command line", {}, ("--image-size",))
+        sections["image"] = dataclasses.replace(sections["image"], size=(size, size), aspect=(1.0, 1.0))
 
     weights = _section(tree, "types", source, lines)
     mixture = []
@@ -190,9 +206,7 @@ def _build(tree: dict, lines: dict, source: str, *, image_size: int | None, type
     order = list(FAMILIES)
     mixture.sort(key=lambda item: order.index(item[0]))
 
-    colors = _params(ColorParams, _section(tree, "colors", source, lines), ("colors",), source, lines)
     chart_tree = _section(tree, "charts", source, lines)
-    charts = {}
-    for name, family in FAMILIES.items():
-        charts[name] = _params(family.params, chart_tree.get(name), ("charts", name), source, lines)
-    return Config(image_size=size, inches=image.inches, types=tuple(mixture), colors=colors, charts=charts)
+    charts = {name: _params(family.params, chart_tree.get(name), ("charts", name), source, lines)
+              for name, family in FAMILIES.items()}
+    return Config(types=tuple(mixture), charts=charts, **sections)

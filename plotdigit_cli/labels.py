@@ -10,7 +10,9 @@ import json
 import math
 from typing import Any
 
-SCHEMA = "plotdigit.label/1"
+SCHEMA = "plotdigit.label/2"
+SCHEMA_V1 = "plotdigit.label/1"  # still read by inspect and load
+TABLE_SEPARATOR = " | "
 KEY_DIGITS = 9
 PIXEL_DECIMALS = 3
 NORM_DECIMALS = 6
@@ -43,6 +45,22 @@ def keypoint(norm: list[float], bbox: list[float] | None, sized: bool, plot_bbox
     return [norm[0], norm[1], frac((bbox[2] - bbox[0]) / (x1 - x0)), frac((bbox[3] - bbox[1]) / (y1 - y0))]
 
 
+def cell(value: Any) -> str:
+    """A table cell: names as they are, integers plainly, other numbers to 6 significant digits."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value.replace("|", "/").replace("\n", " ")
+    if float(value).is_integer() and abs(value) < 1e15:
+        return str(int(value))
+    return f"{float(value):.6g}"
+
+
+def linear_table(header: list, rows: list[list]) -> str:
+    """The chart's data as a linear text table: a header row, then one row per x, cells split by ` | `."""
+    return "\n".join(TABLE_SEPARATOR.join(cell(c) for c in row) for row in [header] + rows)
+
+
 def dumps(label: dict) -> bytes:
     """Compact, deterministic JSON bytes (field order is the schema's order)."""
     return json.dumps(label, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode("utf-8")
@@ -54,6 +72,7 @@ _TOP_FIELDS = {
     "schema": str, "key": str, "index": int, "seed": int, "chart_type": str, "image": dict,
     "plot_bbox": list, "axes": (dict, type(None)), "series": list, "keypoints": list,
 }
+_V2_FIELDS = {"text": dict, "text_boxes": dict, "table": str, "style": dict}
 _NORM_TOLERANCE = 1e-3  # fractions are rounded to 6 decimals and pixels to 3
 
 
@@ -80,8 +99,15 @@ def validate_label(label: Any, *, width: int | None = None, height: int | None =
             problems.append(f"field '{name}' has type {type(label[name]).__name__}")
     if problems:
         return problems
-    if label["schema"] != SCHEMA:
-        problems.append(f"schema is {label['schema']!r}, expected {SCHEMA!r}")
+    if label["schema"] not in (SCHEMA, SCHEMA_V1):
+        return [f"schema is {label['schema']!r}, expected {SCHEMA!r} or {SCHEMA_V1!r}"]
+    v2 = label["schema"] == SCHEMA
+    if v2:
+        problems += [f"missing field '{name}'" if name not in label else f"field '{name}' has type "
+                     f"{type(label[name]).__name__}" for name, kind in _V2_FIELDS.items()
+                     if not isinstance(label.get(name), kind)]
+        if problems:
+            return problems
     if label["key"] != sample_key(label["index"]):
         problems.append(f"key {label['key']!r} does not match index {label['index']}")
     image = label["image"]
@@ -103,14 +129,16 @@ def validate_label(label: Any, *, width: int | None = None, height: int | None =
         problems.append(f"{len(label['keypoints'])} keypoints for {len(points)} points")
     for (s, i, p), kp in zip(points, label["keypoints"]):
         where = f"series {s} point {i}"
-        if not isinstance(p, dict) or not all(k in p for k in ("x", "y", "pixel", "norm", "bbox")):
-            problems.append(f"{where} lacks one of x, y, pixel, norm, bbox")
+        required = ("x", "y", "pixel", "norm", "bbox") + (("visible",) if v2 else ())
+        if not isinstance(p, dict) or not all(k in p for k in required):
+            problems.append(f"{where} lacks one of {', '.join(required)}")
             continue
         pixel, norm = p["pixel"], p["norm"]
         if not (isinstance(pixel, list) and len(pixel) == 2 and all(_is_num(c) for c in pixel)):
             problems.append(f"{where}: pixel {pixel!r} is not [u, v]")
             continue
-        if not (0 <= pixel[0] <= w and 0 <= pixel[1] <= h):
+        # A point outside the axes range (labelled not visible) may lie outside the image too.
+        if p.get("visible", True) and not (0 <= pixel[0] <= w and 0 <= pixel[1] <= h):
             problems.append(f"{where}: pixel {pixel} lies outside the {w}x{h} image")
         expected = normalise(pixel[0], pixel[1], box)
         if not (isinstance(norm, list) and len(norm) == 2 and all(_is_num(c) for c in norm)):

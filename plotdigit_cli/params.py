@@ -75,3 +75,37 @@ def subset(options: tuple[str, ...]) -> Checker:
         return tuple(v)
 
     return check
+
+
+def probability() -> Checker:
+    return number(0.0, 1.0)
+
+
+def weights(options: tuple[str, ...]) -> Checker:
+    """A mapping {name: weight >= 0} over `options`, at least one weight above 0; order kept."""
+
+    def check(v: Any) -> tuple[tuple[str, float], ...]:
+        if not (isinstance(v, dict) and v):
+            raise ValueError(f"must be a mapping of names to weights, from {', '.join(options)}; got {v!r}")
+        bad = [k for k in v if k not in options]
+        if bad:
+            raise ValueError(f"has unknown entries {bad}; allowed: {', '.join(options)}")
+        if not all(_is_number(w) and w >= 0 for w in v.values()):
+            raise ValueError(f"weights must be numbers >= 0; got {v!r}")
+        kept = tuple((str(k), float(w)) for k, w in v.items() if w > 0)
+        if not kept:
+            raise ValueError("needs at least one weight above 0")
+        return kept
+
+    return check
+
+
+def pick(rng, table: tuple[tuple[str, float], ...]) -> str:
+    """One name from a weights() table, with probability proportional to its weight."""
+    total = sum(w for _, w in table)
+    u = rng.uniform(0.0, total)
+    for name, w in table:
+        u -= w
+        if u < 0:
+            return name
+    return table[-1][0]

@@ -1,31 +1,56 @@
 """Spec: everything random about one chart, drawn from (config, seed, index) alone.
 
 Each sample has its own generator, seeded by SeedSequence([seed, index]), so a chart does not
-depend on which worker drew it, in which order, or what was drawn before it.
+depend on which worker drew it, in which order, or what was drawn before it. The spec is
+plain data: figure size, style, text, degradations and the family's data.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
+from plotdigit_cli import degrade, style
 from plotdigit_cli.charts import FAMILIES
 from plotdigit_cli.config import Config
+from plotdigit_cli.params import pick
 
 
 def sample_rng(seed: int, index: int) -> np.random.Generator:
     return np.random.default_rng(np.random.SeedSequence([seed, index]))
 
 
+@dataclass
+class Context:
+    """What a family's sampler may use besides its own params."""
+    config: Config
+    style_sample: dict
+
+    @property
+    def data(self):
+        return self.config.data
+
+    def palette(self, rng: np.random.Generator, n: int) -> list[str]:
+        return style.palette(rng, self.config.style, self.config.colors, self.style_sample["sheet"], n)
+
+
 def sample_spec(config: Config, seed: int, index: int) -> dict:
     """A plain-data description of chart `index` of run `seed`; render() turns it into pixels."""
     rng = sample_rng(seed, index)
-    names = [name for name, _ in config.types]
-    weights = np.array([w for _, w in config.types], dtype=float)
-    chart_type = names[int(rng.choice(len(names), p=weights / weights.sum()))]
+    chart_type = pick(rng, config.types)
     family = FAMILIES[chart_type]
+    figure = style.figure(rng, config.image)
+    look = style.sample_style(rng, config.style)
+    text = style.sample_text(rng, config.text)
+    data = family.sample(rng, config.charts[chart_type], Context(config, look))
     return {
         "seed": seed,
         "index": index,
         "chart_type": chart_type,
-        "data": family.sample(rng, config.charts[chart_type], config.colors),
+        "figure": figure,
+        "style": look,
+        "text": text,
+        "degrade": degrade.sample(rng, config.degrade),
+        "data": data,
     }

@@ -65,9 +65,10 @@ def load_json(path: Path) -> dict:
 
 @pytest.fixture(scope="session")
 def small_run(tmp_path_factory) -> Path:
-    """24 charts in shards of 10 (10 + 10 + 4), made once through the CLI for the read-only tests."""
+    """24 charts (default config, 480 x 480) in shards of 10 (10 + 10 + 4), made once through the CLI
+    for the read-only tests."""
     out = tmp_path_factory.mktemp("small") / "shards"
     result = invoke("generate", "--n", "24", "--out", str(out), "--shard-size", "10", "--workers", "2",
-                    "--seed", "3")
+                    "--seed", "3", "--image-size", "480")
     assert result.exit_code == 0, result.output
     return out

@@ -18,7 +18,10 @@ from pathlib import Path
 import pytest
 import webdataset as wds
 
+from plotdigit_cli.config import load_config
 from plotdigit_cli.labels import validate_label
+from plotdigit_cli.render import draw
+from plotdigit_cli.spec import sample_spec
 
 from conftest import PLOTDIGIT, REPO, decode_png, invoke, load_json, read_samples, run_script, sha256, snapshot
 from pixelcheck import check_sample
@@ -31,7 +34,7 @@ def test_small_run_writes_shards_of_the_right_samples_and_a_manifest(small_run):
     manifest = load_json(small_run / "manifest.json")
     assert (manifest["seed"], manifest["n"], manifest["shard_size"], manifest["samples"]) == (3, 24, 10, 24)
     assert set(manifest["versions"]) == {"plotdigit", "python", "numpy", "matplotlib", "pillow"}
-    assert manifest["config"]["image"] == {"size": 480, "inches": 5.0}
+    assert manifest["config"]["image"] == {"size": [480, 480], "aspect": [1.0, 1.0], "inches": [4.0, 8.0]}
     assert [s["samples"] for s in manifest["shards"]] == [10, 10, 4]
     assert sum(manifest["types"].values()) == 24
     for entry in manifest["shards"]:
@@ -47,6 +50,9 @@ def test_small_run_writes_shards_of_the_right_samples_and_a_manifest(small_run):
         rgb = decode_png(members["png"])
         assert (label["key"], label["index"], label["seed"]) == (key, int(key), 3)
         assert validate_label(label, width=rgb.shape[1], height=rgb.shape[0]) == []
+        if label["style"]["degrade"]:  # degraded pixels: check the clean drawing of the same spec instead
+            rgb, clean_label = draw(sample_spec(load_config(image_size=480), 3, int(key)))
+            assert clean_label == label
         assert check_sample(rgb, label) == []
         counted[label["chart_type"]] = counted.get(label["chart_type"], 0) + 1
     assert counted == manifest["types"]
@@ -61,14 +67,14 @@ def test_shards_stream_through_webdataset_with_a_brace_pattern(small_run):
 def test_same_seed_same_bytes_whatever_workers_and_shard_size(small_run, tmp_path):
     other_split = tmp_path / "split"
     result = invoke("generate", "--n", "24", "--out", str(other_split), "--shard-size", "8", "--workers", "1",
-                    "--seed", "3")
+                    "--seed", "3", "--image-size", "480")
     assert result.exit_code == 0, result.output
     assert len(list(other_split.glob("shard-*.tar"))) == 3
     assert read_samples(other_split) == read_samples(small_run)
 
     same_split = tmp_path / "same"
     result = invoke("generate", "--n", "24", "--out", str(same_split), "--shard-size", "10", "--workers", "1",
-                    "--seed", "3")
+                    "--seed", "3", "--image-size", "480")
     assert result.exit_code == 0, result.output
     for name in ("shard-000000.tar", "shard-000001.tar", "shard-000002.tar", "manifest.json"):
         assert sha256(same_split / name) == sha256(small_run / name), name
@@ -94,7 +100,7 @@ def existing(small_run, tmp_path) -> Path:
 
 def bad_input_cases(tmp_path: Path, existing: Path) -> list[tuple[list[str], str]]:
     bad_yaml = tmp_path / "bad.yaml"
-    bad_yaml.write_text("image:\n  size: 480\n    inches: 5\n")
+    bad_yaml.write_text("image:\n  size: [480, 480]\n    inches: 5\n")
     unknown_key = tmp_path / "unknown.yaml"
     unknown_key.write_text("charts:\n  scatter:\n    pointz: [1, 2]\n")
     a_file = tmp_path / "a-file"
@@ -172,7 +178,8 @@ def test_overwrite_replaces_another_run_and_keeps_other_files(existing):
 
 def test_rerun_of_a_finished_run_rewrites_nothing(existing):
     mtimes = {p.name: p.stat().st_mtime_ns for p in existing.glob("shard-*.tar")}
-    result = invoke("generate", "--n", "24", "--out", str(existing), "--seed", "3", "--shard-size", "10")
+    result = invoke("generate", "--n", "24", "--out", str(existing), "--seed", "3", "--shard-size", "10",
+                    "--image-size", "480")
     assert result.exit_code == 0, result.output
     assert {p.name: p.stat().st_mtime_ns for p in existing.glob("shard-*.tar")} == mtimes
 

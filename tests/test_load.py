@@ -300,3 +300,36 @@ def test_train_example_runs_and_its_loss_falls(small_run):
     assert params < 1_000_000
     losses = [float(line.split()[3]) for line in proc.stdout.splitlines() if line.startswith("step")]
     assert len(losses) == 6 and losses[-1] < losses[0]
+
+
+def test_label_v1_shards_still_inspect_and_load(small_run, truth, tmp_path):
+    """Shards written before label/2 (no text, table, visible flags) stay readable by inspect and load."""
+    from plotdigit_cli.labels import SCHEMA_V1
+
+    old = tmp_path / "v1" / "shard-000000.tar"
+    old.parent.mkdir()
+    with tarfile.open(small_run / "shard-000000.tar") as src, tarfile.open(old, "w", format=tarfile.USTAR_FORMAT) as dst:
+        for member in src:
+            data = src.extractfile(member).read()
+            if member.name.endswith(".json"):
+                label = json.loads(data)
+                for field in ("text", "text_boxes", "table", "style"):
+                    del label[field]
+                for series in label["series"]:
+                    series.pop("style")
+                    for point in series["points"]:
+                        point.pop("visible")
+                        point.pop("base", None)
+                label["schema"] = SCHEMA_V1
+                data = json.dumps(label).encode()
+            member.size = len(data)
+            dst.addfile(member, io.BytesIO(data))
+    result = invoke("inspect", str(old), "--json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["sound"] is True
+    batch = next(iter(load([str(old)], 10, shuffle=False, num_workers=0)))
+    assert batch.labels[0]["schema"] == SCHEMA_V1
+    for i, key in enumerate(batch.keys):
+        n = len(truth[key][1]["keypoints"])
+        expected = torch.tensor(truth[key][1]["keypoints"], dtype=torch.float32)
+        assert torch.equal(batch.boxes[i, 1:n + 1], expected) and bool(batch.mask[i, 1:n + 1].all())

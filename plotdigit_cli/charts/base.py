@@ -1,4 +1,5 @@
-"""What every chart family shares: the family record, the marks it hands back, colour sampling."""
+"""What every chart family shares: the family record, the marks it hands back, colour sampling,
+and the sampling of a cartesian chart's x domain, series and value axis."""
 
 from __future__ import annotations
 
@@ -15,7 +16,8 @@ from plotdigit_cli.params import param, span
 # Marks are never drawn smaller than this, whatever the dpi: below it a marker or line only
 # partly covers the pixel under its keypoint and the label no longer sits on a visible mark.
 MIN_MARKER_PX = 6.0
-MIN_LINE_PX = 2.0
+# 3.5 px: the round join of a line this wide covers the whole pixel under its vertex.
+MIN_LINE_PX = 3.5
 
 
 def at_least_px(ax, size_pt: float, min_px: float) -> float:
@@ -49,6 +51,8 @@ class Mark:
     artist: Any = None
     marker: tuple[str, float] | None = None
     sized: bool = False
+    base: float | None = None  # stacked families: where this segment starts (its value is y)
+    table: tuple | None = None  # (row key, cell value) in the label's table; default (x, y)
 
 
 @dataclass
@@ -56,16 +60,24 @@ class Series:
     name: str
     color: str | None  # None when each point has its own colour (pie, colormapped scatter)
     marks: list[Mark]
+    # How it is drawn, in pixels, for the label: line_width, marker, marker_size, dashes.
+    style: dict = dataclasses.field(default_factory=dict)
+    bins: list[float] | None = None  # histogram: the bin edges
 
 
 @dataclass(frozen=True)
 class Family:
-    """A chart family: its config section, its sampler (pure) and its drawer (matplotlib Axes)."""
+    """A chart family: its config section, its sampler (pure) and its drawer (matplotlib Axes).
+
+    sample(rng, params, ctx) -> data (plain JSON-able); ctx gives the data and style config
+    and a palette. draw(ax, spec) -> the series as drawn. `keypoint` documents the rule.
+    """
 
     name: str
     params: type
-    sample: Callable[[np.random.Generator, Any, ColorParams], dict]
+    sample: Callable[[np.random.Generator, Any, Any], dict]
     draw: Callable[[Any, dict], list[Series]]
+    keypoint: str
     has_axes: bool = True
 
 
@@ -81,6 +93,14 @@ def to_hex(rgb) -> str:
     return "#" + "".join(f"{int(round(float(c) * 255)):02x}" for c in rgb[:3])
 
 
+def px_to_pt(ax, px: float) -> float:
+    return px * 72.0 / ax.figure.dpi
+
+
+def pt_to_px(ax, pt: float) -> float:
+    return pt * ax.figure.dpi / 72.0
+
+
 def log_uniform(rng: np.random.Generator, bounds: tuple[float, float]) -> float:
     lo, hi = bounds
     return float(np.exp(rng.uniform(np.log(lo), np.log(hi))))
@@ -88,3 +108,47 @@ def log_uniform(rng: np.random.Generator, bounds: tuple[float, float]) -> float:
 
 def field_names(params_type: type) -> list[str]:
     return [f.name for f in dataclasses.fields(params_type)]
+
+
+def value_axis(rng: np.random.Generator, ctx, kind: str, *, log: bool = False, cut: bool = False) -> dict:
+    """How the value axis is shown: number format, log scale, reversed, and (`cut`) a range that
+    leaves some of the data outside the axes, whose points are then labelled not visible."""
+    from plotdigit_cli import data
+
+    d = ctx.data
+    return {
+        "format": data.value_format(rng, d, kind),
+        "log": log,
+        "integer": kind == "integer",
+        "reversed": bool(rng.uniform() < d.reversed),
+        "cut": float(rng.uniform(0.75, 0.95)) if cut and not log and rng.uniform() < d.offset_range else None,
+    }
+
+
+def sample_cartesian(rng: np.random.Generator, ctx, points: tuple[int, int], series: tuple[int, int], *,
+                     x_kinds: tuple[str, ...], positive: bool = False, min_fraction: float = 0.0,
+                     log_ok: bool = False, cut_ok: bool = False, kind: str | None = None) -> dict:
+    """x domain + `series` value series + value axis, the data of every family drawn over x.
+
+    {"x": {kind, values, positions}, "series": [{name, color, y}], "value_axis": {...}}
+    """
+    from plotdigit_cli import data, words
+
+    n = int(rng.integers(points[0], points[1] + 1))
+    count = int(rng.integers(series[0], series[1] + 1))
+    x = data.x_domain(rng, ctx.data, n, x_kinds)
+    n = len(x["values"])
+    log = log_ok and rng.uniform() < ctx.data.log_scale
+    if log:
+        values, kind = data.log_values(rng, ctx.data, n, count), "log"
+    else:
+        values, kind = data.series_values(rng, ctx.data, n, count, kind=kind, positive=positive,
+                                          min_fraction=min_fraction)
+    names = words.series_names(rng, count)
+    colors = ctx.palette(rng, count)
+    return {
+        "x": x,
+        "series": [{"name": name, "color": color, "y": [float(v) for v in row]}
+                   for name, color, row in zip(names, colors, values)],
+        "value_axis": value_axis(rng, ctx, kind, log=log, cut=cut_ok),
+    }

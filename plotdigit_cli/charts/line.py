@@ -1,4 +1,11 @@
-"""Lines (no markers; keypoint = the vertex) and dot-lines (keypoint = the marker centre)."""
+"""Lines, dot-lines and areas, with 1 to a few series over numbers, categories or dates.
+
+- line: keypoint = the vertex (the line's round join covers the vertex pixel);
+- dot_line: keypoint = the marker's centre (markers are drawn over all lines);
+- area: series stacked and filled from the one below; keypoint = the vertex on the series' top
+  edge (a line in the series' colour is drawn along it); `y` is the series' own value and
+  `base` the stack below it.
+"""
 
 from __future__ import annotations
 
@@ -6,19 +13,20 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from plotdigit_cli.charts.base import (MIN_LINE_PX, MIN_MARKER_PX, ColorParams, Family, Mark, Series, at_least_px,
-                                      log_uniform, random_color)
-from plotdigit_cli.charts.scatter import FILLED_MARKERS
-from plotdigit_cli.params import param, span, subset
+from plotdigit_cli.charts.base import (MIN_LINE_PX, MIN_MARKER_PX, Family, Mark, Series, at_least_px, pt_to_px,
+                                      sample_cartesian)
+from plotdigit_cli.params import choice, param, span, subset
+
+FILLED_MARKERS = ("o", "s", "^", "v", "<", ">", "D", "d", "p", "h", "H", "*", "8", "P", "X")
 
 
 @dataclass(frozen=True)
 class LineParams:
     points: tuple = param(span(2, 500, integer=True))
-    x_scale: tuple = param(span(1e-12, 1e12))
-    # x runs evenly over this part of [0, x_scale]; the blog's dot-lines use [0.1, 0.9].
+    series: tuple = param(span(1, 8, integer=True))
+    # data: x from the data section's x kinds; unit: x = linspace over x_range (the blog's dot-lines).
+    positions: str = param(choice(("data", "unit")))
     x_range: tuple = param(span(0.0, 1.0))
-    value_scale: tuple = param(span(1e-12, 1e12))
     line_width: tuple = param(span(0.5, 20.0))  # points
 
 
@@ -28,44 +36,93 @@ class DotLineParams(LineParams):
     markers: tuple = param(subset(FILLED_MARKERS))
 
 
-def sample_line(rng: np.random.Generator, p: LineParams, colors: ColorParams) -> dict:
-    n = int(rng.integers(p.points[0], p.points[1] + 1))
-    x = log_uniform(rng, p.x_scale) * np.linspace(p.x_range[0], p.x_range[1], n)
-    y = log_uniform(rng, p.value_scale) * rng.uniform(0.0, 1.0, n)
-    return {
-        "x": x.tolist(),
-        "y": y.tolist(),
-        "color": random_color(rng, colors),
-        "line_width": float(rng.uniform(*p.line_width)),
-    }
-
-
-def sample_dot_line(rng: np.random.Generator, p: DotLineParams, colors: ColorParams) -> dict:
-    data = sample_line(rng, p, colors)
-    data["marker"] = str(rng.choice(p.markers))
-    data["marker_size"] = float(rng.uniform(*p.marker_size))
-    data["marker_color"] = random_color(rng, colors)
+def sample_line(rng: np.random.Generator, p: LineParams, ctx, *, stacked: bool = False) -> dict:
+    kinds = ("unit",) if p.positions == "unit" else ("numbers", "categories", "dates")
+    data = sample_cartesian(rng, ctx, p.points, p.series, x_kinds=kinds, positive=stacked,
+                            log_ok=not stacked, cut_ok=not stacked)
+    if p.positions == "unit":
+        lo, hi = p.x_range
+        data["x"]["values"] = data["x"]["positions"] = [lo + (hi - lo) * v for v in data["x"]["positions"]]
+    for s in data["series"]:
+        s["line_width"] = float(rng.uniform(*p.line_width))
     return data
 
 
-def draw_line(ax, data: dict) -> list[Series]:
-    color = data["color"]
-    ax.plot(data["x"], data["y"], color=color, linewidth=at_least_px(ax, data["line_width"], MIN_LINE_PX))
-    marks = [Mark(x=x, y=y, anchor=(x, y), color=color) for x, y in zip(data["x"], data["y"])]
-    return [Series(name="series 0", color=color, marks=marks)]
+def sample_dot_line(rng: np.random.Generator, p: DotLineParams, ctx) -> dict:
+    data = sample_line(rng, p, ctx)
+    dashes = ctx.style_sample["dashes"]
+    line_colors = ctx.palette(rng, len(data["series"]))
+    for s, line_color in zip(data["series"], line_colors):
+        s["marker"] = str(rng.choice(p.markers))
+        s["marker_size"] = float(rng.uniform(*p.marker_size))
+        s["line_color"] = line_color if rng.uniform() < 0.5 else s["color"]
+        s["dashes"] = dashes
+    return data
 
 
-def draw_dot_line(ax, data: dict) -> list[Series]:
-    mc, marker = data["marker_color"], data["marker"]
-    ms = at_least_px(ax, data["marker_size"], MIN_MARKER_PX)
-    # Markers are drawn after (on top of) the line, and edge = face so the whole marker is one colour.
-    ax.plot(
-        data["x"], data["y"], color=data["color"], linewidth=at_least_px(ax, data["line_width"], MIN_LINE_PX),
-        marker=marker, markersize=ms, markerfacecolor=mc, markeredgecolor=mc, markeredgewidth=0,
-    )
-    marks = [Mark(x=x, y=y, anchor=(x, y), color=mc, marker=(marker, ms)) for x, y in zip(data["x"], data["y"])]
-    return [Series(name="series 0", color=mc, marks=marks)]
+def sample_area(rng: np.random.Generator, p: LineParams, ctx) -> dict:
+    return sample_line(rng, p, ctx, stacked=True)
 
 
-LINE = Family("line", LineParams, sample_line, draw_line)
-DOT_LINE = Family("dot_line", DotLineParams, sample_dot_line, draw_dot_line)
+def _line_px(ax, s: dict) -> float:
+    return at_least_px(ax, s["line_width"], MIN_LINE_PX)
+
+
+def draw_line(ax, spec: dict) -> list[Series]:
+    data = spec["data"]
+    x = data["x"]
+    out = []
+    for s in data["series"]:
+        width = _line_px(ax, s)
+        ax.plot(x["positions"], s["y"], color=s["color"], linewidth=width, label=s["name"])
+        marks = [Mark(x=xv, y=y, anchor=(xp, y), color=s["color"])
+                 for xv, xp, y in zip(x["values"], x["positions"], s["y"])]
+        out.append(Series(s["name"], s["color"], marks, style={"line_width": round(pt_to_px(ax, width), 3)}))
+    return out
+
+
+def draw_dot_line(ax, spec: dict) -> list[Series]:
+    data = spec["data"]
+    x = data["x"]
+    out = []
+    for s in data["series"]:
+        width = _line_px(ax, s)
+        ms = at_least_px(ax, s["marker_size"], MIN_MARKER_PX)
+        ax.plot(x["positions"], s["y"], color=s["line_color"], linewidth=width, linestyle=s["dashes"], zorder=2)
+        # Markers over every line (zorder), edge = face so the whole marker is one colour.
+        ax.plot(x["positions"], s["y"], linestyle="none", marker=s["marker"], markersize=ms, label=s["name"],
+                markerfacecolor=s["color"], markeredgecolor=s["color"], markeredgewidth=0, zorder=3)
+        marks = [Mark(x=xv, y=y, anchor=(xp, y), color=s["color"], marker=(s["marker"], ms))
+                 for xv, xp, y in zip(x["values"], x["positions"], s["y"])]
+        out.append(Series(s["name"], s["color"], marks, style={
+            "line_width": round(pt_to_px(ax, width), 3), "marker": s["marker"],
+            "marker_size": round(pt_to_px(ax, ms), 3), "dashes": s["dashes"], "line_color": s["line_color"]}))
+    return out
+
+
+def draw_area(ax, spec: dict) -> list[Series]:
+    data = spec["data"]
+    x = data["x"]
+    base = np.zeros(len(x["positions"]))
+    out, edges = [], []
+    for s in data["series"]:
+        top = base + np.asarray(s["y"])
+        ax.fill_between(x["positions"], base, top, color=s["color"], linewidth=0, label=s["name"])
+        edges.append((s, top))
+        marks = [Mark(x=xv, y=y, anchor=(xp, t), color=s["color"], base=float(b))
+                 for xv, xp, y, t, b in zip(x["values"], x["positions"], s["y"], top, base)]
+        out.append(Series(s["name"], s["color"], marks))
+        base = top
+    # Edge lines after all fills, so no fill hides a vertex.
+    for (s, top), series in zip(edges, out):
+        width = _line_px(ax, s)
+        ax.plot(x["positions"], top, color=s["color"], linewidth=width)
+        series.style = {"line_width": round(pt_to_px(ax, width), 3)}
+    return out
+
+
+LINE = Family("line", LineParams, sample_line, draw_line, "the vertex; bbox: null")
+DOT_LINE = Family("dot_line", DotLineParams, sample_dot_line, draw_dot_line,
+                  "the marker's centre (markers are drawn over every line); bbox: the marker's box")
+AREA = Family("area", LineParams, sample_area, draw_area,
+              "the vertex on the series' top edge (base + y); bbox: null")

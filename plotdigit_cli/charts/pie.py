@@ -1,4 +1,7 @@
-"""Pie charts. Keypoint: midpoint of the wedge's outer arc; y = the wedge's share; x = its label."""
+"""Pie and donut charts. Keypoint: midpoint of the wedge's outer arc; y = the wedge's share; x = its label.
+
+Wedges are named with labels around the pie or in a legend; some show their percentage inside.
+"""
 
 from __future__ import annotations
 
@@ -7,51 +10,74 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from plotdigit_cli.charts.base import ColorParams, Family, Mark, Series, random_color
-from plotdigit_cli.params import number, param, span
-
-# Wedge labels until the word lists of the wider data model arrive.
-CATEGORY_WORDS = (
-    "Alpha", "Beta", "Gamma", "Delta", "North", "South", "East", "West", "Retail", "Online",
-    "Europe", "Asia", "Africa", "Americas", "Oceania", "Food", "Energy", "Health", "Transport",
-    "Housing", "Travel", "Other", "Apples", "Pears", "Plums", "Cherries", "Grapes", "Lemons",
-    "Q1", "Q2", "Q3", "Q4", "Basic", "Premium", "Pro", "Free", "Mobile", "Desktop", "Tablet", "TV",
-)
+from plotdigit_cli import words
+from plotdigit_cli.charts.base import Family, Mark, Series
+from plotdigit_cli.params import number, param, pick, probability, span
 
 
 @dataclass(frozen=True)
 class PieParams:
-    points: tuple = param(span(1, len(CATEGORY_WORDS), integer=True))
+    points: tuple = param(span(1, 40, integer=True))
     # Smallest share a wedge may have, so that each wedge is wide enough to see and label.
     min_share: float = param(number(0.0, 0.5))
+    legend: float = param(probability())  # chance of a legend instead of labels around the pie
+    percentages: float = param(probability())  # chance of "12.5%" inside each wedge
 
 
-def sample(rng: np.random.Generator, p: PieParams, colors: ColorParams) -> dict:
+@dataclass(frozen=True)
+class DonutParams(PieParams):
+    ring: tuple = param(span(0.1, 0.9))  # ring width as a share of the radius
+
+
+def sample(rng: np.random.Generator, p: PieParams, ctx) -> dict:
     n = int(rng.integers(p.points[0], p.points[1] + 1))
     floor = min(p.min_share, 1.0 / n)
     raw = rng.uniform(1.0, 10.0, n)
     shares = floor + (1.0 - n * floor) * raw / raw.sum()
+    labels = words.categories(rng, pick(rng, ctx.data.categories), n)
+    labels += [f"Other {i}" for i in range(1, n - len(labels) + 1)]
     return {
         "shares": shares.tolist(),
-        "labels": [str(w) for w in rng.choice(CATEGORY_WORDS, n, replace=False)],
-        "colors": [random_color(rng, colors) for _ in range(n)],
+        "labels": labels,
+        "colors": ctx.palette(rng, n),
         "start_angle": float(rng.uniform(0.0, 360.0)),
         "counterclock": bool(rng.uniform() < 0.5),
+        "legend": bool(rng.uniform() < p.legend),
+        "percentages": bool(rng.uniform() < p.percentages),
     }
 
 
-def draw(ax, data: dict) -> list[Series]:
-    wedges, _texts = ax.pie(
-        data["shares"], labels=data["labels"], colors=data["colors"],
-        startangle=data["start_angle"], counterclock=data["counterclock"], wedgeprops={"linewidth": 0},
+def sample_donut(rng: np.random.Generator, p: DonutParams, ctx) -> dict:
+    data = sample(rng, p, ctx)
+    data["ring"] = float(rng.uniform(*p.ring))
+    return data
+
+
+def draw(ax, spec: dict) -> list[Series]:
+    data = spec["data"]
+    wedgeprops = {"linewidth": 0}
+    if "ring" in data:
+        wedgeprops["width"] = data["ring"]
+    drawn = ax.pie(
+        data["shares"], labels=None if data["legend"] else data["labels"], colors=data["colors"],
+        startangle=data["start_angle"], counterclock=data["counterclock"], wedgeprops=wedgeprops,
+        autopct="%.1f%%" if data["percentages"] else None,
+        pctdistance=1 - data.get("ring", 0.8) / 2 if "ring" in data else 0.6,
     )
+    wedges = drawn[0]
+    if data["legend"]:
+        for wedge, label in zip(wedges, data["labels"]):
+            wedge.set_label(label)
     marks = []
     for wedge, share, label, color in zip(wedges, data["shares"], data["labels"], data["colors"]):
         mid = math.radians((wedge.theta1 + wedge.theta2) / 2)
         cx, cy = wedge.center
         anchor = (cx + wedge.r * math.cos(mid), cy + wedge.r * math.sin(mid))
         marks.append(Mark(x=label, y=share, anchor=anchor, color=color, artist=wedge, sized=True))
-    return [Series(name="series 0", color=None, marks=marks)]
+    return [Series(name="shares", color=None, marks=marks)]
 
 
-PIE = Family("pie", PieParams, sample, draw, has_axes=False)
+PIE = Family("pie", PieParams, sample, draw, "midpoint of the wedge's outer arc; bbox: the wedge's box",
+             has_axes=False)
+DONUT = Family("donut", DonutParams, sample_donut, draw,
+               "midpoint of the wedge's outer arc; bbox: the wedge's box (ring only)", has_axes=False)

@@ -1,4 +1,9 @@
-"""Scatter plots. Keypoint: the marker centre; bbox: the marker's box."""
+"""Scatter plots (1 to a few series, uniform, correlated or clustered) and dot plots.
+
+- scatter: keypoint = the marker's centre; bbox: the marker's box;
+- dot: the competition's dot plot, a column of equal dots per category; keypoint = the centre
+  of the top dot, `y` = the number of dots; bbox: the top dot's box.
+"""
 
 from __future__ import annotations
 
@@ -7,59 +12,115 @@ from dataclasses import dataclass
 import matplotlib
 import numpy as np
 
-from plotdigit_cli.charts.base import (MIN_MARKER_PX, ColorParams, Family, Mark, Series, at_least_px, log_uniform,
-                                      random_color, to_hex)
+from plotdigit_cli import words
+from plotdigit_cli.charts.base import (MIN_MARKER_PX, Family, Mark, Series, at_least_px, pt_to_px, px_to_pt,
+                                      to_hex, value_axis)
+from plotdigit_cli.charts.line import FILLED_MARKERS
+from plotdigit_cli.data import log_values, magnitude, x_domain
 from plotdigit_cli.params import number, param, span, subset
 
-# Filled markers only: the pixel at an unfilled marker's centre ('x', '+') need not carry its colour.
-FILLED_MARKERS = ("o", "s", "^", "v", "<", ">", "D", "d", "p", "h", "H", "*", "8", "P", "X")
 COLORMAPS = ("viridis", "plasma", "inferno", "magma", "cividis", "coolwarm", "rainbow", "turbo")
+LAYOUTS = ("uniform", "correlated", "clusters")
 
 
 @dataclass(frozen=True)
 class ScatterParams:
-    points: tuple = param(span(1, 500, integer=True))
-    x_scale: tuple = param(span(1e-12, 1e12))
-    value_scale: tuple = param(span(1e-12, 1e12))
+    points: tuple = param(span(1, 2000, integer=True))  # per series
+    series: tuple = param(span(1, 8, integer=True))
+    layouts: tuple = param(subset(LAYOUTS))
     marker_size: tuple = param(span(1.0, 40.0))  # diameter in points
     markers: tuple = param(subset(FILLED_MARKERS))
-    # Chance that each point takes its colour from a colormap instead of one series colour.
+    # Chance that a one-series scatter colours each point from a colormap.
     colormap_probability: float = param(number(0.0, 1.0))
     colormaps: tuple = param(subset(COLORMAPS))
 
 
-def sample(rng: np.random.Generator, p: ScatterParams, colors: ColorParams) -> dict:
+@dataclass(frozen=True)
+class DotParams:
+    points: tuple = param(span(1, 60, integer=True))  # categories
+    count: tuple = param(span(1, 40, integer=True))  # dots per column
+    fill: tuple = param(span(0.2, 1.0))  # dot diameter as a share of the smaller spacing
+
+
+def _cloud(rng: np.random.Generator, layout: str, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Points in [0, 1]^2 (before scaling)."""
+    if layout == "clusters":
+        k = int(rng.integers(2, 5))
+        centres = rng.uniform(0.15, 0.85, (k, 2))
+        which = rng.integers(0, k, n)
+        xy = centres[which] + rng.normal(0.0, rng.uniform(0.03, 0.12), (n, 2))
+        return xy[:, 0], xy[:, 1]
+    x = rng.uniform(0.0, 1.0, n)
+    if layout == "correlated":
+        slope = rng.uniform(-1.0, 1.0)
+        return x, 0.5 + slope * (x - 0.5) + rng.normal(0.0, rng.uniform(0.02, 0.2), n)
+    return x, rng.uniform(0.0, 1.0, n)
+
+
+def sample_scatter(rng: np.random.Generator, p: ScatterParams, ctx) -> dict:
+    count = int(rng.integers(p.series[0], p.series[1] + 1))
+    sx, sy = magnitude(rng, ctx.data), magnitude(rng, ctx.data)
+    x_offset = sx * rng.uniform(-1.0, 1.0) if rng.uniform() < ctx.data.x_offset else 0.0
+    log = rng.uniform() < ctx.data.log_scale
+    names, colors = words.series_names(rng, count), ctx.palette(rng, count)
+    series = []
+    for name, color in zip(names, colors):
+        n = int(rng.integers(p.points[0], p.points[1] + 1))
+        x, y = _cloud(rng, str(rng.choice(p.layouts)), n)
+        y = log_values(rng, ctx.data, n, 1)[0] if log else y * sy
+        marker, size = str(rng.choice(p.markers)), float(rng.uniform(*p.marker_size))
+        point_colors = [color] * n
+        if count == 1 and rng.uniform() < p.colormap_probability:
+            cmap = matplotlib.colormaps[str(rng.choice(p.colormaps))]
+            point_colors = [to_hex(cmap(t)) for t in rng.uniform(0.0, 1.0, n)]
+            color = None
+        series.append({"name": name, "color": color, "point_colors": point_colors, "marker": marker, "size": size,
+                       "x": [float(v) for v in x_offset + sx * x], "y": [float(v) for v in y]})
+    return {"series": series, "value_axis": value_axis(rng, ctx, "log" if log else "uniform", log=log, cut=True),
+            "x_format": "plain" if rng.uniform() < 0.6 else "thousands"}
+
+
+def draw_scatter(ax, spec: dict) -> list[Series]:
+    out = []
+    for s in spec["data"]["series"]:
+        size = at_least_px(ax, s["size"], MIN_MARKER_PX)
+        # scatter's `s` is the marker's area in points^2; the marker path scales with its square root.
+        ax.scatter(s["x"], s["y"], s=size**2, c=s["point_colors"], marker=s["marker"], linewidths=0, label=s["name"])
+        marks = [Mark(x=x, y=y, anchor=(x, y), color=c, marker=(s["marker"], size))
+                 for x, y, c in zip(s["x"], s["y"], s["point_colors"])]
+        out.append(Series(s["name"], s["color"], marks,
+                          style={"marker": s["marker"], "marker_size": round(pt_to_px(ax, size), 3)}))
+    return out
+
+
+def sample_dot(rng: np.random.Generator, p: DotParams, ctx) -> dict:
     n = int(rng.integers(p.points[0], p.points[1] + 1))
-    x = log_uniform(rng, p.x_scale) * rng.uniform(0.0, 1.0, n)
-    y = log_uniform(rng, p.value_scale) * rng.uniform(0.0, 1.0, n)
-    marker = str(rng.choice(p.markers))
-    size = float(rng.uniform(*p.marker_size))
-    if rng.uniform() < p.colormap_probability:
-        cmap = matplotlib.colormaps[str(rng.choice(p.colormaps))]
-        point_colors = [to_hex(cmap(t)) for t in rng.uniform(0.0, 1.0, n)]
-        series_color = None
-    else:
-        series_color = random_color(rng, colors)
-        point_colors = [series_color] * n
-    return {
-        "x": x.tolist(),
-        "y": y.tolist(),
-        "marker": marker,
-        "size": size,
-        "color": series_color,
-        "point_colors": point_colors,
-    }
+    x = x_domain(rng, ctx.data, n, ("categories",))
+    counts = rng.integers(p.count[0], p.count[1] + 1, len(x["values"]))
+    return {"x": x, "series": [{"name": words.series_names(rng, 1)[0], "color": ctx.palette(rng, 1)[0],
+                                "y": [int(c) for c in counts]}],
+            "fill": float(rng.uniform(*p.fill)), "value_axis": value_axis(rng, ctx, "integer") | {"reversed": False}}
 
 
-def draw(ax, data: dict) -> list[Series]:
-    size, marker = at_least_px(ax, data["size"], MIN_MARKER_PX), data["marker"]
-    # scatter's `s` is the marker's area in points^2; the marker path scales with its square root.
-    ax.scatter(data["x"], data["y"], s=size**2, c=data["point_colors"], marker=marker, linewidths=0)
-    marks = [
-        Mark(x=x, y=y, anchor=(x, y), color=c, marker=(marker, size))
-        for x, y, c in zip(data["x"], data["y"], data["point_colors"])
-    ]
-    return [Series(name="series 0", color=data["color"], marks=marks)]
+def draw_dot(ax, spec: dict) -> list[Series]:
+    data = spec["data"]
+    x, s = data["x"], data["series"][0]
+    top = max(s["y"])
+    ax.set_ylim(0, top + 1)
+    ax.set_xlim(-0.6, len(x["positions"]) - 0.4)
+    # Dots as large as the spacing allows, estimated from the figure (the axes take at least ~55% of it).
+    w_px, h_px = ax.figure.bbox.width * 0.55, ax.figure.bbox.height * 0.55
+    spacing = min(w_px / (len(x["positions"]) + 0.2), h_px / (top + 1))
+    size = at_least_px(ax, px_to_pt(ax, data["fill"] * spacing), MIN_MARKER_PX)
+    # Column by column, bottom to top: each column's top dot is drawn after the dots under it.
+    px = [p for p, c in zip(x["positions"], s["y"]) for _ in range(c)]
+    py = [k + 1 for c in s["y"] for k in range(c)]
+    ax.scatter(px, py, s=size**2, c=s["color"], marker="o", linewidths=0, label=s["name"])
+    marks = [Mark(x=v, y=c, anchor=(p, c), color=s["color"], marker=("o", size))
+             for v, p, c in zip(x["values"], x["positions"], s["y"])]
+    return [Series(s["name"], s["color"], marks, style={"marker": "o", "marker_size": round(pt_to_px(ax, size), 3)})]
 
 
-SCATTER = Family("scatter", ScatterParams, sample, draw)
+SCATTER = Family("scatter", ScatterParams, sample_scatter, draw_scatter, "the marker's centre; bbox: the marker's box")
+DOT = Family("dot", DotParams, sample_dot, draw_dot,
+             "centre of the top dot of each column (y = the number of dots); bbox: that dot's box")

@@ -1,0 +1,67 @@
+"""Histograms: contiguous bins of counts drawn from a random distribution.
+
+Keypoint: the centre of each bin's top edge, so a point's `x` is the bin centre and `y` its
+count; the bin edges are kept in the series' `bins` (n + 1 edges for n bins). An empty bin
+has no bar: its keypoint lies on the baseline.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from plotdigit_cli.charts.base import Family, Mark, Series, value_axis
+from plotdigit_cli.data import magnitude
+from plotdigit_cli.params import param, span, subset
+
+DISTRIBUTIONS = ("normal", "lognormal", "exponential", "bimodal", "uniform")
+
+
+@dataclass(frozen=True)
+class HistogramParams:
+    bins: tuple = param(span(2, 200, integer=True))
+    samples: tuple = param(span(10, 1_000_000, integer=True))  # values drawn before binning
+    distributions: tuple = param(subset(DISTRIBUTIONS))
+
+
+def sample(rng: np.random.Generator, p: HistogramParams, ctx) -> dict:
+    n = int(rng.integers(p.samples[0], p.samples[1] + 1))
+    dist = str(rng.choice(p.distributions))
+    if dist == "normal":
+        raw = rng.normal(0.0, 1.0, n)
+    elif dist == "lognormal":
+        raw = rng.lognormal(0.0, rng.uniform(0.3, 0.9), n)
+    elif dist == "exponential":
+        raw = rng.exponential(1.0, n)
+    elif dist == "bimodal":
+        raw = np.where(rng.uniform(size=n) < rng.uniform(0.3, 0.7), rng.normal(-1.5, 0.7, n), rng.normal(1.5, 0.7, n))
+    else:
+        raw = rng.uniform(0.0, 1.0, n)
+    scale = magnitude(rng, ctx.data)
+    values = (raw - raw.min()) / max(float(np.ptp(raw)), 1e-12) * scale + scale * rng.uniform(-1.0, 1.0)
+    counts, edges = np.histogram(values, bins=int(rng.integers(p.bins[0], p.bins[1] + 1)))
+    return {
+        "edges": [float(e) for e in edges],
+        "counts": [int(c) for c in counts],
+        "name": "Count",
+        "color": ctx.palette(rng, 1)[0],
+        "value_axis": value_axis(rng, ctx, "integer"),
+        "x_format": "plain" if rng.uniform() < 0.5 else "thousands",
+    }
+
+
+def draw(ax, spec: dict) -> list[Series]:
+    data = spec["data"]
+    edges, counts, color = np.asarray(data["edges"]), data["counts"], data["color"]
+    ax.bar(edges[:-1], counts, width=np.diff(edges), align="edge", color=color, linewidth=0, label=data["name"])
+    marks = []
+    for lo, hi, c in zip(edges[:-1], edges[1:], counts):
+        centre = float((lo + hi) / 2)
+        marks.append(Mark(x=centre, y=float(c), anchor=(centre, c), box=(lo, 0.0, hi, c), color=color, sized=True,
+                          table=(f"{lo:.4g} to {hi:.4g}", int(c))))
+    return [Series(name=data["name"], color=color, marks=marks, bins=data["edges"])]
+
+
+HISTOGRAM = Family("histogram", HistogramParams, sample, draw,
+                   "centre of each bin's top edge (x = bin centre, y = count); bbox: the bin's bar")

@@ -1,0 +1,113 @@
+"""Decorate: everything around the data (scales, tick formats, category and date ticks, limits,
+title and axis labels, legend, grid, spines), read from the spec after the family has drawn.
+"""
+
+from __future__ import annotations
+
+import matplotlib.dates as mdates
+from matplotlib.ticker import AutoMinorLocator, LogLocator, MaxNLocator, NullFormatter
+
+from plotdigit_cli.formats import NumberFormatter
+
+# Rough width of a character as a share of the font size, to tell when category names collide.
+CHAR_WIDTH = 0.62
+
+
+def decorate(fig, ax, spec: dict, series: list, has_axes: bool) -> None:
+    style, text, data = spec["style"], spec["text"], spec["data"]
+    if text["title"]:
+        _title(fig, ax, text["title"], style["font_size"])
+    if has_axes:
+        _axes(fig, ax, spec)
+        if text["x_label"]:
+            ax.set_xlabel(text["x_label"])
+        if text["y_label"]:
+            ax.set_ylabel(text["y_label"])
+        _grid(ax, spec)
+        if style["hide_spines"]:
+            ax.spines[["top", "right"]].set_visible(False)
+    wants_legend = (len(series) > 1 or text["legend_single"]) if has_axes else data.get("legend", False)
+    if wants_legend:
+        handles, labels = ax.get_legend_handles_labels()
+        if style["legend"].startswith("outside"):
+            fig.legend(handles, labels, loc=style["legend"])
+        else:
+            ax.legend(handles, labels, loc=style["legend"])
+
+
+def _title(fig, ax, title: str, font_size: float) -> None:
+    """A title that fits the figure's width: smaller type, then two lines, rather than cut off."""
+    size = font_size * 1.2  # "large"
+    fits = 0.9 * fig.bbox.width / (len(title) * CHAR_WIDTH * fig.dpi / 72)
+    if fits < size:
+        size = max(fits, font_size * 0.8)
+        if fits < size:  # still too long at the smallest size: break it in the middle
+            words = title.split()
+            title = " ".join(words[:len(words) // 2]) + "\n" + " ".join(words[len(words) // 2:])
+    ax.set_title(title, fontsize=size)
+
+
+def independent_axis(ax, spec: dict):
+    """(the axis the data runs along, the value axis): x and y, swapped for horizontal bars."""
+    return (ax.yaxis, ax.xaxis) if spec["chart_type"] == "horizontal_bar" else (ax.xaxis, ax.yaxis)
+
+
+def _axes(fig, ax, spec: dict) -> None:
+    data, text = spec["data"], spec["text"]
+    along, values = independent_axis(ax, spec)
+    x = data.get("x") or {"kind": "numbers"}
+    if x["kind"] == "categories":
+        along.set_ticks(x["positions"], labels=x["values"])
+        if along is ax.xaxis:
+            _rotate(fig, ax, x["values"], text["rotation"], spec["style"]["font_size"])
+    elif x["kind"] == "dates":
+        along.axis_date()
+        if spec["style"]["date_format"] == "concise":
+            along.set_major_formatter(mdates.ConciseDateFormatter(along.get_major_locator(), show_offset=False))
+    else:
+        along.set_major_formatter(NumberFormatter(data.get("x_format", "plain")))
+
+    va = data["value_axis"]
+    fmt = va["format"]
+    if va["log"]:
+        (ax.set_xscale if values is ax.xaxis else ax.set_yscale)("log")
+        values.set_major_locator(LogLocator(base=10))
+        values.set_major_formatter(NumberFormatter(fmt["style"], fmt["prefix"], fmt["suffix"], log=True))
+    else:
+        values.set_major_formatter(NumberFormatter(fmt["style"], fmt["prefix"], fmt["suffix"]))
+        if va["integer"]:
+            values.set_major_locator(MaxNLocator(integer=True))
+    values.set_minor_formatter(NullFormatter())  # only major ticks carry text (and labels)
+    if va["cut"]:
+        lo, hi = (ax.get_xlim if values is ax.xaxis else ax.get_ylim)()
+        (ax.set_xlim if values is ax.xaxis else ax.set_ylim)(lo, lo + (hi - lo) * va["cut"])
+    if va["reversed"]:
+        (ax.invert_xaxis if values is ax.xaxis else ax.invert_yaxis)()
+
+
+def _rotate(fig, ax, names: list[str], rotation: int, font_size: float) -> None:
+    """Rotate category names as asked, or to 90 degrees when they would run into each other."""
+    width_px = fig.bbox.width * 0.7
+    need_px = sum(len(n) for n in names) * CHAR_WIDTH * font_size * fig.dpi / 72 + 6 * len(names)
+    if rotation == 0 and need_px > width_px:
+        rotation = 90 if need_px > 2 * width_px else 45
+    if rotation:
+        ax.tick_params(axis="x", labelrotation=rotation)
+        for label in ax.get_xticklabels():
+            label.set_horizontalalignment("center" if rotation == 90 else "right")
+            label.set_rotation_mode("anchor" if rotation != 90 else "default")
+
+
+def _grid(ax, spec: dict) -> None:
+    grid, which_axis = spec["style"]["grid"], spec["style"]["grid_axis"]
+    if grid == "sheet":
+        return
+    ax.grid(False)
+    if grid == "off":
+        return
+    if grid == "both":
+        _, values = independent_axis(ax, spec)
+        if values.get_scale() != "log":
+            values.set_minor_locator(AutoMinorLocator())
+        ax.grid(True, which="minor", axis="x" if values is ax.xaxis else "y", linewidth=0.4)
+    ax.grid(True, which="major", axis=which_axis)

@@ -1,0 +1,164 @@
+"""Measure: the drawn figure -> the label dict (docs/labels.md), every number read from the
+figure as finally drawn, at its final size, through the axes' final transforms.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from matplotlib.markers import MarkerStyle
+
+from plotdigit_cli import labels
+from plotdigit_cli.charts.base import Mark, Series
+from plotdigit_cli.decorate import independent_axis
+
+
+# A keypoint this close to the legend or a text counts as covered: the legend's frame straddles
+# its box, and a bar is probed a little inside its value edge.
+COVER_MARGIN = 3.0
+
+
+class ImageCoords:
+    """Matplotlib display coordinates (origin bottom-left, y up) -> image pixels (top-left, y down)."""
+
+    def __init__(self, height: int):
+        self.height = height
+
+    def point(self, xd: float, yd: float) -> tuple[float, float]:
+        return float(xd), self.height - float(yd)
+
+    def box(self, extents) -> list[float]:
+        x0, y0, x1, y1 = (float(c) for c in extents)
+        xa, xb = sorted((x0, x1))
+        ya, yb = sorted((self.height - y0, self.height - y1))
+        return [xa, ya, xb, yb]
+
+    def artist_box(self, artist, renderer) -> list[float] | None:
+        if artist is None or not artist.get_visible() or (hasattr(artist, "get_text") and not artist.get_text()):
+            return None
+        return [labels.px(c) for c in self.box(artist.get_window_extent(renderer).extents)]
+
+
+def measure(fig, ax, series: list[Series], spec: dict, has_axes: bool) -> dict:
+    width, height = (int(v) for v in fig.canvas.get_width_height())
+    to_image = ImageCoords(height)
+    renderer = fig.canvas.get_renderer()
+    plot_bbox = to_image.box(ax.bbox.extents)
+    legend = ax.get_legend() or (fig.legends[0] if fig.legends else None)
+    legend_box = to_image.artist_box(legend, renderer)
+    # What may cover a mark: the legend and any text drawn inside the axes (value labels, pie labels).
+    covers = [b for b in [legend_box] + [to_image.artist_box(t, renderer) for t in ax.texts] if b]
+    margin = 1.0 + max((s.get_linewidth() * fig.dpi / 72 / 2 for s in ax.spines.values() if s.get_visible()),
+                       default=0.0)
+
+    out_series, keypoints = [], []
+    for s in series:
+        points = []
+        anchors = ax.transData.transform(np.array([m.anchor for m in s.marks], dtype=float).reshape(-1, 2))
+        for mark, (xd, yd) in zip(s.marks, anchors):
+            u, v = to_image.point(xd, yd)
+            bbox = _mark_box(mark, ax, renderer, to_image, xd, yd, fig.dpi)
+            norm = labels.normalise(u, v, plot_bbox)
+            inside = (plot_bbox[0] + margin <= u <= plot_bbox[2] - margin
+                      and plot_bbox[1] + margin <= v <= plot_bbox[3] - margin) if has_axes else True
+            covered = any(b[0] - COVER_MARGIN <= u <= b[2] + COVER_MARGIN
+                          and b[1] - COVER_MARGIN <= v <= b[3] + COVER_MARGIN for b in covers)
+            point = {"x": mark.x, "y": mark.y, "pixel": [labels.px(u), labels.px(v)], "norm": norm,
+                     "bbox": bbox, "color": mark.color, "visible": bool(inside and not covered)}
+            if mark.base is not None:
+                point["base"] = mark.base
+            points.append(point)
+            keypoints.append(labels.keypoint(norm, bbox, mark.sized, plot_bbox))
+        entry = {"name": s.name, "color": s.color, "style": s.style, "points": points}
+        if s.bins is not None:
+            entry["bins"] = s.bins
+        out_series.append(entry)
+
+    text = {"title": ax.get_title() or None,
+            "x_label": (ax.get_xlabel() or None) if has_axes else None,
+            "y_label": (ax.get_ylabel() or None) if has_axes else None,
+            "legend": [t.get_text() for t in legend.get_texts()] if legend else []}
+    text_boxes = {"title": to_image.artist_box(ax.title, renderer),
+                  "x_label": to_image.artist_box(ax.xaxis.label, renderer) if has_axes else None,
+                  "y_label": to_image.artist_box(ax.yaxis.label, renderer) if has_axes else None,
+                  "legend": legend_box}
+    axes = None
+    if has_axes:
+        along, _ = independent_axis(ax, spec)
+        kind = (spec["data"].get("x") or {"kind": "numbers"})["kind"]
+        scales = {"categories": "category", "dates": "date", "numbers": None}
+        axes = {name: _axis(ax, axis, name, to_image, plot_bbox, renderer,
+                            (scales[kind] if axis is along else None) or axis.get_scale())
+                for name, axis in (("x", ax.xaxis), ("y", ax.yaxis))}
+    return {
+        "schema": labels.SCHEMA,
+        "key": labels.sample_key(spec["index"]),
+        "index": spec["index"],
+        "seed": spec["seed"],
+        "chart_type": spec["chart_type"],
+        "image": {"width": width, "height": height},
+        "plot_bbox": [labels.px(c) for c in plot_bbox],
+        "axes": axes,
+        "series": out_series,
+        "keypoints": keypoints,
+        "text": text,
+        "text_boxes": text_boxes,
+        "table": labels.linear_table(_table_header(spec, text, out_series), _table_rows(series)),
+        "style": {"sheet": spec["style"]["sheet"], "font": spec["style"]["font"],
+                  "font_size": spec["style"]["font_size"], "dpi": round(float(fig.dpi), 4),
+                  "degrade": spec["degrade"]},
+    }
+
+
+def _table_header(spec: dict, text: dict, series: list[dict]) -> list[str]:
+    kind = spec["chart_type"]
+    if kind in ("pie", "donut"):
+        return ["label", "share"]
+    key = text["y_label"] if kind == "horizontal_bar" else text["x_label"]
+    return [key or ("bin" if kind == "histogram" else "x")] + [s["name"] for s in series]
+
+
+def _table_rows(series: list[Series]) -> list[list]:
+    """One row per x (in first-seen order), a cell per series; a series without that x leaves it empty."""
+    rows: dict = {}
+    for j, s in enumerate(series):
+        for mark in s.marks:
+            key, value = mark.table or (mark.x, mark.y)
+            rows.setdefault(key, [None] * len(series))[j] = value
+    return [[key] + cells for key, cells in rows.items()]
+
+
+def _mark_box(mark: Mark, ax, renderer, to_image: ImageCoords, xd: float, yd: float, dpi: float):
+    if mark.box is not None:
+        x0, y0, x1, y1 = mark.box
+        corners = ax.transData.transform([(x0, y0), (x1, y1)])
+        extents = (corners[0][0], corners[0][1], corners[1][0], corners[1][1])
+    elif mark.artist is not None:
+        extents = mark.artist.get_window_extent(renderer).extents
+    elif mark.marker is not None:
+        code, size_pt = mark.marker
+        style = MarkerStyle(code)
+        e = style.get_path().transformed(style.get_transform()).get_extents()
+        scale = size_pt * dpi / 72.0  # marker paths are in units of the marker size
+        extents = (xd + e.x0 * scale, yd + e.y0 * scale, xd + e.x1 * scale, yd + e.y1 * scale)
+    else:
+        return None
+    return [labels.px(c) for c in to_image.box(extents)]
+
+
+def _axis(ax, axis, which: str, to_image: ImageCoords, plot_bbox: list[float], renderer, scale: str) -> dict:
+    lo, hi = (float(v) for v in (ax.get_xlim() if which == "x" else ax.get_ylim()))
+    ticks = []
+    # The ticks Axis.draw draws: those in view, their text set by the formatter.
+    for tick in axis._update_ticks():
+        if tick not in axis.majorTicks:
+            continue
+        loc = float(tick.get_loc())
+        if which == "x":
+            u, _ = to_image.point(*ax.transData.transform((loc, ax.get_ylim()[0])))
+            pixel = [labels.px(u), labels.px(plot_bbox[3])]
+        else:
+            _, v = to_image.point(*ax.transData.transform((ax.get_xlim()[0], loc)))
+            pixel = [labels.px(plot_bbox[0]), labels.px(v)]
+        ticks.append({"value": loc, "label": tick.label1.get_text(), "pixel": pixel,
+                      "bbox": to_image.artist_box(tick.label1, renderer)})
+    return {"scale": scale, "range": [lo, hi], "ticks": ticks}

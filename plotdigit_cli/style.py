@@ -1,0 +1,147 @@
+"""Style: how a chart looks, drawn per sample (figure shape, style sheet, font, palette, grid,
+spines, legend place, text) and turned into matplotlib rc settings at draw time.
+
+Everything here is plain data in the spec; `rc_params` and the decorator read it back, so a
+chart's look is fixed by (config, seed, index) like its data.
+"""
+
+from __future__ import annotations
+
+import colorsys
+from dataclasses import dataclass
+
+import numpy as np
+
+from plotdigit_cli import words
+from plotdigit_cli.charts.base import ColorParams, random_color, to_hex
+from plotdigit_cli.params import number, param, pick, probability, span, subset, weights
+
+SHEETS = ("default", "ggplot", "bmh", "fivethirtyeight", "seaborn-v0_8-whitegrid", "seaborn-v0_8-darkgrid",
+          "seaborn-v0_8-white", "seaborn-v0_8-ticks", "Solarize_Light2", "grayscale", "dark_background",
+          "tableau-colorblind10", "petroff10")
+FONTS = ("DejaVu Sans", "DejaVu Serif", "DejaVu Sans Mono", "STIXGeneral")
+PALETTES = ("random", "qualitative", "sequential", "sheet")
+QUALITATIVE = ("tab10", "Set1", "Set2", "Dark2", "Paired", "Accent", "tab20")
+SEQUENTIAL = ("viridis", "plasma", "cividis", "magma", "Blues", "Greens", "Oranges", "Purples")
+GRIDS = ("sheet", "off", "major", "both")
+LEGEND_INSIDE = ("upper right", "upper left", "lower left", "lower right", "center right", "center left",
+                 "upper center", "lower center")
+LEGEND_OUTSIDE = ("outside right upper", "outside right center", "outside lower center", "outside upper center")
+DASHES = ("solid", "dashed", "dashdot", "dotted")
+
+
+@dataclass(frozen=True)
+class ImageParams:
+    size: tuple = param(span(64, 4096, integer=True))  # the longer side, pixels
+    aspect: tuple = param(span(0.25, 4.0))  # width / height
+    inches: tuple = param(span(0.5, 50.0))  # the longer side in inches: dpi = size / inches, so text scale
+
+
+@dataclass(frozen=True)
+class StyleParams:
+    sheets: tuple = param(weights(SHEETS))
+    fonts: tuple = param(weights(FONTS))
+    font_size: tuple = param(span(4.0, 30.0))  # points
+    palettes: tuple = param(weights(PALETTES))
+    qualitative: tuple = param(subset(QUALITATIVE))
+    sequential: tuple = param(subset(SEQUENTIAL))
+    grid: tuple = param(weights(GRIDS))
+    hide_spines: float = param(probability())  # chance of no top and right spines
+    tinted_background: float = param(probability())  # chance of a light tint behind the plot
+    legend_outside: float = param(probability())
+    dashes: tuple = param(weights(DASHES))  # the connecting line of dot-lines
+
+
+@dataclass(frozen=True)
+class TextParams:
+    title: float = param(probability())
+    x_label: float = param(probability())
+    y_label: float = param(probability())
+    words: tuple = param(span(1, 8, integer=True))
+    legend_single: float = param(probability())  # legend on a one-series chart
+    value_labels: float = param(probability())  # numbers on bars
+    rotate: float = param(probability())  # rotated category labels
+    rotations: tuple = param(subset(("30", "45", "60", "90")))
+
+
+def figure(rng: np.random.Generator, p: ImageParams) -> dict:
+    """Pixel size and dpi: the longer side from `size`, the other from the aspect ratio."""
+    long = int(rng.integers(p.size[0], p.size[1] + 1))
+    aspect = float(np.exp(rng.uniform(np.log(p.aspect[0]), np.log(p.aspect[1]))))
+    width, height = (long, max(16, round(long / aspect))) if aspect >= 1 else (max(16, round(long * aspect)), long)
+    return {"width": int(width), "height": int(height), "dpi": long / float(rng.uniform(*p.inches))}
+
+
+def sample_style(rng: np.random.Generator, p: StyleParams) -> dict:
+    sheet = pick(rng, p.sheets)
+    background = None
+    if sheet != "dark_background" and rng.uniform() < p.tinted_background:
+        background = to_hex(colorsys.hsv_to_rgb(rng.uniform(), rng.uniform(0.03, 0.12), rng.uniform(0.93, 1.0)))
+    return {
+        "sheet": sheet,
+        "font": pick(rng, p.fonts),
+        "font_size": round(float(rng.uniform(*p.font_size)), 1),
+        "grid": pick(rng, p.grid),
+        "grid_axis": str(rng.choice(["both", "both", "y", "x"])),
+        "hide_spines": bool(rng.uniform() < p.hide_spines),
+        "background": background,
+        "legend": str(rng.choice(LEGEND_OUTSIDE if rng.uniform() < p.legend_outside else LEGEND_INSIDE)),
+        "dashes": pick(rng, p.dashes),
+        "date_format": str(rng.choice(["auto", "concise"])),
+    }
+
+
+def palette(rng: np.random.Generator, p: StyleParams, colors: ColorParams, sheet: str, n: int) -> list[str]:
+    """n distinct colours (8-bit hex, so the drawn pixels carry them exactly)."""
+    import matplotlib.style  # only for colormaps and style sheets; spec sampling runs in the pool's workers too
+
+    source = pick(rng, p.palettes)
+    found: list[str] = []
+    if source == "qualitative":
+        cmap = matplotlib.colormaps[str(rng.choice(p.qualitative))]
+        start = int(rng.integers(cmap.N))
+        found = [to_hex(cmap((start + i) % cmap.N)) for i in range(min(n, cmap.N))]
+    elif source == "sequential":
+        cmap = matplotlib.colormaps[str(rng.choice(p.sequential))]
+        lo, hi = sorted(rng.uniform(0.15, 0.95, 2))
+        found = [to_hex(cmap(t)) for t in np.linspace(lo, hi if hi - lo > 0.3 else lo + 0.3, n)]
+    elif source == "sheet":
+        cycle = (matplotlib.style.library.get(sheet, {}).get("axes.prop_cycle")
+                 or matplotlib.rcParamsDefault["axes.prop_cycle"])
+        found = [to_hex(matplotlib.colors.to_rgb(c)) for c in cycle.by_key().get("color", [])][:n]
+    found = list(dict.fromkeys(found))
+    while len(found) < n:  # random colours fill whatever a palette lacks
+        c = random_color(rng, colors)
+        if c not in found:
+            found.append(c)
+    return found
+
+
+def sample_text(rng: np.random.Generator, p: TextParams) -> dict:
+    return {
+        "title": words.phrase(rng, p.words) if rng.uniform() < p.title else None,
+        "x_label": words.phrase(rng, (1, min(4, p.words[1]))) if rng.uniform() < p.x_label else None,
+        "y_label": words.phrase(rng, (1, min(4, p.words[1]))) if rng.uniform() < p.y_label else None,
+        "legend_single": bool(rng.uniform() < p.legend_single),
+        "value_labels": bool(rng.uniform() < p.value_labels),
+        "rotation": int(rng.choice(p.rotations)) if rng.uniform() < p.rotate else 0,
+    }
+
+
+def rc_params(style: dict) -> dict:
+    """rc settings on top of the style sheet: font, and what keeps labels exact whatever the sheet."""
+    rc = {
+        "font.family": style["font"],
+        "font.size": style["font_size"],
+        "axes.titlesize": "large",
+        "axes.axisbelow": True,  # grids under the data, never over a bar's pixels
+        "xtick.direction": "out", "ytick.direction": "out",  # tick marks never cover a mark
+        "path.simplify": False,  # every vertex drawn where the label says
+        "legend.framealpha": 1.0, "legend.fancybox": False,
+        "axes.formatter.useoffset": False,
+        "axes.unicode_minus": True,
+        "lines.solid_joinstyle": "round", "lines.solid_capstyle": "round",
+    }
+    if style["background"]:
+        rc["axes.facecolor"] = style["background"]
+    return rc
