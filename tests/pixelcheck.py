@@ -23,6 +23,7 @@ import math
 import numpy as np
 
 FILLED_TOLERANCE = 3  # per channel, 0-255
+OVER_MARGIN = 1.5  # px
 LOW_BIN = 5  # px: a histogram bin lower than this is mostly under the axis line
 BARS = ("vertical_bar", "grouped_bar", "stacked_bar", "histogram")
 LINES = ("line", "area")
@@ -108,8 +109,11 @@ def check_sample(rgb: np.ndarray, label: dict) -> list[str]:
             continue
         actual = rgb[j, i].astype(int)
         own = hex_rgb(point["color"])
+        # A later mark's box, widened by Agg's half-pixel snap of marker centres and its
+        # anti-aliased edge, that holds the probe.
         over = [hex_rgb(q["color"]) for _, q in drawn[n + 1:]
-                if q["bbox"] and q["bbox"][0] - 1 <= pu <= q["bbox"][2] + 1 and q["bbox"][1] - 1 <= pv <= q["bbox"][3] + 1]
+                if q["bbox"] and q["bbox"][0] - OVER_MARGIN <= pu <= q["bbox"][2] + OVER_MARGIN
+                and q["bbox"][1] - OVER_MARGIN <= pv <= q["bbox"][3] + OVER_MARGIN]
         if kind in LINES:
             over += _later_lines(label, s, (pu, pv))
         exact = any(np.abs(actual - c).max() <= FILLED_TOLERANCE for c in [own] + over)

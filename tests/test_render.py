@@ -318,12 +318,25 @@ def test_word_lists_hold_at_least_500_names():
     assert len(words.distinct_strings()) >= 500
 
 
-def test_spec_depends_only_on_seed_and_index_and_no_two_are_alike():
+def test_spec_depends_only_on_seed_and_index():
     config = load_config()
     assert sample_spec(config, 1, 42) == sample_spec(config, 1, 42)
     assert sample_spec(config, 1, 42) != sample_spec(config, 2, 42)
-    specs = [sample_spec(config, 0, i) for i in range(400)]
+    assert sample_spec(config, 1, 42) != sample_spec(config, 1, 43)
+
+
+def test_a_2000_chart_default_mixture_is_wide_and_has_no_two_alike():
+    """The specs of a 2,000-chart run (rendering them all is scripts/check_mix.py's job)."""
+    config = load_config()
+    specs = [sample_spec(config, 0, i) for i in range(2000)]
     assert {s["chart_type"] for s in specs} == set(FAMILIES)
+    x_kinds = {s["data"]["x"]["kind"] for s in specs if "x" in s["data"]}
+    assert x_kinds == {"numbers", "categories", "dates"}
+    assert any(s["data"].get("value_axis", {}).get("log") for s in specs)  # with the above: all four scales
+    assert sum(any(s["text"][k] for k in ("title", "x_label", "y_label")) for s in specs) > 1600
+    assert len({(s["figure"]["width"], s["figure"]["height"]) for s in specs}) > 500
+    assert len({s["style"]["sheet"] for s in specs}) == len(dict(config.style.sheets))
+    assert 0.05 < sum(bool(s["degrade"]) for s in specs) / len(specs) < 0.2
     digests = {hashlib.sha256(json.dumps([s["data"], s["style"], s["figure"]], sort_keys=True).encode()).hexdigest()
                for s in specs}
     assert len(digests) == len(specs)
@@ -387,3 +400,24 @@ def test_seed_blog_config_draws_data_in_the_unit_square():
         values = [v for p in points(label) for v in (p["x"], p["y"])]
         assert all(0.0 <= v <= 1.0 for v in values)
         assert_exact(decode_png(png), label)
+
+
+@pytest.mark.parametrize("style, prefix, suffix, values, expected", [
+    ("plain", "", "", [0, 0.5, 1.0, 1.5], ["0", "0.5", "1.0", "1.5"]),
+    ("thousands", "", "", [0, 2000, 4000], ["0", "2,000", "4,000"]),
+    ("thousands", "$", "", [-500, 0, 500], ["\u2212$500", "$0", "$500"]),
+    ("plain", "", "%", [0, 25, 50], ["0%", "25%", "50%"]),
+    ("scientific", "", "", [0, 2.5e-4, 5e-4], ["0", "2.5e-04", "5.0e-04"]),
+    ("si", "", "", [0, 5e5, 1e6, 1.5e6], ["0", "500.0k", "1.0M", "1.5M"]),
+])
+def test_tick_formats(style, prefix, suffix, values, expected):
+    from plotdigit_cli.formats import NumberFormatter
+
+    assert NumberFormatter(style, prefix, suffix).format_ticks(values) == expected
+    assert [parse_number(t) for t in expected] == pytest.approx(values)
+
+
+def test_log_ticks_get_their_own_decimals():
+    from plotdigit_cli.formats import NumberFormatter
+
+    assert NumberFormatter("thousands", log=True).format_ticks([0.01, 1, 100, 1e4]) == ["0.01", "1", "100", "10,000"]

@@ -1,0 +1,112 @@
+"""Generate N charts of a config and check the mixture the way issue 5's "done when" reads:
+every family, every axis scale, text on most charts, a table on every chart, many image shapes,
+no duplicate images, and every visible keypoint on its mark (tests/pixelcheck.py; degraded
+samples are checked on a clean redraw of the same spec, whose label must be identical).
+
+    python scripts/check_mix.py --n 2000            # default config, about 8 minutes on 2 cores
+    python scripts/check_mix.py --n 300 --config configs/competition.yaml
+
+Prints a table and exits 1 if any check fails.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import io
+import json
+import os
+import subprocess
+import sys
+import tarfile
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+from PIL import Image
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+from pixelcheck import check_sample  # noqa: E402
+
+from plotdigit_cli.charts import FAMILIES  # noqa: E402
+from plotdigit_cli.config import load_config  # noqa: E402
+from plotdigit_cli.render import draw  # noqa: E402
+from plotdigit_cli.spec import sample_spec  # noqa: E402
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--n", type=int, default=2000)
+    parser.add_argument("--config", default=None)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--workers", type=int, default=os.cpu_count())
+    parser.add_argument("--keep", type=Path, help="write the shards here and keep them (default: a temporary dir)")
+    args = parser.parse_args()
+    config = load_config(args.config)
+
+    with tempfile.TemporaryDirectory() as tmp:
+        out = args.keep or Path(tmp) / "shards"
+        cmd = [sys.executable, "-m", "plotdigit_cli", "generate", "--n", str(args.n), "--out", str(out),
+               "--seed", str(args.seed), "--workers", str(args.workers), "--quiet"]
+        if args.config:
+            cmd += ["--config", args.config]
+        started = time.perf_counter()
+        subprocess.run(cmd, check=True)
+        seconds = time.perf_counter() - started
+        families, scales, shapes, digests = Counter(), Counter(), Counter(), Counter()
+        texted = tables = degraded = checked_points = hidden = 0
+        problems: list[str] = []
+        for shard in sorted(out.glob("shard-*.tar")):
+            with tarfile.open(shard) as tar:
+                members = {m.name: tar.extractfile(m).read() for m in tar}
+            for name in sorted(n for n in members if n.endswith(".json")):
+                key = name[:-5]
+                label, png = json.loads(members[name]), members[key + ".png"]
+                rgb = np.asarray(Image.open(io.BytesIO(png)).convert("RGB"))
+                digests[hashlib.sha256(rgb.tobytes()).hexdigest()] += 1
+                families[label["chart_type"]] += 1
+                for axis in (label["axes"] or {}).values():
+                    scales[axis["scale"]] += 1
+                shapes[rgb.shape[:2]] += 1
+                texted += any(label["text"][k] for k in ("title", "x_label", "y_label", "legend"))
+                tables += bool(label["table"].strip()) and label["table"].count("\n") >= 1
+                if label["style"]["degrade"]:
+                    degraded += 1
+                    rgb, clean = draw(sample_spec(config, args.seed, label["index"]))
+                    if clean != label:
+                        problems.append(f"{key}: the clean redraw's label differs")
+                problems += check_sample(rgb, label)
+                for s in label["series"]:
+                    for p in s["points"]:
+                        checked_points += p["visible"]
+                        hidden += not p["visible"]
+
+    n = sum(families.values())
+    duplicates = sum(c - 1 for c in digests.values() if c > 1)
+    rows = [
+        ("charts", n, n == args.n),
+        ("generate time", f"{seconds:.0f} s ({n / seconds:.1f} charts/s, {args.workers} workers)", True),
+        ("families", f"{len(families)}: " + ", ".join(f"{k} {v}" for k, v in sorted(families.items())),
+         len(families) == len(dict(config.types))),
+        ("axis scales", ", ".join(f"{k} {v}" for k, v in sorted(scales.items())), True),
+        ("charts with text", f"{texted} ({texted / n:.0%})", texted > n / 2),
+        ("charts with a table", tables, tables == n),
+        ("image shapes", len(shapes), len(shapes) > 5),
+        ("duplicate images", duplicates, duplicates == 0),
+        ("degraded (checked on a clean redraw)", degraded, True),
+        ("visible keypoints checked on pixels", checked_points, True),
+        ("keypoints flagged not visible", hidden, True),
+        ("pixel-check problems", len(problems), not problems),
+    ]
+    print("| check | result | ok |\n| --- | --- | --- |")
+    for name, value, ok in rows:
+        print(f"| {name} | {value} | {'yes' if ok else 'NO'} |")
+    for p in problems[:20]:
+        print("  " + p, file=sys.stderr)
+    return 0 if all(ok for *_, ok in rows) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
