@@ -349,6 +349,18 @@ def _pick_preview(tally: _Tally) -> list[Candidate]:
     return picked
 
 
+SIZES_LISTED = 6  # a varied set has a size per chart: list the commonest, summarise the rest
+
+
+def _sizes_line(sizes: dict[str, int]) -> str:
+    shown = ", ".join(f"{k} ({v})" for k, v in list(sizes.items())[:SIZES_LISTED])
+    if len(sizes) <= SIZES_LISTED:
+        return shown
+    widths, heights = zip(*((int(w), int(h)) for w, h in (k.split("x") for k in sizes)))
+    return (f"{len(sizes)} sizes, widths {min(widths)}-{max(widths)}, heights {min(heights)}-{max(heights)}; "
+            f"most common: {shown}")
+
+
 def format_report(report: dict) -> str:
     """The report as text for a person; every figure comes from the dict --json prints."""
     lines = []
@@ -371,7 +383,7 @@ def format_report(report: dict) -> str:
             bar = "#" * math.ceil(30 * b["count"] / top) if b["count"] else ""
             lines.append(f"  {span:>9}  {bar:<30}  {b['count']}")
     if report["image_sizes"]:
-        lines += ["", "image sizes: " + ", ".join(f"{k} ({v})" for k, v in report["image_sizes"].items())]
+        lines += ["", "image sizes: " + _sizes_line(report["image_sizes"])]
     channels = report["channels"]
     if channels["mean"]:
         lines += ["", f"channels (0-1 scale, {channels['samples']} images):",

@@ -407,3 +407,12 @@ def test_console_script_reports_through_a_real_process(small_run, damaged):
     assert broken.returncode == 1, broken.stderr
     assert f"  {damaged / S2} / 000000021: json does not parse" in broken.stdout
     assert f"  {damaged / S2}: sha256 " in broken.stdout and broken.stderr == ""
+
+
+def test_many_image_sizes_are_summarised_in_the_text_report():
+    from plotdigit_cli.inspect import _sizes_line
+
+    sizes = {f"{300 + i}x{200 + 2 * i}": 10 - i for i in range(9)}
+    assert _sizes_line(sizes) == ("9 sizes, widths 300-308, heights 200-216; most common: 300x200 (10), "
+                                  "301x202 (9), 302x204 (8), 303x206 (7), 304x208 (6), 305x210 (5)")
+    assert _sizes_line({"480x480": 24}) == "480x480 (24)"
