@@ -17,6 +17,7 @@ from plotdigit_cli.params import number, param, pick, probability, span, weights
 VALUE_KINDS = ("uniform", "integer", "percent", "trend", "seasonal", "walk")
 X_KINDS = ("numbers", "categories", "dates")
 FORMATS = ("plain", "thousands", "currency", "scientific", "si")
+X_FORMATS = ("plain", "thousands", "scientific", "si")
 DATE_STEPS = ("day", "week", "month", "quarter", "year")
 DAYS = {"day": 1, "week": 7, "month": 30.4375, "quarter": 91.3125, "year": 365.25}
 EPOCH = dt.date(1970, 1, 1)
@@ -31,6 +32,8 @@ class DataParams:
     log_decades: tuple = param(span(1.0, 12.0))  # how many decades a log-scale chart spans
     x_kinds: tuple = param(weights(X_KINDS))
     x_offset: float = param(probability())  # chance numeric x starts away from 0
+    irregular_x: float = param(probability())  # chance numeric x is unevenly spaced (else a regular grid)
+    x_formats: tuple = param(weights(X_FORMATS))  # how a numeric x axis writes its numbers
     categories: tuple = param(weights(tuple(words.CATEGORY_LISTS)))
     date_steps: tuple = param(weights(DATE_STEPS))
     date_years: tuple = param(span(1900, 2100, integer=True))  # first date's year
@@ -120,7 +123,7 @@ def x_domain(rng: np.random.Generator, p: DataParams, n: int, allowed: tuple[str
     """
     if allowed == ("unit",):
         x = [float(v) for v in np.linspace(0.0, 1.0, n)]
-        return {"kind": "numbers", "values": x, "positions": x}
+        return {"kind": "numbers", "values": x, "positions": x, "format": "plain"}
     table = tuple((k, w) for k, w in p.x_kinds if k in allowed) or ((allowed[0], 1.0),)
     kind = pick(rng, table)
     if kind == "categories":
@@ -136,9 +139,10 @@ def x_domain(rng: np.random.Generator, p: DataParams, n: int, allowed: tuple[str
     scale = magnitude(rng, p)
     offset = scale * rng.uniform(-1.0, 1.0) if rng.uniform() < p.x_offset else 0.0
     x = offset + scale * np.linspace(0.0, 1.0, n)
-    if rng.uniform() < 0.3:
+    if rng.uniform() < p.irregular_x:
         x = offset + scale * np.sort(rng.uniform(0.0, 1.0, n))
-    return {"kind": "numbers", "values": [float(v) for v in x], "positions": [float(v) for v in x]}
+    return {"kind": "numbers", "values": [float(v) for v in x], "positions": [float(v) for v in x],
+            "format": pick(rng, p.x_formats)}
 
 
 def _add(start: dt.date, step: str, i: int) -> dt.date:

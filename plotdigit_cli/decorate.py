@@ -65,7 +65,7 @@ def _axes(fig, ax, spec: dict) -> None:
         if spec["style"]["date_format"] == "concise":
             along.set_major_formatter(mdates.ConciseDateFormatter(along.get_major_locator(), show_offset=False))
     else:
-        along.set_major_formatter(NumberFormatter(data.get("x_format", "plain")))
+        along.set_major_formatter(NumberFormatter(x.get("format") or data.get("x_format", "plain")))
 
     va = data["value_axis"]
     fmt = va["format"]

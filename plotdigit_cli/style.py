@@ -28,6 +28,8 @@ LEGEND_INSIDE = ("upper right", "upper left", "lower left", "lower right", "cent
                  "upper center", "lower center")
 LEGEND_OUTSIDE = ("outside right upper", "outside right center", "outside lower center", "outside upper center")
 DASHES = ("solid", "dashed", "dashdot", "dotted")
+GRID_AXES = ("both", "x", "y")
+DATE_FORMATS = ("auto", "concise")  # matplotlib's AutoDateFormatter or ConciseDateFormatter
 
 
 @dataclass(frozen=True)
@@ -46,9 +48,13 @@ class StyleParams:
     qualitative: tuple = param(subset(QUALITATIVE))
     sequential: tuple = param(subset(SEQUENTIAL))
     grid: tuple = param(weights(GRIDS))
+    grid_axes: tuple = param(weights(GRID_AXES))  # which axis a grid that is drawn follows
     hide_spines: float = param(probability())  # chance of no top and right spines
     tinted_background: float = param(probability())  # chance of a light tint behind the plot
     legend_outside: float = param(probability())
+    legend_inside_places: tuple = param(subset(LEGEND_INSIDE))
+    legend_outside_places: tuple = param(subset(LEGEND_OUTSIDE))
+    date_formats: tuple = param(weights(DATE_FORMATS))
     dashes: tuple = param(weights(DASHES))  # the connecting line of dot-lines
 
 
@@ -82,12 +88,13 @@ def sample_style(rng: np.random.Generator, p: StyleParams) -> dict:
         "font": pick(rng, p.fonts),
         "font_size": round(float(rng.uniform(*p.font_size)), 1),
         "grid": pick(rng, p.grid),
-        "grid_axis": str(rng.choice(["both", "both", "y", "x"])),
+        "grid_axis": pick(rng, p.grid_axes),
         "hide_spines": bool(rng.uniform() < p.hide_spines),
         "background": background,
-        "legend": str(rng.choice(LEGEND_OUTSIDE if rng.uniform() < p.legend_outside else LEGEND_INSIDE)),
+        "legend": str(rng.choice(p.legend_outside_places if rng.uniform() < p.legend_outside
+                                 else p.legend_inside_places)),
         "dashes": pick(rng, p.dashes),
-        "date_format": str(rng.choice(["auto", "concise"])),
+        "date_format": pick(rng, p.date_formats),
     }
 
 

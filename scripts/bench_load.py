@@ -6,7 +6,8 @@
 
 Each figure is the best of --repeats passes over every sample, so that a stray hiccup on a
 shared machine does not decide the table. Makes its shards with `plotdigit generate` (the
-default config) unless --shards names a directory of them.
+default config at 480x480: (b)'s default batching only stacks images of one shape) unless
+--shards names a directory of them.
 
     python scripts/bench_load.py                 # about 3 minutes on 2 cores, shards included
     python scripts/bench_load.py --shards shards/ --batch-size 64
@@ -81,9 +82,11 @@ def main() -> None:
         source = args.shards
         if source is None:
             source = Path(tmp) / "shards"
-            print(f"generating {args.n} charts (default config) ...", file=sys.stderr)
+            print(f"generating {args.n} charts (default config, 480x480) ...", file=sys.stderr)
+            # One image size: (b)'s default batching can only stack images of equal shape.
             subprocess.run([sys.executable, "-m", "plotdigit_cli", "generate", "--n", str(args.n), "--out",
-                            str(source), "--shard-size", str(max(1, args.n // 4)), "--quiet"], check=True)
+                            str(source), "--shard-size", str(max(1, args.n // 4)), "--image-size", "480",
+                            "--quiet"], check=True)
         urls = shard_urls(source)
         print(f"{len(urls)} shards from {source}; batch size {args.batch_size}; {os.cpu_count()} cores "
               f"({platform.processor() or platform.machine()}); torch {torch.__version__}; "

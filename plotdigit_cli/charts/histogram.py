@@ -13,7 +13,7 @@ import numpy as np
 
 from plotdigit_cli.charts.base import Family, Mark, Series, value_axis
 from plotdigit_cli.data import magnitude
-from plotdigit_cli.params import param, span, subset
+from plotdigit_cli.params import param, pick, span, subset
 
 DISTRIBUTIONS = ("normal", "lognormal", "exponential", "bimodal", "uniform")
 
@@ -47,7 +47,7 @@ def sample(rng: np.random.Generator, p: HistogramParams, ctx) -> dict:
         "name": "Count",
         "color": ctx.palette(rng, 1)[0],
         "value_axis": value_axis(rng, ctx, "integer"),
-        "x_format": "plain" if rng.uniform() < 0.5 else "thousands",
+        "x_format": pick(rng, ctx.data.x_formats),
     }
 
 

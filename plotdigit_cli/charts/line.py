@@ -15,7 +15,7 @@ import numpy as np
 
 from plotdigit_cli.charts.base import (MIN_LINE_PX, MIN_MARKER_PX, Family, Mark, Series, at_least_px, pt_to_px,
                                       sample_cartesian)
-from plotdigit_cli.params import choice, param, span, subset
+from plotdigit_cli.params import choice, param, probability, span, subset
 
 FILLED_MARKERS = ("o", "s", "^", "v", "<", ">", "D", "d", "p", "h", "H", "*", "8", "P", "X")
 
@@ -34,6 +34,7 @@ class LineParams:
 class DotLineParams(LineParams):
     marker_size: tuple = param(span(1.0, 40.0))  # points
     markers: tuple = param(subset(FILLED_MARKERS))
+    line_color_differs: float = param(probability())  # chance the connecting line is not the markers' colour
 
 
 def sample_line(rng: np.random.Generator, p: LineParams, ctx, *, stacked: bool = False) -> dict:
@@ -55,7 +56,7 @@ def sample_dot_line(rng: np.random.Generator, p: DotLineParams, ctx) -> dict:
     for s, line_color in zip(data["series"], line_colors):
         s["marker"] = str(rng.choice(p.markers))
         s["marker_size"] = float(rng.uniform(*p.marker_size))
-        s["line_color"] = line_color if rng.uniform() < 0.5 else s["color"]
+        s["line_color"] = line_color if rng.uniform() < p.line_color_differs else s["color"]
         s["dashes"] = dashes
     return data
 

@@ -17,7 +17,7 @@ from plotdigit_cli.charts.base import (MIN_MARKER_PX, Family, Mark, Series, at_l
                                       to_hex, value_axis)
 from plotdigit_cli.charts.line import FILLED_MARKERS
 from plotdigit_cli.data import log_values, magnitude, x_domain
-from plotdigit_cli.params import number, param, span, subset
+from plotdigit_cli.params import number, param, pick, span, subset
 
 COLORMAPS = ("viridis", "plasma", "inferno", "magma", "cividis", "coolwarm", "rainbow", "turbo")
 LAYOUTS = ("uniform", "correlated", "clusters")
@@ -77,7 +77,7 @@ def sample_scatter(rng: np.random.Generator, p: ScatterParams, ctx) -> dict:
         series.append({"name": name, "color": color, "point_colors": point_colors, "marker": marker, "size": size,
                        "x": [float(v) for v in x_offset + sx * x], "y": [float(v) for v in y]})
     return {"series": series, "value_axis": value_axis(rng, ctx, "log" if log else "uniform", log=log, cut=True),
-            "x_format": "plain" if rng.uniform() < 0.6 else "thousands"}
+            "x_format": pick(rng, ctx.data.x_formats)}
 
 
 def draw_scatter(ax, spec: dict) -> list[Series]:
