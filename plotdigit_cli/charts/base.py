@@ -16,6 +16,12 @@ from plotdigit_cli.params import param, span
 # Marks are never drawn smaller than this, whatever the dpi: below it a marker or line only
 # partly covers the pixel under its keypoint and the label no longer sits on a visible mark.
 MIN_MARKER_PX = 6.0
+# Markers with thin arms or a narrow waist cover the pixel under their centre only when larger.
+MIN_THIN_MARKER_PX = {"*": 8.0, "P": 8.0, "X": 8.0, "d": 8.0}
+
+
+def min_marker_px(marker: str) -> float:
+    return MIN_THIN_MARKER_PX.get(marker, MIN_MARKER_PX)
 # 3.5 px: the round join of a line this wide covers the whole pixel under its vertex.
 MIN_LINE_PX = 3.5
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from plotdigit_cli.charts.base import (MIN_LINE_PX, MIN_MARKER_PX, Family, Mark, Series, at_least_px, pt_to_px,
+from plotdigit_cli.charts.base import (MIN_LINE_PX, Family, Mark, Series, at_least_px, min_marker_px, pt_to_px,
                                       sample_cartesian)
 from plotdigit_cli.params import choice, param, probability, span, subset
 
@@ -88,7 +88,7 @@ def draw_dot_line(ax, spec: dict) -> list[Series]:
     out = []
     for s in data["series"]:
         width = _line_px(ax, s)
-        ms = at_least_px(ax, s["marker_size"], MIN_MARKER_PX)
+        ms = at_least_px(ax, s["marker_size"], min_marker_px(s["marker"]))
         ax.plot(x["positions"], s["y"], color=s["line_color"], linewidth=width, linestyle=s["dashes"], zorder=2)
         # Markers over every line (zorder), edge = face so the whole marker is one colour.
         ax.plot(x["positions"], s["y"], linestyle="none", marker=s["marker"], markersize=ms, label=s["name"],

@@ -13,7 +13,8 @@ import matplotlib
 import numpy as np
 
 from plotdigit_cli import words
-from plotdigit_cli.charts.base import (MIN_MARKER_PX, Family, Mark, Series, at_least_px, pt_to_px, px_to_pt,
+from plotdigit_cli.charts.base import (MIN_MARKER_PX, Family, Mark, Series, at_least_px, min_marker_px, pt_to_px,
+                                      px_to_pt,
                                       to_hex, value_axis)
 from plotdigit_cli.charts.line import FILLED_MARKERS
 from plotdigit_cli.data import log_values, magnitude, x_domain
@@ -83,7 +84,7 @@ def sample_scatter(rng: np.random.Generator, p: ScatterParams, ctx) -> dict:
 def draw_scatter(ax, spec: dict) -> list[Series]:
     out = []
     for s in spec["data"]["series"]:
-        size = at_least_px(ax, s["size"], MIN_MARKER_PX)
+        size = at_least_px(ax, s["size"], min_marker_px(s["marker"]))
         # scatter's `s` is the marker's area in points^2; the marker path scales with its square root.
         ax.scatter(s["x"], s["y"], s=size**2, c=s["point_colors"], marker=s["marker"], linewidths=0, label=s["name"])
         marks = [Mark(x=x, y=y, anchor=(x, y), color=c, marker=(s["marker"], size))
