@@ -41,7 +41,7 @@ def sample_spec(config: Config, seed: int, index: int) -> dict:
     chart_type = pick(rng, config.types)
     family = FAMILIES[chart_type]
     figure = style.figure(rng, config.image)
-    look = style.sample_style(rng, config.style)
+    look = style.sample_style(rng, config.style, figure)
     text = style.sample_text(rng, config.text)
     data = family.sample(rng, config.charts[chart_type], Context(config, look))
     return {

@@ -78,7 +78,7 @@ def figure(rng: np.random.Generator, p: ImageParams) -> dict:
     return {"width": int(width), "height": int(height), "dpi": long / float(rng.uniform(*p.inches))}
 
 
-def sample_style(rng: np.random.Generator, p: StyleParams) -> dict:
+def sample_style(rng: np.random.Generator, p: StyleParams, figure: dict) -> dict:
     sheet = pick(rng, p.sheets)
     background = None
     if sheet != "dark_background" and rng.uniform() < p.tinted_background:
@@ -91,11 +91,21 @@ def sample_style(rng: np.random.Generator, p: StyleParams) -> dict:
         "grid_axis": pick(rng, p.grid_axes),
         "hide_spines": bool(rng.uniform() < p.hide_spines),
         "background": background,
-        "legend": str(rng.choice(p.legend_outside_places if rng.uniform() < p.legend_outside
-                                 else p.legend_inside_places)),
+        "legend": _legend_place(rng, p, figure),
         "dashes": pick(rng, p.dashes),
         "date_format": pick(rng, p.date_formats),
     }
+
+
+def _legend_place(rng: np.random.Generator, p: StyleParams, figure: dict) -> str:
+    """Inside or outside; a legend beside a figure no wider than tall would squeeze the plot to a sliver,
+    so such figures put an outside legend above or below."""
+    if rng.uniform() >= p.legend_outside:
+        return str(rng.choice(p.legend_inside_places))
+    places = p.legend_outside_places
+    if figure["width"] < 1.2 * figure["height"]:
+        places = tuple(x for x in places if "right" not in x) or ("outside lower center",)
+    return str(rng.choice(places))
 
 
 def palette(rng: np.random.Generator, p: StyleParams, colors: ColorParams, sheet: str, n: int) -> list[str]:
