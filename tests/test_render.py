@@ -242,11 +242,9 @@ def test_norm_is_the_data_value_as_a_fraction_of_the_axis_range(mixture):
                 x, y = p["x"], p["y"]
                 if "base" in p:  # stacked: the keypoint is at the top of the segment
                     y = p["base"] + p["y"]
-                if family == "horizontal_bar" and "base" not in p:
-                    pass
                 fx, fy = p["norm"]
                 axes = label["axes"]
-                if family in ("grouped_bar",):  # bars sit beside their group's tick
+                if family == "grouped_bar":  # bars sit beside their group's tick: only y is the value
                     assert fy == pytest.approx(fraction(axes["y"], y), abs=1e-5)
                 else:
                     assert fx == pytest.approx(fraction(axes["x"], x), abs=1e-5), (label["key"], p)
