@@ -46,7 +46,8 @@ def draw(spec: dict) -> tuple[np.ndarray, dict]:
         matplotlib.style.use(spec["style"]["sheet"])
         matplotlib.rcParams.update(rc_params(spec["style"]))
         # A hair over the pixel size, so float rounding never drops the last row or column.
-        fig = Figure(figsize=((width + 1e-4) / dpi, (height + 1e-4) / dpi), dpi=dpi, layout="constrained")
+        fig = Figure(figsize=((width + 1e-4) / dpi, (height + 1e-4) / dpi), dpi=dpi,
+                     layout="constrained" if spec["style"]["layout"] == "constrained" else None)
         canvas = FigureCanvasAgg(fig)
         try:
             ax = fig.add_subplot()

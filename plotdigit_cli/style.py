@@ -14,7 +14,7 @@ import numpy as np
 
 from plotdigit_cli import words
 from plotdigit_cli.charts.base import ColorParams, random_color, to_hex
-from plotdigit_cli.params import number, param, pick, probability, span, subset, weights
+from plotdigit_cli.params import choice, number, param, pick, probability, span, subset, weights
 
 SHEETS = ("default", "ggplot", "bmh", "fivethirtyeight", "seaborn-v0_8-whitegrid", "seaborn-v0_8-darkgrid",
           "seaborn-v0_8-white", "seaborn-v0_8-ticks", "Solarize_Light2", "grayscale", "dark_background",
@@ -41,6 +41,9 @@ class ImageParams:
 
 @dataclass(frozen=True)
 class StyleParams:
+    # constrained: matplotlib's constrained layout makes room for titles, labels, legends and long
+    # tick text (it is about 45% of drawing time); fixed: matplotlib's default subplot margins.
+    layout: str = param(choice(("constrained", "fixed")))
     sheets: tuple = param(weights(SHEETS))
     fonts: tuple = param(weights(FONTS))
     font_size: tuple = param(span(4.0, 30.0))  # points
@@ -84,6 +87,7 @@ def sample_style(rng: np.random.Generator, p: StyleParams, figure: dict) -> dict
     if sheet != "dark_background" and rng.uniform() < p.tinted_background:
         background = to_hex(colorsys.hsv_to_rgb(rng.uniform(), rng.uniform(0.03, 0.12), rng.uniform(0.93, 1.0)))
     return {
+        "layout": p.layout,
         "sheet": sheet,
         "font": pick(rng, p.fonts),
         "font_size": round(float(rng.uniform(*p.font_size)), 1),

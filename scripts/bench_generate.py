@@ -1,0 +1,216 @@
+"""Generation speed and memory, in one run on this machine, printed as a table:
+
+  1. a baseline in the usual style: a pyplot figure per chart at 5x5 inches, savefig PNG to a
+     buffer, Pillow reopen, convert RGB, resize to 480x480, re-encode PNG, keypoints to JSON,
+     all into one tar; the same chart content as configs/seed-blog.yaml (its specs);
+  2. plotdigit generate --config configs/seed-blog.yaml --workers 1;
+  3. the same with --workers 2;
+  4. plotdigit generate (default config) --workers 1;
+with charts/s, the ratio to the baseline, bytes per sample and the peak resident memory of
+the whole process tree (sampled every 0.2 s; the tree sum counts pages that a parent and its
+forked children share more than once).
+
+    python scripts/bench_generate.py                 # about 3 minutes on 2 cores
+    python scripts/bench_generate.py --n 500
+    python scripts/bench_generate.py --memory 20000  # the memory run: RSS through a long --workers 1 run
+
+This is issue 6's yardstick; its goals are in the issue, not checked here.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import os
+import platform
+import subprocess
+import sys
+import tarfile
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+SEED_BLOG = REPO / "configs" / "seed-blog.yaml"
+
+
+def _children(root: int) -> list[int]:
+    kids: dict[int, list[int]] = {}
+    for name in os.listdir("/proc"):
+        if name.isdigit():
+            try:
+                with open(f"/proc/{name}/stat") as f:
+                    ppid = int(f.read().rsplit(")", 1)[1].split()[1])
+            except (OSError, ValueError, IndexError):
+                continue
+            kids.setdefault(ppid, []).append(int(name))
+    out, todo = [], [root]
+    while todo:
+        pid = todo.pop()
+        out.append(pid)
+        todo += kids.get(pid, [])
+    return out
+
+
+def _rss_mb(pid: int) -> float:
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            for line in f:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
+
+
+class TreeMemory:
+    """Samples the RSS of a process and all its descendants in a thread: (seconds, tree MB, largest MB)."""
+
+    def __init__(self, pid: int, every: float = 0.2):
+        self.pid, self.every, self.samples = pid, every, []
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._started = time.perf_counter()
+
+    def _run(self):
+        while not self._stop.is_set():
+            per = [_rss_mb(p) for p in _children(self.pid)]
+            self.samples.append((time.perf_counter() - self._started, sum(per), max(per, default=0.0)))
+            self._stop.wait(self.every)
+
+    def __enter__(self):
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        self._thread.join()
+
+    @property
+    def peak(self) -> float:
+        return max((s[1] for s in self.samples), default=0.0)
+
+
+def baseline(n: int, out: Path) -> int:
+    """The usual loop, one process. Returns bytes written."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    import numpy as np
+    from PIL import Image
+
+    from plotdigit_cli.config import load_config
+    from plotdigit_cli.spec import sample_spec
+
+    config = load_config(SEED_BLOG)
+    with tarfile.open(out, "w") as tar:
+        for index in range(n):
+            spec = sample_spec(config, 0, index)
+            data = spec["data"]
+            fig = plt.figure(figsize=(5, 5))
+            ax = fig.gca()
+            if spec["chart_type"] == "vertical_bar":
+                s = data["series"][0]
+                ax.bar(data["x"]["positions"], s["y"], width=data["width"], color=s["color"])
+                xs, ys = data["x"]["positions"], s["y"]
+            elif spec["chart_type"] == "scatter":
+                s = data["series"][0]
+                ax.set_xlim(0, 1)
+                ax.set_ylim(0, 1)
+                ax.scatter(s["x"], s["y"], s=80, c=s["point_colors"])
+                xs, ys = s["x"], s["y"]
+            else:
+                s = data["series"][0]
+                ax.set_xlim(0, 1)
+                ax.set_ylim(0, 1)
+                ax.plot(data["x"]["positions"], s["y"], marker="*", ms=10, linewidth=4.0, color=s["line_color"],
+                        mfc=s["color"])
+                xs, ys = data["x"]["positions"], s["y"]
+            buf = io.BytesIO()
+            fig.savefig(buf, format="png")
+            fig.canvas.draw()
+            pixels = ax.transData.transform(np.column_stack([xs, ys]))
+            x0, y0, x1, y1 = ax.bbox.extents
+            keypoints = [[(u - x0) / (x1 - x0), (v - y0) / (y1 - y0), 0.0, 0.0] for u, v in pixels]
+            plt.close(fig)
+            buf.seek(0)
+            image = Image.open(buf).convert("RGB").resize((480, 480))
+            png = io.BytesIO()
+            image.save(png, format="PNG")
+            for name, payload in ((f"{index:09d}.png", png.getvalue()),
+                                  (f"{index:09d}.json", json.dumps({"keypoints": keypoints}).encode())):
+                info = tarfile.TarInfo(name)
+                info.size = len(payload)
+                tar.addfile(info, io.BytesIO(payload))
+    return out.stat().st_size
+
+
+def run_generate(n: int, out: Path, workers: int, config: Path | None) -> tuple[float, int, float]:
+    # Four shards a worker, so that every worker has work (the shard is the pool's unit).
+    cmd = [sys.executable, "-m", "plotdigit_cli", "generate", "--n", str(n), "--out", str(out), "--workers",
+           str(workers), "--shard-size", str(max(1, n // (4 * workers))), "--quiet"]
+    if config:
+        cmd += ["--config", str(config)]
+    started = time.perf_counter()
+    proc = subprocess.Popen(cmd)
+    with TreeMemory(proc.pid) as memory:
+        if proc.wait() != 0:
+            raise SystemExit(f"generate failed: {' '.join(cmd)}")
+    seconds = time.perf_counter() - started
+    size = sum(p.stat().st_size for p in out.glob("shard-*.tar"))
+    return seconds, size, memory.peak
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--n", type=int, default=200, help="charts per row of the table")
+    parser.add_argument("--memory", type=int, default=0, help="also run N charts with --workers 1, sampling RSS")
+    args = parser.parse_args()
+
+    print(f"{os.cpu_count()} cores ({platform.processor() or platform.machine()}), Python "
+          f"{platform.python_version()}, {args.n} charts a row\n", file=sys.stderr)
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        started = time.perf_counter()
+        proc_memory = TreeMemory(os.getpid())
+        with proc_memory:
+            size = baseline(args.n, tmp / "baseline.tar")
+        rows.append(("baseline: pyplot, savefig, Pillow resize + re-encode, seed-blog content",
+                     time.perf_counter() - started, size, proc_memory.peak))
+        for name, workers, config in (("generate, seed-blog, 1 worker", 1, SEED_BLOG),
+                                      ("generate, seed-blog, 2 workers", 2, SEED_BLOG),
+                                      ("generate, default config, 1 worker", 1, None)):
+            out = tmp / name.replace(" ", "_").replace(",", "")
+            seconds, size, peak = run_generate(args.n, out, workers, config)
+            rows.append((name, seconds, size, peak))
+            print(f"  measured {name}: {args.n / seconds:.1f} charts/s", file=sys.stderr)
+
+        print("| run | charts/s | vs baseline | bytes per sample | peak RSS, process tree |")
+        print("| --- | --- | --- | --- | --- |")
+        base_rate = args.n / rows[0][1]
+        for name, seconds, size, peak in rows:
+            rate = args.n / seconds
+            print(f"| {name} | {rate:.1f} | {rate / base_rate:.2f}x | {size / args.n / 1000:.1f} kB | {peak:.0f} MB |")
+
+        if args.memory:
+            out = tmp / "memory"
+            cmd = [sys.executable, "-m", "plotdigit_cli", "generate", "--n", str(args.memory), "--out", str(out),
+                   "--workers", "1", "--quiet"]
+            proc = subprocess.Popen(cmd)
+            with TreeMemory(proc.pid, every=1.0) as memory:
+                proc.wait()
+            q = max(1, len(memory.samples) // 4)
+            first = max(s[1] for s in memory.samples[:q])
+            last = max(s[1] for s in memory.samples[-q:])
+            largest = max(s[2] for s in memory.samples)
+            print(f"\nmemory run, {args.memory} charts, --workers 1: process-tree RSS peak {first:.0f} MB in the "
+                  f"first quarter, {last:.0f} MB in the last ({(last / first - 1) * 100:+.1f}%); "
+                  f"largest single process {largest:.0f} MB")
+
+
+if __name__ == "__main__":
+    main()
