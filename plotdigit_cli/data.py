@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from plotdigit_cli import words
-from plotdigit_cli.params import number, param, pick, probability, span, weights
+from plotdigit_cli.params import log_uniform, param, pick, probability, span, weights
 
 VALUE_KINDS = ("uniform", "integer", "percent", "trend", "seasonal", "walk")
 X_KINDS = ("numbers", "categories", "dates")
@@ -44,8 +44,7 @@ class DataParams:
 
 
 def magnitude(rng: np.random.Generator, p: DataParams) -> float:
-    lo, hi = p.magnitude
-    return float(np.exp(rng.uniform(np.log(lo), np.log(hi))))
+    return log_uniform(rng, p.magnitude)
 
 
 def series_values(rng: np.random.Generator, p: DataParams, n: int, count: int, *, kind: str | None = None,

@@ -68,21 +68,19 @@ def _axes(fig, ax, spec: dict) -> None:
         along.set_major_formatter(NumberFormatter(x.get("format") or data.get("x_format", "plain")))
 
     va = data["value_axis"]
-    fmt = va["format"]
+    v = "x" if values is ax.xaxis else "y"  # the Axes methods of the value axis: set_{v}scale, ...
     if va["log"]:
-        (ax.set_xscale if values is ax.xaxis else ax.set_yscale)("log")
+        getattr(ax, f"set_{v}scale")("log")
         values.set_major_locator(LogLocator(base=10))
-        values.set_major_formatter(NumberFormatter(fmt["style"], fmt["prefix"], fmt["suffix"], log=True))
-    else:
-        values.set_major_formatter(NumberFormatter(fmt["style"], fmt["prefix"], fmt["suffix"]))
-        if va["integer"]:
-            values.set_major_locator(MaxNLocator(integer=True))
+    elif va["integer"]:
+        values.set_major_locator(MaxNLocator(integer=True))
+    values.set_major_formatter(NumberFormatter.of(va["format"], log=va["log"]))
     values.set_minor_formatter(NullFormatter())  # only major ticks carry text (and labels)
     if va["cut"]:
-        lo, hi = (ax.get_xlim if values is ax.xaxis else ax.get_ylim)()
-        (ax.set_xlim if values is ax.xaxis else ax.set_ylim)(lo, lo + (hi - lo) * va["cut"])
+        lo, hi = getattr(ax, f"get_{v}lim")()
+        getattr(ax, f"set_{v}lim")(lo, lo + (hi - lo) * va["cut"])
     if va["reversed"]:
-        (ax.invert_xaxis if values is ax.xaxis else ax.invert_yaxis)()
+        getattr(ax, f"invert_{v}axis")()
 
 
 def _rotate(fig, ax, names: list[str], rotation: int, font_size: float) -> None:

@@ -24,6 +24,11 @@ class NumberFormatter(Formatter):
     def __init__(self, style: str = "plain", prefix: str = "", suffix: str = "", log: bool = False):
         self.style, self.prefix, self.suffix, self.log = style, prefix, suffix, log
 
+    @classmethod
+    def of(cls, fmt: dict, log: bool = False) -> "NumberFormatter":
+        """From a spec's number format {style, prefix, suffix}."""
+        return cls(fmt["style"], fmt["prefix"], fmt["suffix"], log=log)
+
     def format_ticks(self, values):
         parts = [self._split(float(v)) for v in values]
         if self.log:
@@ -67,4 +72,4 @@ def value_text(v: float, fmt: dict, significant: int = 3) -> str:
     """A data value as a value label on a bar: `significant` digits, in the axis's number format."""
     if v != 0:
         v = round(v, significant - 1 - math.floor(math.log10(abs(v))))
-    return NumberFormatter(fmt["style"], fmt["prefix"], fmt["suffix"], log=True)(v)
+    return NumberFormatter.of(fmt, log=True)(v)

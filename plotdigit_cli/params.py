@@ -7,6 +7,7 @@ Config sections are frozen dataclasses whose fields carry a checker in their met
 from __future__ import annotations
 
 import dataclasses
+import math
 from typing import Any, Callable
 
 Checker = Callable[[Any], Any]
@@ -98,6 +99,12 @@ def weights(options: tuple[str, ...]) -> Checker:
         return kept
 
     return check
+
+
+def log_uniform(rng, bounds: tuple[float, float]) -> float:
+    """A value between `bounds`, uniform in its logarithm (magnitudes, aspect ratios)."""
+    lo, hi = bounds
+    return float(math.exp(rng.uniform(math.log(lo), math.log(hi))))
 
 
 def pick(rng, table: tuple[tuple[str, float], ...]) -> str:

@@ -14,7 +14,7 @@ import numpy as np
 
 from plotdigit_cli import words
 from plotdigit_cli.charts.base import ColorParams, random_color, to_hex
-from plotdigit_cli.params import choice, number, param, pick, probability, span, subset, weights
+from plotdigit_cli.params import choice, log_uniform, param, pick, probability, span, subset, weights
 
 SHEETS = ("default", "ggplot", "bmh", "fivethirtyeight", "seaborn-v0_8-whitegrid", "seaborn-v0_8-darkgrid",
           "seaborn-v0_8-white", "seaborn-v0_8-ticks", "Solarize_Light2", "grayscale", "dark_background",
@@ -76,7 +76,7 @@ class TextParams:
 def figure(rng: np.random.Generator, p: ImageParams) -> dict:
     """Pixel size and dpi: the longer side from `size`, the other from the aspect ratio."""
     long = int(rng.integers(p.size[0], p.size[1] + 1))
-    aspect = float(np.exp(rng.uniform(np.log(p.aspect[0]), np.log(p.aspect[1]))))
+    aspect = log_uniform(rng, p.aspect)
     width, height = (long, max(16, round(long / aspect))) if aspect >= 1 else (max(16, round(long * aspect)), long)
     return {"width": int(width), "height": int(height), "dpi": long / float(rng.uniform(*p.inches))}
 

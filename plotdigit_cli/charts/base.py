@@ -10,6 +10,7 @@ from typing import Any, Callable
 
 import numpy as np
 
+from plotdigit_cli import data, words
 from plotdigit_cli.params import param, span
 
 
@@ -28,7 +29,7 @@ MIN_LINE_PX = 3.5
 
 def at_least_px(ax, size_pt: float, min_px: float) -> float:
     """`size_pt` in points, raised so that it is at least `min_px` pixels at the figure's dpi."""
-    return max(size_pt, min_px * 72.0 / ax.figure.dpi)
+    return max(size_pt, px_to_pt(ax, min_px))
 
 
 @dataclass(frozen=True)
@@ -107,20 +108,9 @@ def pt_to_px(ax, pt: float) -> float:
     return pt * ax.figure.dpi / 72.0
 
 
-def log_uniform(rng: np.random.Generator, bounds: tuple[float, float]) -> float:
-    lo, hi = bounds
-    return float(np.exp(rng.uniform(np.log(lo), np.log(hi))))
-
-
-def field_names(params_type: type) -> list[str]:
-    return [f.name for f in dataclasses.fields(params_type)]
-
-
 def value_axis(rng: np.random.Generator, ctx, kind: str, *, log: bool = False, cut: bool = False) -> dict:
     """How the value axis is shown: number format, log scale, reversed, and (`cut`) a range that
     leaves some of the data outside the axes, whose points are then labelled not visible."""
-    from plotdigit_cli import data
-
     d = ctx.data
     return {
         "format": data.value_format(rng, d, kind),
@@ -138,8 +128,6 @@ def sample_cartesian(rng: np.random.Generator, ctx, points: tuple[int, int], ser
 
     {"x": {kind, values, positions}, "series": [{name, color, y}], "value_axis": {...}}
     """
-    from plotdigit_cli import data, words
-
     n = int(rng.integers(points[0], points[1] + 1))
     count = int(rng.integers(series[0], series[1] + 1))
     x = data.x_domain(rng, ctx.data, n, x_kinds)

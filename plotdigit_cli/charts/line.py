@@ -15,6 +15,7 @@ import numpy as np
 
 from plotdigit_cli.charts.base import (MIN_LINE_PX, Family, Mark, Series, at_least_px, min_marker_px, pt_to_px,
                                       sample_cartesian)
+from plotdigit_cli.labels import px
 from plotdigit_cli.params import choice, param, probability, span, subset
 
 FILLED_MARKERS = ("o", "s", "^", "v", "<", ">", "D", "d", "p", "h", "H", "*", "8", "P", "X")
@@ -69,6 +70,12 @@ def _line_px(ax, s: dict) -> float:
     return at_least_px(ax, s["line_width"], MIN_LINE_PX)
 
 
+def _vertices(x: dict, s: dict, **mark) -> list[Mark]:
+    """One mark per point of series `s` over the x domain, anchored where it is plotted."""
+    return [Mark(x=xv, y=y, anchor=(xp, y), color=s["color"], **mark)
+            for xv, xp, y in zip(x["values"], x["positions"], s["y"])]
+
+
 def draw_line(ax, spec: dict) -> list[Series]:
     data = spec["data"]
     x = data["x"]
@@ -76,9 +83,7 @@ def draw_line(ax, spec: dict) -> list[Series]:
     for s in data["series"]:
         width = _line_px(ax, s)
         ax.plot(x["positions"], s["y"], color=s["color"], linewidth=width, label=s["name"])
-        marks = [Mark(x=xv, y=y, anchor=(xp, y), color=s["color"])
-                 for xv, xp, y in zip(x["values"], x["positions"], s["y"])]
-        out.append(Series(s["name"], s["color"], marks, style={"line_width": round(pt_to_px(ax, width), 3)}))
+        out.append(Series(s["name"], s["color"], _vertices(x, s), style={"line_width": px(pt_to_px(ax, width))}))
     return out
 
 
@@ -93,11 +98,9 @@ def draw_dot_line(ax, spec: dict) -> list[Series]:
         # Markers over every line (zorder), edge = face so the whole marker is one colour.
         ax.plot(x["positions"], s["y"], linestyle="none", marker=s["marker"], markersize=ms, label=s["name"],
                 markerfacecolor=s["color"], markeredgecolor=s["color"], markeredgewidth=0, zorder=3)
-        marks = [Mark(x=xv, y=y, anchor=(xp, y), color=s["color"], marker=(s["marker"], ms))
-                 for xv, xp, y in zip(x["values"], x["positions"], s["y"])]
-        out.append(Series(s["name"], s["color"], marks, style={
-            "line_width": round(pt_to_px(ax, width), 3), "marker": s["marker"],
-            "marker_size": round(pt_to_px(ax, ms), 3), "dashes": s["dashes"], "line_color": s["line_color"]}))
+        out.append(Series(s["name"], s["color"], _vertices(x, s, marker=(s["marker"], ms)), style={
+            "line_width": px(pt_to_px(ax, width)), "marker": s["marker"],
+            "marker_size": px(pt_to_px(ax, ms)), "dashes": s["dashes"], "line_color": s["line_color"]}))
     return out
 
 
@@ -118,7 +121,7 @@ def draw_area(ax, spec: dict) -> list[Series]:
     for (s, top), series in zip(edges, out):
         width = _line_px(ax, s)
         ax.plot(x["positions"], top, color=s["color"], linewidth=width)
-        series.style = {"line_width": round(pt_to_px(ax, width), 3)}
+        series.style = {"line_width": px(pt_to_px(ax, width))}
     return out
 
 

@@ -18,6 +18,7 @@ from plotdigit_cli.charts.base import (MIN_MARKER_PX, Family, Mark, Series, at_l
                                       to_hex, value_axis)
 from plotdigit_cli.charts.line import FILLED_MARKERS
 from plotdigit_cli.data import log_values, magnitude, x_domain
+from plotdigit_cli.labels import px
 from plotdigit_cli.params import number, param, pick, span, subset
 
 COLORMAPS = ("viridis", "plasma", "inferno", "magma", "cividis", "coolwarm", "rainbow", "turbo")
@@ -90,7 +91,7 @@ def draw_scatter(ax, spec: dict) -> list[Series]:
         marks = [Mark(x=x, y=y, anchor=(x, y), color=c, marker=(s["marker"], size))
                  for x, y, c in zip(s["x"], s["y"], s["point_colors"])]
         out.append(Series(s["name"], s["color"], marks,
-                          style={"marker": s["marker"], "marker_size": round(pt_to_px(ax, size), 3)}))
+                          style={"marker": s["marker"], "marker_size": px(pt_to_px(ax, size))}))
     return out
 
 
@@ -114,12 +115,12 @@ def draw_dot(ax, spec: dict) -> list[Series]:
     spacing = min(w_px / (len(x["positions"]) + 0.2), h_px / (top + 1))
     size = at_least_px(ax, px_to_pt(ax, data["fill"] * spacing), MIN_MARKER_PX)
     # Column by column, bottom to top: each column's top dot is drawn after the dots under it.
-    px = [p for p, c in zip(x["positions"], s["y"]) for _ in range(c)]
-    py = [k + 1 for c in s["y"] for k in range(c)]
-    ax.scatter(px, py, s=size**2, c=s["color"], marker="o", linewidths=0, label=s["name"])
+    dots_x = [p for p, c in zip(x["positions"], s["y"]) for _ in range(c)]
+    dots_y = [k + 1 for c in s["y"] for k in range(c)]
+    ax.scatter(dots_x, dots_y, s=size**2, c=s["color"], marker="o", linewidths=0, label=s["name"])
     marks = [Mark(x=v, y=c, anchor=(p, c), color=s["color"], marker=("o", size))
              for v, p, c in zip(x["values"], x["positions"], s["y"])]
-    return [Series(s["name"], s["color"], marks, style={"marker": "o", "marker_size": round(pt_to_px(ax, size), 3)})]
+    return [Series(s["name"], s["color"], marks, style={"marker": "o", "marker_size": px(pt_to_px(ax, size))})]
 
 
 SCATTER = Family("scatter", ScatterParams, sample_scatter, draw_scatter, "the marker's centre; bbox: the marker's box")
