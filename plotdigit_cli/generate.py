@@ -15,6 +15,7 @@ import os
 import platform
 import sys
 import time
+import zlib
 from collections import Counter
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
@@ -75,8 +76,9 @@ def versions() -> dict:
     import numpy
     import PIL
 
+    # zlib: the PNG writer's compressed bytes depend on its build (png.py).
     return {"plotdigit": __version__, "python": platform.python_version(), "numpy": numpy.__version__,
-            "matplotlib": matplotlib.__version__, "pillow": PIL.__version__}
+            "matplotlib": matplotlib.__version__, "pillow": PIL.__version__, "zlib": zlib.ZLIB_RUNTIME_VERSION}
 
 
 # --- the output directory ---------------------------------------------------------------

@@ -4,6 +4,8 @@ figure as finally drawn, at its final size, through the axes' final transforms.
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 from matplotlib.markers import MarkerStyle
 
@@ -136,13 +138,20 @@ def _mark_box(mark: Mark, ax, renderer, to_image: ImageCoords, xd: float, yd: fl
         extents = mark.artist.get_window_extent(renderer).extents
     elif mark.marker is not None:
         code, size_pt = mark.marker
-        style = MarkerStyle(code)
-        e = style.get_path().transformed(style.get_transform()).get_extents()
+        x0, y0, x1, y1 = _marker_extents(code)
         scale = size_pt * dpi / 72.0  # marker paths are in units of the marker size
-        extents = (xd + e.x0 * scale, yd + e.y0 * scale, xd + e.x1 * scale, yd + e.y1 * scale)
+        extents = (xd + x0 * scale, yd + y0 * scale, xd + x1 * scale, yd + y1 * scale)
     else:
         return None
     return [labels.px(c) for c in to_image.box(extents)]
+
+
+@functools.lru_cache(maxsize=None)
+def _marker_extents(code: str) -> tuple[float, float, float, float]:
+    """A marker's extents in units of its size (a Bezier extrema search: worth computing once per marker)."""
+    style = MarkerStyle(code)
+    e = style.get_path().transformed(style.get_transform()).get_extents()
+    return float(e.x0), float(e.y0), float(e.x1), float(e.y1)
 
 
 def _axis(ax, axis, which: str, to_image: ImageCoords, plot_bbox: list[float], renderer, scale: str) -> dict:

@@ -12,16 +12,14 @@ its label; labels keep the true (unsnapped) geometry.
 
 from __future__ import annotations
 
-import io
-
 import matplotlib
 import matplotlib.style
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
-from PIL import Image
+from matplotlib.transforms import Bbox
 
-from plotdigit_cli import degrade
+from plotdigit_cli import degrade, png
 from plotdigit_cli.charts import FAMILIES
 from plotdigit_cli.config import Config
 from plotdigit_cli.decorate import decorate
@@ -32,40 +30,116 @@ from plotdigit_cli.style import rc_params
 def render(config: Config, spec: dict) -> tuple[bytes, dict]:
     """Draw `spec` and return (PNG bytes, label dict)."""
     rgb, label = draw(spec)
-    return encode_png(degrade.apply(rgb, spec["degrade"])), label
+    return png.encode(degrade.apply(rgb, spec["degrade"])), label
 
 
-def draw(spec: dict) -> tuple[np.ndarray, dict]:
-    """The clean drawing as [H, W, 3] uint8, and its label."""
+def draw(spec: dict, *, reuse: bool = True) -> tuple[np.ndarray, dict]:
+    """The clean drawing as [H, W, 3] uint8, and its label.
+
+    With `reuse`, the figure of the previous chart is drawn on again when it has the same look
+    (see Frame); the result is byte for byte what a new figure gives (tests compare both).
+    """
+    global _kept
     family = FAMILIES[spec["chart_type"]]
-    size = spec["figure"]
-    width, height, dpi = size["width"], size["height"], size["dpi"]
+    look = Frame.look(spec)
+    frame, _kept = (_kept, None) if reuse and _kept is not None and _kept.key == look else (None, None)
     # rc settings are read when artists are made and drawn: all of it happens inside the context,
     # and the context restores the process's settings for the next chart.
     with matplotlib.rc_context():
         matplotlib.style.use(spec["style"]["sheet"])
         matplotlib.rcParams.update(rc_params(spec["style"]))
-        # A hair over the pixel size, so float rounding never drops the last row or column.
-        fig = Figure(figsize=((width + 1e-4) / dpi, (height + 1e-4) / dpi), dpi=dpi,
-                     layout="constrained" if spec["style"]["layout"] == "constrained" else None)
-        canvas = FigureCanvasAgg(fig)
-        try:
-            ax = fig.add_subplot()
-            series = family.draw(ax, spec)
-            decorate(fig, ax, spec, series, family.has_axes)
-            canvas.draw()
-            rgba = np.asarray(canvas.buffer_rgba())
-            if rgba.shape[:2] != (height, width):
-                raise RuntimeError(f"canvas is {rgba.shape[1]}x{rgba.shape[0]}, expected {width}x{height}")
-            rgb = np.ascontiguousarray(rgba[..., :3])
-            label = measure(fig, ax, series, spec, family.has_axes)
-        finally:
-            # Figures hold reference cycles; clearing now frees the artists without waiting for gc.
-            fig.clear()
+        frame = frame or Frame(look, spec)
+        fig, ax, canvas = frame.fig, frame.ax, frame.canvas
+        series = family.draw(ax, spec)
+        decorate(fig, ax, spec, series, family.has_axes)
+        canvas.draw()
+        rgba = np.asarray(canvas.buffer_rgba())
+        height, width = spec["figure"]["height"], spec["figure"]["width"]
+        if rgba.shape[:2] != (height, width):
+            raise RuntimeError(f"canvas is {rgba.shape[1]}x{rgba.shape[0]}, expected {width}x{height}")
+        rgb = np.ascontiguousarray(rgba[..., :3])
+        label = measure(fig, ax, series, spec, family.has_axes)
+        if reuse and frame.reset():
+            _kept = frame
     return rgb, label
 
 
-def encode_png(rgb: np.ndarray) -> bytes:
-    buf = io.BytesIO()
-    Image.fromarray(rgb, "RGB").save(buf, format="PNG")
-    return buf.getvalue()
+# The frame the last chart was drawn on, when it can be drawn on again (one per process).
+_kept: Frame | None = None
+
+
+class Frame:
+    """A Figure, its Agg canvas and its Axes, kept from one chart to the next.
+
+    Making them costs more than a simple chart's whole drawing: a new Axes, and the tick
+    objects (lines and texts) that its first draw creates. A frame is reused only by a chart
+    with the same look (`look`: size, dpi, layout, style sheet and every rc setting), because
+    style is read when artists are made. Between charts `reset` runs matplotlib's own
+    Axes.clear but keeps the tick objects, whose properties all came from that same look,
+    then puts back what clear leaves alone (spines, frame, aspect, position). An axis whose
+    tick parameters a chart changed (grids, rotated labels) gets new ticks, as clear would
+    make. If the frame still differs from a new one in anything `_state` sees, it is dropped.
+    """
+
+    def __init__(self, look: tuple, spec: dict):
+        size = spec["figure"]
+        width, height, dpi = size["width"], size["height"], size["dpi"]
+        self.key = look
+        # A hair over the pixel size, so float rounding never drops the last row or column.
+        self.fig = Figure(figsize=((width + 1e-4) / dpi, (height + 1e-4) / dpi), dpi=dpi,
+                          layout="constrained" if spec["style"]["layout"] == "constrained" else None)
+        self.canvas = FigureCanvasAgg(self.fig)
+        self.ax = self.fig.add_subplot()
+        self._pristine = self._state()
+        self._tick_kw = {axis: (dict(axis._major_tick_kw), dict(axis._minor_tick_kw))
+                         for axis in (self.ax.xaxis, self.ax.yaxis)}
+        self._spines = {name: spine.get_visible() for name, spine in self.ax.spines.items()}
+        self._position = self.ax.get_position(original=True).frozen()
+
+    @staticmethod
+    def look(spec: dict) -> tuple:
+        size, style = spec["figure"], spec["style"]
+        return (size["width"], size["height"], size["dpi"], style["layout"], style["sheet"],
+                tuple(sorted((k, str(v)) for k, v in rc_params(style).items())))
+
+    def _state(self) -> tuple:
+        """What a chart may change that Axes.clear does not reset."""
+        ax, fig = self.ax, self.fig
+        return (ax.axison, ax.get_frame_on(), ax.get_aspect(), ax.get_in_layout(), ax.get_visible(),
+                tuple((name, s.get_visible()) for name, s in ax.spines.items()),
+                tuple(sorted((k, str(v)) for a in (ax.xaxis, ax.yaxis)
+                             for kw in (a._major_tick_kw, a._minor_tick_kw) for k, v in kw.items())),
+                len(fig.axes), len(fig.legends), len(fig.texts), len(fig.images), len(fig.patches),
+                len(fig.lines), len(fig.artists))
+
+    def reset(self) -> bool:
+        """Ready the frame for the next chart of the same look; False when that cannot be guaranteed."""
+        fig, ax = self.fig, self.ax
+        for legend in list(fig.legends):
+            legend.remove()
+        kept = {}
+        for axis, (major_kw, minor_kw) in self._tick_kw.items():
+            if axis._major_tick_kw == major_kw and axis._minor_tick_kw == minor_kw:
+                kept[axis] = (axis.majorTicks, axis.minorTicks)
+                axis.reset_ticks = _keep_ticks  # Axes.clear would make new tick lists
+            else:  # tick_params or grid changed these ticks: new ones, from the look's parameters
+                axis._major_tick_kw, axis._minor_tick_kw = dict(major_kw), dict(minor_kw)
+        try:
+            ax.clear()
+        finally:
+            for axis, (major, minor) in kept.items():
+                del axis.reset_ticks
+                axis.majorTicks, axis.minorTicks = major, minor  # clear clipped them to its new patch
+        # What clear leaves alone: as on a new Axes.
+        for name, visible in self._spines.items():
+            ax.spines[name].set_visible(visible)
+        ax.set_axis_on()
+        ax.set_frame_on(True)
+        ax.set_aspect("auto")
+        ax.dataLim.set_points(Bbox.null().get_points())
+        ax._set_position(self._position, which="both")  # the layout starts where a new Axes starts
+        return self._state() == self._pristine
+
+
+def _keep_ticks() -> None:
+    """Stands in for Axis.reset_ticks during Frame.reset."""

@@ -130,8 +130,7 @@ def baseline(n: int, out: Path) -> int:
                         mfc=s["color"])
                 xs, ys = data["x"]["positions"], s["y"]
             buf = io.BytesIO()
-            fig.savefig(buf, format="png")
-            fig.canvas.draw()
+            fig.savefig(buf, format="png")  # draws the figure: the transforms below are final
             pixels = ax.transData.transform(np.column_stack([xs, ys]))
             x0, y0, x1, y1 = ax.bbox.extents
             keypoints = [[(u - x0) / (x1 - x0), (v - y0) / (y1 - y0), 0.0, 0.0] for u, v in pixels]

@@ -344,15 +344,6 @@ def test_a_2000_chart_default_mixture_is_wide_and_has_no_two_alike():
     assert len(digests) == len(specs)
 
 
-def test_rendering_does_not_depend_on_what_was_rendered_before():
-    config = load_config()
-    spec = sample_spec(config, 5, 7)
-    alone = render(config, spec)
-    for index in range(12):
-        render(config, sample_spec(config, 99, index))
-    assert render(config, spec) == alone
-
-
 def test_degradations_change_pixels_not_labels(tmp_path):
     config = config_with(tmp_path, "c", "types: {vertical_bar: 1, scatter: 1}\n"
                          "degrade: {jpeg: 1, jpeg_quality: [50, 50], blur: 1, blur_radius: [0.5, 0.5],"
