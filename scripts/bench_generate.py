@@ -13,6 +13,7 @@ forked children share more than once).
     python scripts/bench_generate.py                 # about 3 minutes on 2 cores
     python scripts/bench_generate.py --n 500
     python scripts/bench_generate.py --memory 20000  # the memory run: RSS through a long --workers 1 run
+    python scripts/bench_generate.py --n 0 --memory 20000 --memory-config configs/seed-blog.yaml
 
 This is issue 6's yardstick; its goals are in the issue, not checked here.
 """
@@ -167,48 +168,63 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--n", type=int, default=200, help="charts per row of the table")
     parser.add_argument("--memory", type=int, default=0, help="also run N charts with --workers 1, sampling RSS")
+    parser.add_argument("--memory-config", type=Path, default=None, help="config of the memory run (default: default)")
     args = parser.parse_args()
 
     print(f"{os.cpu_count()} cores ({platform.processor() or platform.machine()}), Python "
           f"{platform.python_version()}, {args.n} charts a row\n", file=sys.stderr)
-    rows = []
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
-        started = time.perf_counter()
-        proc_memory = TreeMemory(os.getpid())
-        with proc_memory:
-            size = baseline(args.n, tmp / "baseline.tar")
-        rows.append(("baseline: pyplot, savefig, Pillow resize + re-encode, seed-blog content",
-                     time.perf_counter() - started, size, proc_memory.peak))
-        for name, workers, config in (("generate, seed-blog, 1 worker", 1, SEED_BLOG),
-                                      ("generate, seed-blog, 2 workers", 2, SEED_BLOG),
-                                      ("generate, default config, 1 worker", 1, None)):
-            out = tmp / name.replace(" ", "_").replace(",", "")
-            seconds, size, peak = run_generate(args.n, out, workers, config)
-            rows.append((name, seconds, size, peak))
-            print(f"  measured {name}: {args.n / seconds:.1f} charts/s", file=sys.stderr)
-
-        print("| run | charts/s | vs baseline | bytes per sample | peak RSS, process tree |")
-        print("| --- | --- | --- | --- | --- |")
-        base_rate = args.n / rows[0][1]
-        for name, seconds, size, peak in rows:
-            rate = args.n / seconds
-            print(f"| {name} | {rate:.1f} | {rate / base_rate:.2f}x | {size / args.n / 1000:.1f} kB | {peak:.0f} MB |")
-
+        if args.n:
+            table(args.n, tmp)
         if args.memory:
-            out = tmp / "memory"
-            cmd = [sys.executable, "-m", "plotdigit_cli", "generate", "--n", str(args.memory), "--out", str(out),
-                   "--workers", "1", "--quiet"]
-            proc = subprocess.Popen(cmd)
-            with TreeMemory(proc.pid, every=1.0) as memory:
-                proc.wait()
-            q = max(1, len(memory.samples) // 4)
-            first = max(s[1] for s in memory.samples[:q])
-            last = max(s[1] for s in memory.samples[-q:])
-            largest = max(s[2] for s in memory.samples)
-            print(f"\nmemory run, {args.memory} charts, --workers 1: process-tree RSS peak {first:.0f} MB in the "
-                  f"first quarter, {last:.0f} MB in the last ({(last / first - 1) * 100:+.1f}%); "
-                  f"largest single process {largest:.0f} MB")
+            memory_run(args.memory, args.memory_config, tmp / "memory")
+
+
+def table(n: int, tmp: Path) -> None:
+    started = time.perf_counter()
+    with TreeMemory(os.getpid()) as memory:
+        size = baseline(n, tmp / "baseline.tar")
+    rows = [("baseline: pyplot, savefig, Pillow resize + re-encode, seed-blog content",
+             time.perf_counter() - started, size, memory.peak)]
+    for name, workers, config in (("generate, seed-blog, 1 worker", 1, SEED_BLOG),
+                                  ("generate, seed-blog, 2 workers", 2, SEED_BLOG),
+                                  ("generate, default config, 1 worker", 1, None)):
+        out = tmp / name.replace(" ", "_").replace(",", "")
+        seconds, size, peak = run_generate(n, out, workers, config)
+        rows.append((name, seconds, size, peak))
+        print(f"  measured {name}: {n / seconds:.1f} charts/s", file=sys.stderr)
+
+    print("| run | charts/s | vs baseline | bytes per sample | peak RSS, process tree |")
+    print("| --- | --- | --- | --- | --- |")
+    base_rate = n / rows[0][1]
+    for name, seconds, size, peak in rows:
+        rate = n / seconds
+        print(f"| {name} | {rate:.1f} | {rate / base_rate:.2f}x | {size / n / 1000:.1f} kB | {peak:.0f} MB |")
+
+
+def memory_run(n: int, config: Path | None, out: Path) -> None:
+    """RSS of the process tree and of its largest process, sampled each second through one long run."""
+    cmd = [sys.executable, "-m", "plotdigit_cli", "generate", "--n", str(n), "--out", str(out), "--workers", "1",
+           "--quiet"] + (["--config", str(config)] if config else [])
+    started = time.perf_counter()
+    proc = subprocess.Popen(cmd)
+    with TreeMemory(proc.pid, every=1.0) as memory:
+        if proc.wait() != 0:
+            raise SystemExit(f"generate failed: {' '.join(cmd)}")
+    seconds = time.perf_counter() - started
+    q = max(1, len(memory.samples) // 4)
+    first, last = memory.samples[:q], memory.samples[-q:]
+    tree = [max(s[1] for s in part) for part in (first, last)]
+    worker = [max(s[2] for s in part) for part in (first, last)]
+    print(f"\nmemory run: {n} charts of {config.name if config else 'the default config'}, --workers 1, "
+          f"{seconds:.0f} s ({n / seconds:.1f} charts/s), RSS sampled every second")
+    print("| quarter | peak RSS, process tree | peak RSS, largest process |")
+    print("| --- | --- | --- |")
+    print(f"| first | {tree[0]:.0f} MB | {worker[0]:.0f} MB |")
+    print(f"| last | {tree[1]:.0f} MB ({(tree[1] / tree[0] - 1) * 100:+.1f}%) | "
+          f"{worker[1]:.0f} MB ({(worker[1] / worker[0] - 1) * 100:+.1f}%) |")
+    print(f"largest single process over the run: {max(s[2] for s in memory.samples):.0f} MB")
 
 
 if __name__ == "__main__":

@@ -271,7 +271,9 @@ def test_interrupt_exits_130_and_leaves_no_partial_shard(tmp_path):
     out = tmp_path / "int"
     proc = subprocess.Popen([str(PLOTDIGIT), "generate", "--n", "200", "--out", str(out), "--shard-size", "50",
                              "--workers", "2"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            start_new_session=True)
+                            start_new_session=True,
+                            # A shell's background job inherits SIGINT ignored; Ctrl-C at a terminal is not.
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     deadline = time.monotonic() + 120
     while not list(out.glob(".shard-*.tar.partial")) and time.monotonic() < deadline:
         time.sleep(0.05)

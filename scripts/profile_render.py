@@ -1,0 +1,114 @@
+"""What each of issue 6's steps buys, in one process on this machine: milliseconds per chart to
+render the same specs (spec -> PNG + label JSON) three ways, printed as a table:
+
+  1. a new Figure per chart, PNG by Pillow (its default compression): the path before issue 6;
+  2. a new Figure per chart, PNG by plotdigit's writer (png.py);
+  3. the figure kept from chart to chart when the look repeats (render.Frame), plotdigit's writer: today's path.
+
+    python scripts/profile_render.py                                  # seed-blog and default, 100 charts each
+    python scripts/profile_render.py --config configs/seed-blog.yaml --n 300
+    python scripts/profile_render.py --cprofile 30                    # where the time goes, top functions
+
+Each way runs the same charts in turn, twice, and the faster pass counts (this VM's timings wander).
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import io
+import os
+import platform
+import pstats
+import time
+from pathlib import Path
+
+from PIL import Image
+
+from plotdigit_cli import degrade, png, render
+from plotdigit_cli.config import load_config
+from plotdigit_cli.labels import dumps
+from plotdigit_cli.spec import sample_spec
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def pillow_png(rgb) -> bytes:
+    buf = io.BytesIO()
+    Image.fromarray(rgb, "RGB").save(buf, format="PNG")
+    return buf.getvalue()
+
+
+def one_chart(spec: dict, *, reuse: bool, encode) -> dict:
+    """Milliseconds of each stage for one chart."""
+    t0 = time.perf_counter()
+    rgb, label = render.draw(spec, reuse=reuse)
+    t1 = time.perf_counter()
+    encode(degrade.apply(rgb, spec["degrade"]))
+    t2 = time.perf_counter()
+    dumps(label)
+    t3 = time.perf_counter()
+    return {"draw + measure": (t1 - t0) * 1e3, "PNG": (t2 - t1) * 1e3, "JSON": (t3 - t2) * 1e3}
+
+
+WAYS = (("1. new figure per chart, Pillow PNG", False, pillow_png),
+        ("2. new figure per chart, png.py", False, png.encode),
+        ("3. figure kept across one look, png.py", True, png.encode))
+
+
+def table(config_path: Path | None, n: int) -> None:
+    config = load_config(config_path)
+    specs = [sample_spec(config, 0, index) for index in range(n)]
+    started = time.perf_counter()
+    [sample_spec(config, 0, index) for index in range(n)]
+    spec_ms = (time.perf_counter() - started) / n * 1e3
+    for spec in specs[:3]:  # fonts, caches
+        one_chart(spec, reuse=False, encode=png.encode)
+    print(f"\n{config_path.name if config_path else 'default config'}: {n} charts, ms per chart "
+          f"(spec sampling {spec_ms:.1f} ms in every row)")
+    print("| way | draw + measure | PNG | JSON | total | charts/s |")
+    print("| --- | --- | --- | --- | --- | --- |")
+    for name, reuse, encode in WAYS:
+        best = None
+        for _ in range(2):
+            render._kept = None  # each pass starts as a new worker does
+            sums: dict = {}
+            for spec in specs:
+                for stage, ms in one_chart(spec, reuse=reuse, encode=encode).items():
+                    sums[stage] = sums.get(stage, 0.0) + ms
+            if best is None or sum(sums.values()) < sum(best.values()):
+                best = sums
+        per = {stage: ms / n for stage, ms in best.items()}
+        total = sum(per.values()) + spec_ms
+        print(f"| {name} | {per['draw + measure']:.1f} | {per['PNG']:.1f} | {per['JSON']:.1f} | {total:.1f} | "
+              f"{1000 / total:.1f} |")
+
+
+def profile(config_path: Path | None, n: int) -> None:
+    config = load_config(config_path)
+    specs = [sample_spec(config, 0, index) for index in range(n)]
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for spec in specs:
+        one_chart(spec, reuse=True, encode=png.encode)
+    profiler.disable()
+    print(f"\ncProfile, {n} charts of {config_path.name if config_path else 'the default config'}:")
+    pstats.Stats(profiler).sort_stats("cumulative").print_stats(30)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--config", type=Path, action="append", help="a config (repeatable); default: seed-blog and default")
+    parser.add_argument("--n", type=int, default=100, help="charts per config")
+    parser.add_argument("--cprofile", type=int, default=0, metavar="N", help="also cProfile N charts of each config")
+    args = parser.parse_args()
+    configs = args.config or [REPO / "configs" / "seed-blog.yaml", None]
+    print(f"{os.cpu_count()} cores ({platform.processor() or platform.machine()}), Python {platform.python_version()}")
+    for config in configs:
+        table(config, args.n)
+        if args.cprofile:
+            profile(config, args.cprofile)
+
+
+if __name__ == "__main__":
+    main()
