@@ -19,7 +19,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.transforms import Bbox
 
-from plotdigit_cli import degrade, png
+from plotdigit_cli import degrade, png, text_layout
 from plotdigit_cli.charts import FAMILIES
 from plotdigit_cli.config import Config
 from plotdigit_cli.decorate import decorate
@@ -33,11 +33,12 @@ def render(config: Config, spec: dict) -> tuple[bytes, dict]:
     return png.encode(degrade.apply(rgb, spec["degrade"])), label
 
 
-def draw(spec: dict, *, reuse: bool = True) -> tuple[np.ndarray, dict]:
+def draw(spec: dict, *, reuse: bool = True, memo_text: bool = True) -> tuple[np.ndarray, dict]:
     """The clean drawing as [H, W, 3] uint8, and its label.
 
     With `reuse`, the figure of the previous chart is drawn on again when it has the same look
-    (see Frame); the result is byte for byte what a new figure gives (tests compare both).
+    (see Frame); with `memo_text`, text layouts are memoised (text_layout.py). Neither changes
+    a byte of the result (tests compare each with and without).
     """
     global _kept
     family = FAMILIES[spec["chart_type"]]
@@ -45,7 +46,7 @@ def draw(spec: dict, *, reuse: bool = True) -> tuple[np.ndarray, dict]:
     frame, _kept = (_kept, None) if reuse and _kept is not None and _kept.key == look else (None, None)
     # rc settings are read when artists are made and drawn: all of it happens inside the context,
     # and the context restores the process's settings for the next chart.
-    with matplotlib.rc_context():
+    with matplotlib.rc_context(), text_layout.memoised(memo_text):
         matplotlib.style.use(spec["style"]["sheet"])
         matplotlib.rcParams.update(rc_params(spec["style"]))
         frame = frame or Frame(look, spec)

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from plotdigit_cli import png, render
+from plotdigit_cli import png, render, text_layout
 from plotdigit_cli.charts import FAMILIES
 from plotdigit_cli.config import load_config
 from plotdigit_cli.labels import dumps
@@ -55,6 +55,25 @@ def test_a_reused_figure_draws_the_bytes_a_new_figure_draws(one_look):
         assert np.array_equal(rgb, alone_rgb), f"index {spec['index']} ({spec['chart_type']}) differs when reused"
         assert dumps(label) == dumps(alone_label)
         assert check_sample(rgb, label) == []
+
+
+@pytest.mark.parametrize("config_path", [None, REPO / "configs" / "seed-blog.yaml"])
+def test_memoised_text_layout_draws_the_bytes_matplotlib_draws(config_path):
+    config = load_config(config_path)
+    for index in range(24):
+        spec = sample_spec(config, 8, index)
+        rgb, label = render.draw(spec, reuse=False, memo_text=True)
+        plain_rgb, plain_label = render.draw(spec, reuse=False, memo_text=False)
+        assert np.array_equal(rgb, plain_rgb), f"index {index} ({spec['chart_type']}) differs with the text memo"
+        assert dumps(label) == dumps(plain_label)
+    assert text_layout._memo  # it was used
+
+
+def test_the_text_memo_is_only_in_place_while_drawing():
+    from matplotlib.text import Text
+
+    render.draw(sample_spec(load_config(), 0, 0))
+    assert Text._get_layout is text_layout._original
 
 
 def test_sample_i_alone_equals_sample_i_after_other_samples(one_look):
