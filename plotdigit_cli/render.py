@@ -15,6 +15,7 @@ from __future__ import annotations
 import matplotlib
 import matplotlib.style
 import numpy as np
+from matplotlib.artist import Artist
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.transforms import Bbox
@@ -119,11 +120,13 @@ class Frame:
         fig, ax = self.fig, self.ax
         for legend in list(fig.legends):
             legend.remove()
-        kept = {}
+        kept, patch = {}, ax.patch
         for axis, (major_kw, minor_kw) in self._tick_kw.items():
             if axis._major_tick_kw == major_kw and axis._minor_tick_kw == minor_kw:
+                # Out of clear's way: it would make new tick lists, and re-clip and re-grid every tick.
                 kept[axis] = (axis.majorTicks, axis.minorTicks)
-                axis.reset_ticks = _keep_ticks  # Axes.clear would make new tick lists
+                axis.majorTicks, axis.minorTicks = [], []
+                axis.reset_ticks = _keep_ticks
             else:  # tick_params or grid changed these ticks: new ones, from the look's parameters
                 axis._major_tick_kw, axis._minor_tick_kw = dict(major_kw), dict(minor_kw)
         try:
@@ -131,7 +134,15 @@ class Frame:
         finally:
             for axis, (major, minor) in kept.items():
                 del axis.reset_ticks
-                axis.majorTicks, axis.minorTicks = major, minor  # clear clipped them to its new patch
+                axis.majorTicks, axis.minorTicks = major, minor
+        # clear made a new background patch, identical (charts never change it); the kept ticks are
+        # clipped to the old one, so the old one stays.
+        ax.patch = patch
+        for axis in (ax.xaxis, ax.yaxis):
+            if axis in kept:
+                Artist.set_clip_path(axis, patch)  # the axis itself; its ticks already are
+            else:
+                axis.set_clip_path(patch)
         # What clear leaves alone: as on a new Axes.
         for name, visible in self._spines.items():
             ax.spines[name].set_visible(visible)
