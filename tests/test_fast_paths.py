@@ -66,14 +66,17 @@ def test_memoised_text_layout_draws_the_bytes_matplotlib_draws(config_path):
         plain_rgb, plain_label = render.draw(spec, reuse=False, memo_text=False)
         assert np.array_equal(rgb, plain_rgb), f"index {index} ({spec['chart_type']}) differs with the text memo"
         assert dumps(label) == dumps(plain_label)
-    assert text_layout._memo  # it was used
+    assert text_layout._memo and text_layout._glyphs  # they were used
 
 
 def test_the_text_memo_is_only_in_place_while_drawing():
     from matplotlib.text import Text
 
+    from matplotlib.backends.backend_agg import RendererAgg
+
     render.draw(sample_spec(load_config(), 0, 0))
     assert Text._get_layout is text_layout._original
+    assert RendererAgg.draw_text is text_layout._original_draw_text
 
 
 def test_sample_i_alone_equals_sample_i_after_other_samples(one_look):
