@@ -27,7 +27,7 @@ import matplotlib
 from matplotlib.backends.backend_agg import RendererAgg, get_hinting_flag
 from matplotlib.text import Text
 
-MAX_ENTRIES = 20_000
+MAX_ENTRIES = 2_000
 
 _memo: dict = {}
 _glyphs: dict = {}

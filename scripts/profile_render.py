@@ -4,7 +4,8 @@ render the same specs (spec -> PNG + label JSON) three ways, printed as a table:
   1. a new Figure per chart, PNG by Pillow (its default compression): the path before issue 6,
      less the fig.clear() it ran after every chart (about 12 ms, now gone from every path);
   2. a new Figure per chart, PNG by plotdigit's writer (png.py);
-  3. the figure kept from chart to chart when the look repeats (render.Frame), plotdigit's writer: today's path.
+  3. the figure kept from chart to chart when the look repeats (render.Frame), plotdigit's writer;
+  4. and text layouts and glyph lists memoised (text_layout.py): today's path.
 
     python scripts/profile_render.py                                  # seed-blog and default, 100 charts each
     python scripts/profile_render.py --config configs/seed-blog.yaml --n 300
@@ -26,7 +27,7 @@ from pathlib import Path
 
 from PIL import Image
 
-from plotdigit_cli import degrade, png, render
+from plotdigit_cli import degrade, png, render, text_layout
 from plotdigit_cli.config import load_config
 from plotdigit_cli.labels import dumps
 from plotdigit_cli.spec import sample_spec
@@ -40,10 +41,10 @@ def pillow_png(rgb) -> bytes:
     return buf.getvalue()
 
 
-def one_chart(spec: dict, *, reuse: bool, encode) -> dict:
+def one_chart(spec: dict, *, reuse: bool, memo: bool, encode) -> dict:
     """Milliseconds of each stage for one chart."""
     t0 = time.perf_counter()
-    rgb, label = render.draw(spec, reuse=reuse)
+    rgb, label = render.draw(spec, reuse=reuse, memo_text=memo)
     t1 = time.perf_counter()
     encode(degrade.apply(rgb, spec["degrade"]))
     t2 = time.perf_counter()
@@ -52,9 +53,10 @@ def one_chart(spec: dict, *, reuse: bool, encode) -> dict:
     return {"draw + measure": (t1 - t0) * 1e3, "PNG": (t2 - t1) * 1e3, "JSON": (t3 - t2) * 1e3}
 
 
-WAYS = (("1. new figure per chart, Pillow PNG", False, pillow_png),
-        ("2. new figure per chart, png.py", False, png.encode),
-        ("3. figure kept across one look, png.py", True, png.encode))
+WAYS = (("1. new figure per chart, Pillow PNG", False, False, pillow_png),
+        ("2. new figure per chart, png.py", False, False, png.encode),
+        ("3. figure kept across one look, png.py", True, False, png.encode),
+        ("4. kept figure, png.py, text memos", True, True, png.encode))
 
 
 def table(config_path: Path | None, n: int) -> None:
@@ -64,18 +66,20 @@ def table(config_path: Path | None, n: int) -> None:
     [sample_spec(config, 0, index) for index in range(n)]
     spec_ms = (time.perf_counter() - started) / n * 1e3
     for spec in specs[:3]:  # fonts, caches
-        one_chart(spec, reuse=False, encode=png.encode)
+        one_chart(spec, reuse=False, memo=False, encode=png.encode)
     print(f"\n{config_path.name if config_path else 'default config'}: {n} charts, ms per chart "
           f"(spec sampling {spec_ms:.1f} ms in every row)")
     print("| way | draw + measure | PNG | JSON | total | charts/s |")
     print("| --- | --- | --- | --- | --- | --- |")
-    for name, reuse, encode in WAYS:
+    for name, reuse, memo, encode in WAYS:
         best = None
         for _ in range(2):
-            render._kept = None  # each pass starts as a new worker does
+            render._kept = None  # each pass starts as a new worker does, memos empty
+            text_layout._memo.clear()
+            text_layout._glyphs.clear()
             sums: dict = {}
             for spec in specs:
-                for stage, ms in one_chart(spec, reuse=reuse, encode=encode).items():
+                for stage, ms in one_chart(spec, reuse=reuse, memo=memo, encode=encode).items():
                     sums[stage] = sums.get(stage, 0.0) + ms
             if best is None or sum(sums.values()) < sum(best.values()):
                 best = sums
@@ -91,7 +95,7 @@ def profile(config_path: Path | None, n: int) -> None:
     profiler = cProfile.Profile()
     profiler.enable()
     for spec in specs:
-        one_chart(spec, reuse=True, encode=png.encode)
+        one_chart(spec, reuse=True, memo=True, encode=png.encode)
     profiler.disable()
     print(f"\ncProfile, {n} charts of {config_path.name if config_path else 'the default config'}:")
     pstats.Stats(profiler).sort_stats("cumulative").print_stats(30)
