@@ -41,9 +41,10 @@ def _font_key(fp) -> tuple:
 
 
 def _key(text: Text, renderer) -> tuple:
-    return (text.get_text(), _font_key(text._fontproperties), text.get_usetex(), text._parse_math, text.get_figure(root=True).dpi, renderer.dpi,
-            text.get_rotation(), text.get_rotation_mode(), text.get_horizontalalignment(),
-            text.get_verticalalignment(), text._get_multialignment(), text._linespacing)
+    return (text.get_text(), _font_key(text._fontproperties), text.get_usetex(), text._parse_math,
+            text.get_figure(root=True).dpi, renderer.dpi, text.get_rotation(), text.get_rotation_mode(),
+            text.get_horizontalalignment(), text.get_verticalalignment(), text._get_multialignment(),
+            text._linespacing)
 
 
 def _get_layout(self: Text, renderer):
@@ -59,8 +60,8 @@ def _draw_text(self: RendererAgg, gc, x, y, s, prop, angle, ismath=False, mtext=
     features = mtext.get_fontfeatures() if mtext is not None else None
     language = mtext.get_language() if mtext is not None else None
     flags = get_hinting_flag()
-    key = (s, _font_key(prop), self.dpi, flags, features, language, matplotlib.rcParams["text.kerning_factor"],
-           matplotlib.rcParams["font.enable_last_resort"])
+    key = (s, _font_key(prop), self.dpi, flags, None if features is None else tuple(features), language,
+           matplotlib.rcParams["text.kerning_factor"], matplotlib.rcParams["font.enable_last_resort"])
 
     def shape():
         font = self._prepare_font(prop)
