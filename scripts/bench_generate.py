@@ -167,7 +167,7 @@ def run_generate(n: int, out: Path, workers: int, config: Path | None) -> tuple[
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--n", type=int, default=300, help="charts per row of the table")
+    parser.add_argument("--n", type=int, default=400, help="charts per row of the table")
     parser.add_argument("--memory", type=int, default=0, help="also run N charts with --workers 1, sampling RSS")
     parser.add_argument("--memory-config", type=Path, default=None, help="config of the memory run (default: default)")
     args = parser.parse_args()
