@@ -75,13 +75,14 @@ class Frame:
     """A Figure, its Agg canvas and its Axes, kept from one chart to the next.
 
     Making them is a large share of a simple chart's drawing (a new Axes, and the tick objects,
-    lines and texts, that its first draw creates: about 14 of a seed-blog chart's 52 ms). A frame is reused only by a chart
-    with the same look (`look`: size, dpi, layout, style sheet and every rc setting), because
-    style is read when artists are made. Between charts `reset` runs matplotlib's own
-    Axes.clear but keeps the tick objects, whose properties all came from that same look,
-    then puts back what clear leaves alone (spines, frame, aspect, position). An axis whose
-    tick parameters a chart changed (grids, rotated labels) gets new ticks, as clear would
-    make. If the frame still differs from a new one in anything `_state` sees, it is dropped.
+    lines and texts, that its first draw creates: about 14 of a seed-blog chart's 52 ms). A
+    frame is reused only by a chart with the same look (`look`: size, dpi, layout, style sheet
+    and every rc setting), because style is read when artists are made. Between charts `reset`
+    runs matplotlib's own Axes.clear but keeps the tick objects, whose properties all came from
+    that same look, and the background patch they are clipped to; then it puts back what clear
+    leaves alone (spines, frame, aspect, position). An axis whose tick parameters a chart
+    changed (grids, rotated labels) gets new ticks, as clear would make. If the frame still
+    differs from a new one in anything `_state` sees, it is dropped.
     """
 
     def __init__(self, look: tuple, spec: dict):
@@ -109,6 +110,7 @@ class Frame:
         """What a chart may change that Axes.clear does not reset."""
         ax, fig = self.ax, self.fig
         return (ax.axison, ax.get_frame_on(), ax.get_aspect(), ax.get_in_layout(), ax.get_visible(),
+                ax.patch.get_visible(), ax.patch.get_facecolor(), ax.patch.get_edgecolor(),
                 tuple((name, s.get_visible()) for name, s in ax.spines.items()),
                 tuple(sorted((k, str(v)) for a in (ax.xaxis, ax.yaxis)
                              for kw in (a._major_tick_kw, a._minor_tick_kw) for k, v in kw.items())),

@@ -103,7 +103,8 @@ def profile(config_path: Path | None, n: int) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--config", type=Path, action="append", help="a config (repeatable); default: seed-blog and default")
+    parser.add_argument("--config", type=Path, action="append",
+                        help="a config (repeatable); default: seed-blog and default")
     parser.add_argument("--n", type=int, default=100, help="charts per config")
     parser.add_argument("--cprofile", type=int, default=0, metavar="N", help="also cProfile N charts of each config")
     args = parser.parse_args()
