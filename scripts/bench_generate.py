@@ -148,21 +148,19 @@ def baseline(n: int, out: Path) -> int:
     return out.stat().st_size
 
 
-def run_generate(n: int, out: Path, workers: int, config: Path | None) -> tuple[float, int, float]:
-    # One shard a worker: each worker renders one long stretch, as with real runs' 1000-chart shards
-    # (a worker is replaced after each shard, and starts with cold caches).
+def run_generate(n: int, out: Path, workers: int, config: Path | None, *, shard_size: int | None = None,
+                 every: float = 0.2) -> tuple[float, TreeMemory]:
+    """`plotdigit generate` in a subprocess: (seconds, its process tree's memory samples)."""
     cmd = [sys.executable, "-m", "plotdigit_cli", "generate", "--n", str(n), "--out", str(out), "--workers",
-           str(workers), "--shard-size", str(-(-n // workers)), "--quiet"]
-    if config:
-        cmd += ["--config", str(config)]
+           str(workers), "--quiet"]
+    cmd += ["--shard-size", str(shard_size)] if shard_size else []
+    cmd += ["--config", str(config)] if config else []
     started = time.perf_counter()
     proc = subprocess.Popen(cmd)
-    with TreeMemory(proc.pid) as memory:
+    with TreeMemory(proc.pid, every=every) as memory:
         if proc.wait() != 0:
             raise SystemExit(f"generate failed: {' '.join(cmd)}")
-    seconds = time.perf_counter() - started
-    size = sum(p.stat().st_size for p in out.glob("shard-*.tar"))
-    return seconds, size, memory.peak
+    return time.perf_counter() - started, memory
 
 
 def main() -> None:
@@ -192,8 +190,11 @@ def table(n: int, tmp: Path) -> None:
                                   ("generate, seed-blog, 2 workers", 2, SEED_BLOG),
                                   ("generate, default config, 1 worker", 1, None)):
         out = tmp / name.replace(" ", "_").replace(",", "")
-        seconds, size, peak = run_generate(n, out, workers, config)
-        rows.append((name, seconds, size, peak))
+        # One shard a worker: each worker renders one long stretch, as with real runs' 1000-chart shards
+        # (a worker is replaced after each shard, and starts with cold caches).
+        seconds, memory = run_generate(n, out, workers, config, shard_size=-(-n // workers))
+        size = sum(p.stat().st_size for p in out.glob("shard-*.tar"))
+        rows.append((name, seconds, size, memory.peak))
         print(f"  measured {name}: {n / seconds:.1f} charts/s", file=sys.stderr)
 
     print("| run | charts/s | vs baseline | bytes per sample | peak RSS, process tree |")
@@ -206,14 +207,7 @@ def table(n: int, tmp: Path) -> None:
 
 def memory_run(n: int, config: Path | None, out: Path) -> None:
     """RSS of the process tree and of its largest process, sampled each second through one long run."""
-    cmd = [sys.executable, "-m", "plotdigit_cli", "generate", "--n", str(n), "--out", str(out), "--workers", "1",
-           "--quiet"] + (["--config", str(config)] if config else [])
-    started = time.perf_counter()
-    proc = subprocess.Popen(cmd)
-    with TreeMemory(proc.pid, every=1.0) as memory:
-        if proc.wait() != 0:
-            raise SystemExit(f"generate failed: {' '.join(cmd)}")
-    seconds = time.perf_counter() - started
+    seconds, memory = run_generate(n, out, 1, config, every=1.0)  # the CLI's shard size: a worker's real life
     q = max(1, len(memory.samples) // 4)
     first, last = memory.samples[:q], memory.samples[-q:]
     tree = [max(s[1] for s in part) for part in (first, last)]

@@ -61,9 +61,8 @@ WAYS = (("1. new figure per chart, Pillow PNG", False, False, pillow_png),
 
 def table(config_path: Path | None, n: int) -> None:
     config = load_config(config_path)
-    specs = [sample_spec(config, 0, index) for index in range(n)]
     started = time.perf_counter()
-    [sample_spec(config, 0, index) for index in range(n)]
+    specs = [sample_spec(config, 0, index) for index in range(n)]
     spec_ms = (time.perf_counter() - started) / n * 1e3
     for spec in specs[:3]:  # fonts, caches
         one_chart(spec, reuse=False, memo=False, encode=png.encode)
