@@ -12,6 +12,7 @@ from matplotlib.markers import MarkerStyle
 from plotdigit_cli import labels
 from plotdigit_cli.charts.base import Mark, Series
 from plotdigit_cli.decorate import independent_axis
+from plotdigit_cli.mpl_private import drawn_ticks
 
 
 # A keypoint this close to the legend or a text counts as covered: the legend's frame straddles
@@ -158,9 +159,7 @@ def _axis(ax, axis, which: str, to_image: ImageCoords, plot_bbox: list[float], r
     lo, hi = (float(v) for v in (ax.get_xlim() if which == "x" else ax.get_ylim()))
     ticks = []
     # The ticks Axis.draw draws: those in view, their text set by the formatter.
-    for tick in axis._update_ticks():
-        if tick not in axis.majorTicks:
-            continue
+    for tick in drawn_ticks(axis):
         loc = float(tick.get_loc())
         if which == "x":
             u, _ = to_image.point(*ax.transData.transform((loc, ax.get_ylim()[0])))

@@ -4,8 +4,8 @@ render the same specs (spec -> PNG + label JSON) three ways, printed as a table:
   1. a new Figure per chart, PNG by Pillow (its default compression): the path before issue 6,
      less the fig.clear() it ran after every chart (about 12 ms, now gone from every path);
   2. a new Figure per chart, PNG by plotdigit's writer (png.py);
-  3. the figure kept from chart to chart when the look repeats (render.Frame), plotdigit's writer;
-  4. and text layouts and glyph lists memoised (text_layout.py): today's path.
+  3. the figure kept from chart to chart when the look repeats (mpl_private.Frame), plotdigit's writer;
+  4. and text layouts and glyph lists memoised (mpl_private.py): today's path.
 
     python scripts/profile_render.py                                  # seed-blog and default, 100 charts each
     python scripts/profile_render.py --config configs/seed-blog.yaml --n 300
@@ -27,7 +27,7 @@ from pathlib import Path
 
 from PIL import Image
 
-from plotdigit_cli import degrade, png, render, text_layout
+from plotdigit_cli import degrade, mpl_private, png, render
 from plotdigit_cli.config import load_config
 from plotdigit_cli.labels import dumps
 from plotdigit_cli.spec import sample_spec
@@ -74,8 +74,8 @@ def table(config_path: Path | None, n: int) -> None:
         best = None
         for _ in range(2):
             render._kept = None  # each pass starts as a new worker does, memos empty
-            text_layout._memo.clear()
-            text_layout._glyphs.clear()
+            mpl_private._memo.clear()
+            mpl_private._glyphs.clear()
             sums: dict = {}
             for spec in specs:
                 for stage, ms in one_chart(spec, reuse=reuse, memo=memo, encode=encode).items():

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from plotdigit_cli import png, render, text_layout
+from plotdigit_cli import mpl_private, png, render
 from plotdigit_cli.charts import FAMILIES
 from plotdigit_cli.config import load_config
 from plotdigit_cli.labels import dumps
@@ -46,7 +46,7 @@ def test_a_reused_figure_draws_the_bytes_a_new_figure_draws(one_look):
     render.draw(sample_spec(one_look, 3, 1000))  # leave a frame behind, as a worker does
     in_sequence = []
     for spec in specs:
-        reused += render._kept is not None and render._kept.key == render.Frame.look(spec)
+        reused += render._kept is not None and render._kept.key == render.look(spec)
         in_sequence.append(render.draw(spec))
     # The run must really have drawn on kept frames, or this test compares new figures with new figures.
     assert reused >= 40
@@ -66,7 +66,7 @@ def test_memoised_text_layout_draws_the_bytes_matplotlib_draws(config_path):
         plain_rgb, plain_label = render.draw(spec, reuse=False, memo_text=False)
         assert np.array_equal(rgb, plain_rgb), f"index {index} ({spec['chart_type']}) differs with the text memo"
         assert dumps(label) == dumps(plain_label)
-    assert text_layout._memo and text_layout._glyphs  # they were used
+    assert mpl_private._memo and mpl_private._glyphs  # they were used
 
 
 def test_the_text_memo_is_only_in_place_while_drawing():
@@ -75,8 +75,8 @@ def test_the_text_memo_is_only_in_place_while_drawing():
     from matplotlib.backends.backend_agg import RendererAgg
 
     render.draw(sample_spec(load_config(), 0, 0))
-    assert Text._get_layout is text_layout._original
-    assert RendererAgg.draw_text is text_layout._original_draw_text
+    assert Text._get_layout is mpl_private._original
+    assert RendererAgg.draw_text is mpl_private._original_draw_text
 
 
 def test_sample_i_alone_equals_sample_i_after_other_samples(one_look):
@@ -85,7 +85,7 @@ def test_sample_i_alone_equals_sample_i_after_other_samples(one_look):
     # Other charts of the same look (so the frame is kept), then chart i again.
     for index in range(12):
         render.render(one_look, sample_spec(one_look, 99, index))
-    assert render.Frame.look(spec) == render._kept.key
+    assert render.look(spec) == render._kept.key
     assert render.render(one_look, spec) == alone
 
 

@@ -1,0 +1,233 @@
+"""Every use of matplotlib's private API, in one module, and only on the versions the tests cover.
+
+Three speed-ups reach inside matplotlib (issue 6), and labels read the ticks as drawn:
+- the figure kept from one chart to the next (`Frame`: tick keyword dicts, `Axes._set_position`,
+  `Axis.reset_ticks` stood in for while `Axes.clear` runs);
+- text memos (`memoised`: `Text._get_layout`, `RendererAgg._draw_text_glyphs_and_boxes`,
+  `FT2Font._layout`), described below;
+- the ticks an axis draws (`drawn_ticks`: `Axis._update_ticks`).
+
+`ENABLED` is true only on the matplotlib releases in `TESTED`, where the tests compare every
+fast path with plain drawing byte for byte. On any other release (and with
+PLOTDIGIT_MPL_PRIVATE=0) charts are drawn on a new figure with matplotlib's own text layout,
+and ticks are read through public API: the same labels, and the same bytes wherever
+matplotlib itself draws the same.
+
+Text memos. matplotlib lays a text out (`Text._get_layout`: font metrics, line heights, alignment and
+rotation offsets) each time it is drawn or measured, and one draw measures every tick label
+three or four times (label placement, sibling boxes, constrained layout's two passes), then
+`measure.py` measures them again; the layout is pure Python and a chart's largest single
+cost after glyph rendering. The result depends only on the text's properties below, never on
+where it is drawn (the position is added afterwards), so it is memoised on them. matplotlib's
+own code is used to compute every entry; the memo only skips repeating it. A test draws
+charts with and without it and requires identical bytes.
+
+The Agg renderer also shapes every string it draws (`FT2Font._layout`: which glyph of which
+font goes where along the line, about a third of a millisecond a string); that too depends
+only on the string, the font and the size, so the glyph list is memoised, and the glyphs are
+rendered at the text's position exactly as `RendererAgg.draw_text` renders them.
+
+Wrapped texts (their line breaks depend on the position) and renderers other than Agg are
+left to matplotlib. The memo is dropped whole when it grows past MAX_ENTRIES, so a long run's
+memory stays flat.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+
+import matplotlib
+from matplotlib.artist import Artist
+from matplotlib.backends import backend_agg
+from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg
+from matplotlib.figure import Figure
+from matplotlib.text import Text
+from matplotlib.transforms import Bbox
+
+# (major, minor) releases whose private API the tests exercise; CI runs the newest of them.
+TESTED = ((3, 11),)
+SWITCH_ENV = "PLOTDIGIT_MPL_PRIVATE"  # "0": plain drawing even on a tested release
+
+
+def _release() -> tuple[int, int]:
+    major, minor = matplotlib.__version__.split(".")[:2]
+    return int(major), int("".join(c for c in minor if c.isdigit()) or 0)
+
+
+ENABLED = _release() in TESTED and os.environ.get(SWITCH_ENV, "1") != "0"
+
+MAX_ENTRIES = 2_000
+
+_memo: dict = {}
+_glyphs: dict = {}
+_original = Text._get_layout
+_original_draw_text = RendererAgg.draw_text
+
+
+# --- the ticks an axis draws -------------------------------------------------------------
+
+def drawn_ticks(axis) -> list:
+    """The major ticks `Axis.draw` draws (those in view), their labels set by the formatter."""
+    if ENABLED:
+        return [tick for tick in axis._update_ticks() if tick in axis.majorTicks]
+    # Public API: get_majorticklabels updates the ticks as a draw does and returns the label of
+    # every major tick, in view or not; those whose location is in view are the drawn ones.
+    labels = axis.get_majorticklabels()
+    ticks = axis.get_major_ticks(len(labels))
+    lo, hi = sorted(axis.get_view_interval())
+    tolerance = (hi - lo) * 1e-10  # _update_ticks' own "close to the interval" test
+    return [tick for tick in ticks if lo - tolerance <= tick.get_loc() <= hi + tolerance]
+
+
+# --- the kept figure ---------------------------------------------------------------------
+
+class Frame:
+    """A Figure, its Agg canvas and its Axes, kept from one chart to the next.
+
+    Making them is a large share of a simple chart's drawing (a new Axes, and the tick objects,
+    lines and texts, that its first draw creates: about 14 of a seed-blog chart's 52 ms). A
+    frame is reused only by a chart with the same look (`render.look`: size, dpi, layout, style
+    sheet and every rc setting), because style is read when artists are made. Between charts
+    `reset` runs matplotlib's own Axes.clear but keeps the tick objects, whose properties all
+    came from that same look, and the background patch they are clipped to; then it puts back
+    what clear leaves alone (spines, frame, aspect, position). An axis whose tick parameters a
+    chart changed (grids, rotated labels) gets new ticks, as clear would make. If the frame
+    still differs from a new one in anything `_state` sees, it is dropped.
+    """
+
+    def __init__(self, look: tuple, spec: dict):
+        size = spec["figure"]
+        width, height, dpi = size["width"], size["height"], size["dpi"]
+        self.key = look
+        # A hair over the pixel size, so float rounding never drops the last row or column.
+        self.fig = Figure(figsize=((width + 1e-4) / dpi, (height + 1e-4) / dpi), dpi=dpi,
+                          layout="constrained" if spec["style"]["layout"] == "constrained" else None)
+        self.canvas = FigureCanvasAgg(self.fig)
+        self.ax = self.fig.add_subplot()
+        if not ENABLED:
+            return
+        self._pristine = self._state()
+        self._tick_kw = {axis: (dict(axis._major_tick_kw), dict(axis._minor_tick_kw))
+                         for axis in (self.ax.xaxis, self.ax.yaxis)}
+        self._spines = {name: spine.get_visible() for name, spine in self.ax.spines.items()}
+        self._position = self.ax.get_position(original=True).frozen()
+
+    def _state(self) -> tuple:
+        """What a chart may change that Axes.clear does not reset."""
+        ax, fig = self.ax, self.fig
+        return (ax.axison, ax.get_frame_on(), ax.get_aspect(), ax.get_in_layout(), ax.get_visible(),
+                ax.patch.get_visible(), ax.patch.get_facecolor(), ax.patch.get_edgecolor(),
+                tuple((name, s.get_visible()) for name, s in ax.spines.items()),
+                tuple(sorted((k, str(v)) for a in (ax.xaxis, ax.yaxis)
+                             for kw in (a._major_tick_kw, a._minor_tick_kw) for k, v in kw.items())),
+                len(fig.axes), len(fig.legends), len(fig.texts), len(fig.images), len(fig.patches),
+                len(fig.lines), len(fig.artists))
+
+    def reset(self) -> bool:
+        """Ready the frame for the next chart of the same look; False when that cannot be guaranteed
+        (always False where the private API is not enabled: the frame is then used once)."""
+        if not ENABLED:
+            return False
+        fig, ax = self.fig, self.ax
+        for legend in list(fig.legends):
+            legend.remove()
+        kept, patch = {}, ax.patch
+        for axis, (major_kw, minor_kw) in self._tick_kw.items():
+            if axis._major_tick_kw == major_kw and axis._minor_tick_kw == minor_kw:
+                # Out of clear's way: it would make new tick lists, and re-clip and re-grid every tick.
+                kept[axis] = (axis.majorTicks, axis.minorTicks)
+                axis.majorTicks, axis.minorTicks = [], []
+                axis.reset_ticks = _keep_ticks
+            else:  # tick_params or grid changed these ticks: new ones, from the look's parameters
+                axis._major_tick_kw, axis._minor_tick_kw = dict(major_kw), dict(minor_kw)
+        try:
+            ax.clear()
+        finally:
+            for axis, (major, minor) in kept.items():
+                del axis.reset_ticks
+                axis.majorTicks, axis.minorTicks = major, minor
+        # clear made a new background patch, identical (charts never change it); the kept ticks are
+        # clipped to the old one, so the old one stays.
+        ax.patch = patch
+        for axis in (ax.xaxis, ax.yaxis):
+            if axis in kept:
+                Artist.set_clip_path(axis, patch)  # the axis itself; its ticks already are
+            else:
+                axis.set_clip_path(patch)
+        # What clear leaves alone: as on a new Axes.
+        for name, visible in self._spines.items():
+            ax.spines[name].set_visible(visible)
+        ax.set_axis_on()
+        ax.set_frame_on(True)
+        ax.set_aspect("auto")
+        ax.dataLim.set_points(Bbox.null().get_points())
+        ax._set_position(self._position, which="both")  # the layout starts where a new Axes starts
+        return self._state() == self._pristine
+
+
+def _keep_ticks() -> None:
+    """Stands in for Axis.reset_ticks during Frame.reset."""
+
+
+# --- text memos --------------------------------------------------------------------------
+
+def _font_key(fp) -> tuple:
+    return (tuple(fp.get_family()), fp.get_style(), fp.get_variant(), fp.get_weight(), fp.get_stretch(),
+            fp.get_size_in_points(), fp.get_file(), fp.get_math_fontfamily())
+
+
+def _key(text: Text, renderer) -> tuple:
+    return (text.get_text(), _font_key(text._fontproperties), text.get_usetex(), text._parse_math,
+            text.get_figure(root=True).dpi, renderer.dpi, text.get_rotation(), text.get_rotation_mode(),
+            text.get_horizontalalignment(), text.get_verticalalignment(), text._get_multialignment(),
+            text._linespacing)
+
+
+def _get_layout(self: Text, renderer):
+    if self.get_wrap() or type(renderer) is not RendererAgg:
+        return _original(self, renderer)
+    return _remember(_memo, _key(self, renderer), lambda: _original(self, renderer))
+
+
+def _draw_text(self: RendererAgg, gc, x, y, s, prop, angle, ismath=False, mtext=None):
+    """RendererAgg.draw_text with the string's glyph list memoised (the rest is its code)."""
+    if ismath:
+        return _original_draw_text(self, gc, x, y, s, prop, angle, ismath, mtext)
+    features = mtext.get_fontfeatures() if mtext is not None else None
+    language = mtext.get_language() if mtext is not None else None
+    flags = backend_agg.get_hinting_flag()
+    key = (s, _font_key(prop), self.dpi, flags, None if features is None else tuple(features), language,
+           matplotlib.rcParams["text.kerning_factor"], matplotlib.rcParams["font.enable_last_resort"])
+
+    def shape():
+        font = self._prepare_font(prop)
+        return [(item.ft_object, item.glyph_index, item.x, item.y)
+                for item in font._layout(s, flags=flags, features=features, language=language)]
+
+    size = prop.get_size_in_points()
+    self._draw_text_glyphs_and_boxes(
+        gc, x, y, angle, ((font, size, index, 0, 1, gx, gy) for font, index, gx, gy in _remember(_glyphs, key, shape)),
+        [])
+
+
+def _remember(memo: dict, key, compute):
+    found = memo.get(key)
+    if found is None:
+        if len(memo) >= MAX_ENTRIES:
+            memo.clear()
+        found = memo[key] = compute()
+    return found
+
+
+@contextlib.contextmanager
+def memoised(enabled: bool = True):
+    """Use the memo for text drawn and measured inside the block (and only there)."""
+    if not (enabled and ENABLED):
+        yield
+        return
+    Text._get_layout, RendererAgg.draw_text = _get_layout, _draw_text
+    try:
+        yield
+    finally:
+        Text._get_layout, RendererAgg.draw_text = _original, _original_draw_text
