@@ -72,20 +72,26 @@ def _types(value: str | None) -> list[str] | None:
 @click.option("--image-size", type=int, default=None,
               help="Make every image N x N pixels.  [default: the config's sizes and aspect ratios]")
 @click.option("--overwrite", is_flag=True, help="Replace shards of another run already in --out.")
-@click.option("--quiet", "-q", is_flag=True, help="No progress bar and no summary.")
-def generate(n, out, seed, shard_size, workers, config_path, types, image_size, overwrite, quiet) -> None:
+@click.option("--quiet", "-q", is_flag=True, help="No progress and no summary.")
+@click.option("--progress-every", type=click.FloatRange(min=0.1), default=30.0, show_default=True,
+              metavar="SECONDS", help="When stderr is not a terminal: a progress line this often.")
+def generate(n, out, seed, shard_size, workers, config_path, types, image_size, overwrite, quiet,
+             progress_every) -> None:
     """Render N seeded random charts into webdataset shards with a manifest.
 
     Shard k is OUT/shard-{k:06d}.tar with charts [k*S, (k+1)*S); each chart is a
     <key>.png and <key>.json pair. The same config and seed give the same bytes,
     whatever --workers is. A run that stopped part way resumes where it left off.
+    One run owns OUT at a time (OUT/.plotdigit.lock); Ctrl-C or SIGTERM stops at once
+    (exit 130) and the same command resumes. Exit status: 0 done, 1 the run failed
+    (finished shards kept), 2 bad input or OUT cannot be used, 130 stopped.
 
     Example:
 
         plotdigit generate --n 100000 --out shards/ --seed 1
     """
     from plotdigit_cli.config import ConfigError, load_config
-    from plotdigit_cli.generate import OutputError, Run, RunFailed
+    from plotdigit_cli.generate import OutputError, Run, RunFailed, Stopped
     from plotdigit_cli.generate import generate as run_generate
 
     try:
@@ -93,21 +99,74 @@ def generate(n, out, seed, shard_size, workers, config_path, types, image_size, 
     except ConfigError as e:
         raise BadInput(str(e)) from None
     run = Run(config=config, seed=seed, n=n, shard_size=shard_size, out=out)
-    # A scheduler's SIGTERM takes the same way out as Ctrl-C: partial files removed, exit 130.
+    # A scheduler's SIGTERM takes the same way out as Ctrl-C: workers ended, partial files removed, exit 130.
     signal.signal(signal.SIGTERM, _interrupt)
-    started = time.perf_counter()
     try:
-        manifest = run_generate(run, workers=workers or _default_workers(), overwrite=overwrite,
-                                progress=not quiet and sys.stderr.isatty())
+        summary = run_generate(run, workers=workers or _default_workers(), overwrite=overwrite,
+                               progress=None if quiet else _progress(progress_every))
     except OutputError as e:
         raise BadInput(str(e)) from None
     except RunFailed as e:
         raise click.ClickException(str(e)) from None
+    except Stopped as e:
+        raise Interrupted(str(e)) from None
     if not quiet:
-        seconds = time.perf_counter() - started
-        click.echo(f"wrote {manifest['samples']} charts in {len(manifest['shards'])} shard(s), "
-                   f"{manifest['bytes'] / 1e6:.1f} MB, to {out} in {seconds:.1f} s "
-                   f"({manifest['samples'] / seconds:.1f} charts/s); manifest: {out / 'manifest.json'}")
+        manifest = summary.manifest
+        size = f"{len(manifest['shards'])} shard(s), {manifest['bytes'] / 1e6:.1f} MB"
+        found = manifest["samples"] - summary.rendered
+        if not summary.rendered:
+            click.echo(f"wrote no charts: all {found} were already in {out} ({size}); "
+                       f"manifest: {out / 'manifest.json'}")
+        else:
+            already = f" ({found} were already there)" if found else ""
+            click.echo(f"wrote {summary.rendered} charts{already} in {size}, to {out} in {summary.seconds:.1f} s "
+                       f"({summary.rate:.1f} charts/s); manifest: {out / 'manifest.json'}")
+
+
+class Interrupted(click.ClickException):
+    exit_code = 130
+
+
+class ProgressLines:
+    """Progress for logs (stderr not a terminal): one line every `every` seconds, on the charts made by this run."""
+
+    def __init__(self, total: int, already: int, every: float):
+        self.total, self.every = total, every
+        self.done = self.base = already  # charts a resumed run found: counted, but not in the rate
+        self.started = self.last = time.monotonic()
+
+    def update(self, n: int) -> None:
+        self.done += n
+        now = time.monotonic()
+        if now - self.last >= self.every:
+            self.last = now
+            made, seconds = self.done - self.base, now - self.started
+            rate = made / seconds if seconds > 0 else 0.0
+            left = f", about {_duration((self.total - self.done) / rate)} left" if rate > 0 else ""
+            click.echo(f"generate: {self.done} of {self.total} charts ({100 * self.done / self.total:.1f}%), "
+                       f"{rate:.1f} charts/s{left}", err=True)
+
+    def close(self) -> None:
+        pass
+
+
+def _duration(seconds: float) -> str:
+    seconds = int(seconds)
+    if seconds < 120:
+        return f"{seconds} s"
+    if seconds < 7200:
+        return f"{seconds // 60} min"
+    return f"{seconds // 3600} h {seconds % 3600 // 60} min"
+
+
+def _progress(every: float):
+    """A progress factory for generate: (total, already made) -> a bar on a terminal, else lines."""
+    if sys.stderr.isatty():
+        from tqdm import tqdm
+
+        return lambda total, already: tqdm(total=total, initial=already, unit="chart", dynamic_ncols=True,
+                                           smoothing=0.1, file=sys.stderr)
+    return lambda total, already: ProgressLines(total, already, every)
 
 
 @cli.command()

@@ -18,10 +18,11 @@ from plotdigit_cli.charts import FAMILIES
 from plotdigit_cli.charts.base import ColorParams
 from plotdigit_cli.data import DataParams
 from plotdigit_cli.degrade import DegradeParams
-from plotdigit_cli.params import number
+from plotdigit_cli.limits import MAX_CONFIG_BYTES, MAX_CONFIG_DEPTH, MAX_IMAGE_SIDE
+from plotdigit_cli.params import MAX_WEIGHT, number
 from plotdigit_cli.style import ImageParams, StyleParams, TextParams
 
-IMAGE_SIZE = number(64, 4096, integer=True)
+IMAGE_SIZE = number(64, MAX_IMAGE_SIDE, integer=True)
 # Top-level sections checked by a params dataclass, in the order they are read.
 SECTIONS = {"image": ImageParams, "colors": ColorParams, "style": StyleParams, "text": TextParams,
             "data": DataParams, "degrade": DegradeParams}
@@ -72,12 +73,7 @@ def load_config(path: str | Path | None = None, *, image_size: int | None = None
     source, lines = "default config", {}
     if path is not None:
         path = Path(path)
-        if not path.is_file():
-            raise ConfigError(f"config file not found: {path}")
-        try:
-            text = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as e:
-            raise ConfigError(f"cannot read config {path}: {e}") from None
+        text = _read_text(path)
         user, lines = _parse(text, str(path))
         _check_known_keys(user, tree, (), lines, str(path))
         tree = _merge(tree, user)
@@ -85,9 +81,46 @@ def load_config(path: str | Path | None = None, *, image_size: int | None = None
     return _build(tree, lines, source, image_size=image_size, types=types)
 
 
+def _read_text(path: Path) -> str:
+    """The config file's text; files over MAX_CONFIG_BYTES are refused before they are read whole."""
+    if not path.exists():
+        raise ConfigError(f"config file not found: {path}")
+    if not path.is_file():
+        raise ConfigError(f"config {path} is not a regular file")
+    try:
+        with open(path, "rb") as f:
+            data = f.read(MAX_CONFIG_BYTES + 1)
+    except OSError as e:
+        raise ConfigError(f"cannot read config {path}: {e.strerror or e}") from None
+    if len(data) > MAX_CONFIG_BYTES:
+        raise ConfigError(f"config {path} is over {MAX_CONFIG_BYTES >> 10} KiB, the limit of a config file")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise ConfigError(f"config {path} is not UTF-8 text (byte {e.start})") from None
+
+
+def _screen(text: str, source: str) -> None:
+    """Refuse what would make building the tree explode before it is built: aliases (one alias of
+    an alias of ... expands exponentially when walked) and nesting deeper than any config needs."""
+    depth = 0
+    for event in yaml.parse(text, Loader=yaml.SafeLoader):
+        if isinstance(event, yaml.AliasEvent):
+            raise ConfigError(f"{source} line {event.start_mark.line + 1}: YAML aliases (*{event.anchor}) "
+                              "are not allowed in a config; write the value out")
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_CONFIG_DEPTH:
+                raise ConfigError(f"{source} line {event.start_mark.line + 1}: nested deeper than "
+                                  f"{MAX_CONFIG_DEPTH} levels")
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+
+
 def _parse(text: str, source: str) -> tuple[dict, dict]:
     """YAML text -> (plain tree, {key path: line number}), with a one-line message on bad YAML."""
     try:
+        _screen(text, source)
         node = yaml.compose(text, Loader=yaml.SafeLoader)
         tree = yaml.safe_load(text)
     except yaml.YAMLError as e:
@@ -188,7 +221,7 @@ def _build(tree: dict, lines: dict, source: str, *, image_size: int | None, type
         if name not in FAMILIES:
             raise ConfigError(f"{_where(source, lines, ('types', name))}: unknown chart type '{name}' "
                               f"(known: {', '.join(FAMILIES)})")
-        weight = _checked(number(0.0, 1e9), weight, source, lines, ("types", name))
+        weight = _checked(number(0.0, MAX_WEIGHT), weight, source, lines, ("types", name))
         if weight > 0:
             mixture.append((name, weight))
     if types is not None:

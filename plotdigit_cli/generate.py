@@ -1,33 +1,37 @@
-"""Generate: plan the shards, check the output directory, render shards in a process pool, write the manifest.
+"""Generate: plan the shards, take and check the output directory, render shards in worker
+processes, write the manifest.
 
-The shard is the unit of work. A worker renders and writes one whole shard and returns a
-result (its record, or the error of the sample that failed) instead of raising across the
-pool. Workers are replaced after every shard, so whatever a long run leaves behind in a
-process (font caches, matplotlib state, fragmentation) is released at each shard boundary.
+The shard is the unit of work. Each shard is rendered and written by a process of its own,
+which sends back progress and a result (its record, or the error that stopped it) on a pipe of
+its own instead of raising across processes; whatever a long run leaves behind in a process
+(font caches, matplotlib state, fragmentation) goes with it. The main process knows which
+process writes which shard, so a worker that dies is named by its shard, and a stop (Ctrl-C,
+SIGTERM) ends every worker at once and removes their partial files.
 """
 
 from __future__ import annotations
 
+import ctypes
 import hashlib
 import json
 import multiprocessing
 import os
 import platform
+import signal
 import sys
 import time
 import zlib
 from collections import Counter
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
-from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
+from multiprocessing.connection import wait
 from pathlib import Path
-from queue import Empty
-
-from tqdm import tqdm
+from typing import Callable, Iterator, Protocol
 
 from plotdigit_cli import __version__, shards
 from plotdigit_cli.config import Config
+from plotdigit_cli.limits import MAX_CHARTS, MAX_SHARDS
+from plotdigit_cli.lock import Busy, OutputLock, command_line, hold_as_writer
 
 # Test hook: the sample with this index raises, to exercise failure handling end to end.
 FAIL_INDEX_ENV = "PLOTDIGIT_FAIL_INDEX"
@@ -35,11 +39,15 @@ PROGRESS_EVERY = 8  # samples between progress messages from a worker
 
 
 class OutputError(ValueError):
-    """--out cannot be used as asked; nothing on disk was changed."""
+    """The run cannot start as asked (--out, --n, a lock held by another run); nothing on disk was changed."""
 
 
 class RunFailed(RuntimeError):
-    """A sample or a worker failed; finished shards stay, the manifest is not written."""
+    """A sample, a worker or a write failed; finished shards stay, the manifest is not written."""
+
+
+class Stopped(RuntimeError):
+    """Ctrl-C or SIGTERM: workers ended, their partial files removed, finished shards kept."""
 
 
 class SampleFailed(RuntimeError):
@@ -64,10 +72,26 @@ class Run:
         canonical = json.dumps(self.identity(), sort_keys=True, separators=(",", ":"))
         return hashlib.sha256(canonical.encode()).hexdigest()[:16]
 
-    def plan(self) -> list[tuple[int, int, int]]:
-        """(k, first index, stop index) of every shard: shard k holds [k*S, min((k+1)*S, n))."""
-        return [(k, start, min(start + self.shard_size, self.n))
-                for k, start in enumerate(range(0, self.n, self.shard_size))]
+    @property
+    def shard_count(self) -> int:
+        return -(-self.n // self.shard_size)
+
+    def bounds(self, k: int) -> tuple[int, int]:
+        """(first index, stop index) of shard k: it holds [k*S, min((k+1)*S, n))."""
+        return k * self.shard_size, min((k + 1) * self.shard_size, self.n)
+
+    def plan(self) -> Iterator[tuple[int, int, int]]:
+        """(k, first index, stop index) of every shard, lazily: a plan is never held in memory."""
+        for k in range(self.shard_count):
+            yield (k, *self.bounds(k))
+
+    def check(self) -> None:
+        """Refuse a run too large to name (shard names have six digits, keys nine) before any disk is touched."""
+        if self.n > MAX_CHARTS:
+            raise OutputError(f"--n {self.n}: at most {MAX_CHARTS:,} charts a run")
+        if self.shard_count > MAX_SHARDS:
+            raise OutputError(f"--n {self.n} in shards of {self.shard_size} makes {self.shard_count:,} shards; "
+                              f"at most {MAX_SHARDS:,} a run (raise --shard-size)")
 
 
 def versions() -> dict:
@@ -83,33 +107,46 @@ def versions() -> dict:
 
 # --- the output directory ---------------------------------------------------------------
 
-def prepare_output(run: Run, *, overwrite: bool) -> dict[int, dict]:
-    """Check --out, then make it ready; returns the records of shards a previous try of this run finished.
+def check_output(run: Run, *, overwrite: bool) -> str | None:
+    """Refuse an --out this run may not use; returns what --overwrite will replace, or None.
 
-    All checks happen before anything is written or deleted, so a refused run changes nothing.
+    Checks only: nothing is written (the write probe is removed again).
     """
     out = run.out
     if out.exists() and not out.is_dir():
         raise OutputError(f"--out {out} is a file, not a directory")
-    if out.is_dir():
-        conflict = _foreign_content(run)
-        if conflict and not overwrite:
-            raise OutputError(f"--out {out} already holds {conflict}; pass --overwrite to replace them")
-        _check_writable(out)
-        if conflict:
-            _remove_run_files(out)
-    else:
-        parent = next((p for p in out.parents if p.exists()), None)
-        if parent is None or not parent.is_dir():
-            raise OutputError(f"--out {out}: {parent} is not a directory")
-        try:
-            out.mkdir(parents=True)
-        except OSError as e:
-            raise OutputError(f"--out {out} cannot be created: {e.strerror}") from None
-        _check_writable(out)
-    for stale in out.glob(".shard-*.tar.partial"):  # left by a killed worker
+    if not out.is_dir():
+        return None
+    conflict = _foreign_content(run)
+    if conflict and not overwrite:
+        raise OutputError(f"--out {out} already holds {conflict}; pass --overwrite to replace them")
+    _check_writable(out)
+    return conflict
+
+
+def prepare_output(run: Run, conflict: str | None) -> dict[int, dict]:
+    """Make --out ready; returns the records of shards a previous try of this run finished.
+
+    Runs while this process holds the directory's lock (lock.py), so no other run, and no
+    worker of a killed run, writes there meanwhile.
+    """
+    if conflict:
+        _remove_run_files(run.out)
+    for stale in run.out.glob(shards.PARTIAL_GLOB):  # left by a killed worker, which is gone (lock.py)
         stale.unlink()
     return _finished_shards(run)
+
+
+def _make_directory(out: Path) -> None:
+    if out.is_dir():
+        return
+    parent = next((p for p in out.parents if p.exists()), None)
+    if parent is None or not parent.is_dir():
+        raise OutputError(f"--out {out}: {parent} is not a directory")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise OutputError(f"--out {out} cannot be created: {e.strerror}") from None
 
 
 def _check_writable(out: Path) -> None:
@@ -131,9 +168,8 @@ def _foreign_content(run: Run) -> str | None:
         if not isinstance(theirs, dict) or theirs.get("run_id") != ours:
             return "shards of another run (" + _difference(run, theirs if isinstance(theirs, dict) else {}) + ")"
     for path in sorted(out.glob(shards.SHARD_GLOB)):
-        try:
-            k = int(path.stem.split("-", 1)[1])
-        except ValueError:
+        k = shards.shard_index(path.name)
+        if k is None:
             return f"a shard it did not write ({path.name})"
         record = shards.read_record(out, k)
         if record is None or record.get("run", {}).get("id") != ours:
@@ -150,15 +186,21 @@ def _difference(run: Run, theirs: dict) -> str:
 
 
 def _remove_run_files(out: Path) -> None:
-    """--overwrite: remove what plotdigit writes, and nothing else a user keeps there."""
-    for pattern in (shards.SHARD_GLOB, ".shard-*.json", ".shard-*.tar.partial", shards.MANIFEST):
+    """--overwrite: remove what plotdigit writes, and nothing else a user keeps there (the lock stays)."""
+    for pattern in (shards.SHARD_GLOB, shards.RECORD_GLOB, shards.PARTIAL_GLOB, shards.MANIFEST):
         for path in out.glob(pattern):
             path.unlink()
 
 
 def _finished_shards(run: Run) -> dict[int, dict]:
+    """Shards whose record says this run finished them and whose file matches it (found from the
+    records on disk, so a resume costs what is there, not what is planned)."""
     done = {}
-    for k, start, stop in run.plan():
+    for record_path in run.out.glob(shards.RECORD_GLOB):
+        k = shards.shard_index(record_path.name[1:-len(".json")] + ".tar")
+        if k is None or k >= run.shard_count:
+            continue
+        start, stop = run.bounds(k)
         path = run.out / shards.shard_name(k)
         record = shards.read_record(run.out, k)
         if (path.exists() and record and record.get("run", {}).get("id") == run.run_id
@@ -170,21 +212,57 @@ def _finished_shards(run: Run) -> dict[int, dict]:
 
 # --- workers ----------------------------------------------------------------------------
 
-_progress = None
+PR_SET_PDEATHSIG = 1
 
 
-def _init_worker(queue) -> None:
-    global _progress
-    _progress = queue
+def _die_with_parent(main_pid: int) -> None:
+    """End this worker when the process that started it dies, even by kill -9.
+
+    A worker's parent is the forkserver, which exits as soon as the main process is gone; the
+    kernel then sends this process SIGKILL (Linux's PR_SET_PDEATHSIG). Elsewhere, and for the
+    moment before the request is in place, a watchdog thread checks that the main process lives.
+    """
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):
+        pass
+    import threading
+
+    def watch() -> None:
+        while True:
+            try:
+                os.kill(main_pid, 0)
+            except ProcessLookupError:
+                os._exit(1)
+            except PermissionError:
+                pass
+            time.sleep(0.5)
+
+    threading.Thread(target=watch, daemon=True).start()
 
 
-def _make_shard(task: tuple) -> dict:
+def _shard_process(conn, run: Run, k: int, main_pid: int) -> None:
+    """A worker process: write shard k, sending ("progress", n) messages, then ("result", dict)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole process group; the main process decides
+    _die_with_parent(main_pid)
+    writer = hold_as_writer(run.out)  # noqa: F841 - held until this process exits
+    try:
+        result = _make_shard(run, k, conn)
+    except BaseException as e:  # noqa: BLE001 - reported, never raised across processes
+        result = {"ok": False, "error": f"{shards.shard_name(k)}: {type(e).__name__}: {e}"}
+    try:
+        conn.send(("result", result))
+    except OSError:  # the main process is gone: nobody to tell
+        pass
+
+
+def _make_shard(run: Run, k: int, conn) -> dict:
     """Render and write one shard; returns {"ok": True, "record": ...} or {"ok": False, "error": ...}."""
     from plotdigit_cli.labels import dumps, sample_key
     from plotdigit_cli.render import render
     from plotdigit_cli.spec import sample_spec
 
-    run, k, start, stop = task
+    start, stop = run.bounds(k)
     fail_index = int(os.environ.get(FAIL_INDEX_ENV, "-1"))
     types: Counter = Counter()
 
@@ -202,11 +280,11 @@ def _make_shard(task: tuple) -> dict:
             types[spec["chart_type"]] += 1
             pending += 1
             if pending == PROGRESS_EVERY:
-                _progress.put(pending)
+                conn.send(("progress", pending))
                 pending = 0
             yield sample_key(index), {"png": png, "json": dumps(label)}
         if pending:
-            _progress.put(pending)
+            conn.send(("progress", pending))
 
     meta = {"first_index": start, "run": {"id": run.run_id, "seed": run.seed, "n": run.n,
                                            "shard_size": run.shard_size}}
@@ -215,75 +293,168 @@ def _make_shard(task: tuple) -> dict:
                                     finish=lambda: {"types": dict(sorted(types.items()))})
     except SampleFailed as e:
         return {"ok": False, "error": str(e)}
+    except OSError as e:  # disk full, quota, I/O error: the partial file is gone, finished shards stay
+        return {"ok": False, "error": f"{shards.shard_name(k)} could not be written: {_os_reason(e)}"}
     return {"ok": True, "record": record}
+
+
+def _os_reason(e: OSError) -> str:
+    return f"{e.strerror or e} (errno {e.errno})" if e.errno else str(e)
 
 
 # --- the run ----------------------------------------------------------------------------
 
-def generate(run: Run, *, workers: int, overwrite: bool = False, progress: bool = True) -> dict:
-    """Make every shard of `run` that is not already finished, then the manifest; returns the manifest."""
-    done = prepare_output(run, overwrite=overwrite)
-    todo = [(run, k, start, stop) for k, start, stop in run.plan() if k not in done]
-    records = dict(done)
-    if todo:
-        records.update(_run_pool(run, todo, workers=min(workers, len(todo)), progress=progress,
-                                 already=sum(r["samples"] for r in done.values())))
-    manifest = _manifest(run, [records[k] for k, _, _ in run.plan()])
-    shards.write_json_atomic(run.out / shards.MANIFEST, manifest, indent=2)
-    return manifest
+class Progress(Protocol):
+    def update(self, n: int) -> object: ...
+    def close(self) -> object: ...
 
 
-def _run_pool(run: Run, todo: list, *, workers: int, progress: bool, already: int) -> dict[int, dict]:
-    ctx = multiprocessing.get_context("forkserver")
-    # Workers fork from a server that has matplotlib imported already: cheap to replace per shard.
-    ctx.set_forkserver_preload(["plotdigit_cli.render"])
-    queue = ctx.Queue()
-    records: dict[int, dict] = {}
-    bar = tqdm(total=run.n, initial=already, unit="chart", disable=not progress, dynamic_ncols=True,
-               smoothing=0.1, file=sys.stderr)
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_init_worker,
-                               initargs=(queue,), max_tasks_per_child=1)
-    futures = {pool.submit(_make_shard, task): task[1] for task in todo}
-    pending = set(futures)
-    failure = None
+@dataclass
+class Summary:
+    """What a run did: its manifest, and how many charts this invocation rendered (a resume
+    renders only what was missing)."""
+    manifest: dict
+    rendered: int
+    seconds: float
+    resumed_shards: int = 0
+
+    @property
+    def rate(self) -> float | None:
+        return self.rendered / self.seconds if self.rendered and self.seconds > 0 else None
+
+
+def generate(run: Run, *, workers: int, overwrite: bool = False,
+             progress: Callable[[int, int], Progress] | None = None) -> Summary:
+    """Make every shard of `run` that is not already finished, then the manifest.
+
+    `progress(total, already)`, if given, makes what is told of the charts as they are made.
+
+    Raises OutputError (nothing changed), RunFailed (finished shards kept, no manifest) or
+    Stopped (Ctrl-C / SIGTERM: workers ended, partial files removed, finished shards kept).
+    """
+    started = time.perf_counter()
+    run.check()
+    check_output(run, overwrite=overwrite)  # refuse before anything is made or locked
+    _make_directory(run.out)
+    lock = OutputLock(run.out)
     try:
-        while pending:
-            finished, pending = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
-            _drain(queue, bar)
-            for future in finished:
-                try:
-                    result = future.result()
-                except BrokenProcessPool:
-                    result = {"ok": False, "error": f"a worker died while writing {shards.shard_name(futures[future])}"
-                              " (killed, or out of memory)"}
-                if result["ok"]:
-                    records[futures[future]] = result["record"]
-                elif failure is None:
-                    failure = result["error"]
-                    # Stop handing out shards; the ones already running finish and stay.
-                    for other in pending:
-                        other.cancel()
-        _drain(queue, bar)
-    except BaseException:
-        for other in pending:
-            other.cancel()
+        lock.acquire()
+    except Busy as e:
+        raise OutputError(f"--out {run.out} is in use: {e}") from None
+    except OSError as e:
+        raise OutputError(f"--out {run.out} cannot be locked: {_os_reason(e)}") from None
+    with lock:
+        conflict = check_output(run, overwrite=overwrite)  # again, now that no other run can write there
+        try:
+            lock.claim(command_line())
+        except OSError as e:
+            raise OutputError(f"--out {run.out}: the lock file cannot be written: {_os_reason(e)}") from None
+        done = prepare_output(run, conflict)
+        records = dict(done)
+        already = sum(r["samples"] for r in done.values())
+        todo = ((k, start, stop) for k, start, stop in run.plan() if k not in done)
+        if len(done) < run.shard_count:
+            records.update(_run_workers(run, todo, workers=min(workers, run.shard_count - len(done)),
+                                        progress=progress(run.n, already) if progress else None))
+        manifest = _manifest(run, [records[k] for k in range(run.shard_count)])
+        try:
+            shards.write_json_atomic(run.out / shards.MANIFEST, manifest, indent=2)
+        except OSError as e:
+            raise RunFailed(f"{run.out / shards.MANIFEST} could not be written: {_os_reason(e)}; "
+                            "every shard is finished: run the same command again to write it") from None
+    return Summary(manifest, run.n - already, time.perf_counter() - started, len(done))
+
+
+@dataclass
+class _Worker:
+    k: int
+    process: multiprocessing.process.BaseProcess
+    conn: object
+    result: dict | None = None
+    done: bool = field(default=False)
+
+
+def _run_workers(run: Run, todo: Iterator[tuple[int, int, int]], *, workers: int,
+                 progress: Progress | None) -> dict[int, dict]:
+    ctx = multiprocessing.get_context("forkserver")
+    # Workers fork from a server that has matplotlib imported already: cheap to start one per shard.
+    ctx.set_forkserver_preload(["plotdigit_cli.render"])
+    records: dict[int, dict] = {}
+    running: dict[int, _Worker] = {}
+    failure = None
+    main_pid = os.getpid()
+    try:
+        while True:
+            while failure is None and len(running) < workers:
+                k = next((task[0] for task in todo), None)
+                if k is None:
+                    break
+                receive, send = ctx.Pipe(duplex=False)
+                process = ctx.Process(target=_shard_process, args=(send, run, k, main_pid),
+                                      name=f"plotdigit {shards.shard_name(k)}", daemon=True)
+                process.start()
+                send.close()
+                running[k] = _Worker(k, process, receive)
+            if not running:
+                break
+            ready = set(wait([w.conn for w in running.values()] + [w.process.sentinel for w in running.values()],
+                             timeout=1.0))
+            for worker in list(running.values()):
+                if worker.conn in ready or worker.process.sentinel in ready:
+                    _receive(worker, progress)
+                if worker.process.sentinel in ready:
+                    worker.process.join()
+                    _receive(worker, progress)  # anything sent just before it exited
+                    del running[worker.k]
+                    result = worker.result or _death(worker)
+                    (run.out / shards.partial_name(worker.k)).unlink(missing_ok=True)
+                    if result["ok"]:
+                        records[worker.k] = result["record"]
+                    elif failure is None:
+                        failure = result["error"]  # hand out no more shards; running ones finish and stay
+    except BaseException as e:
+        _end(running.values(), run.out)
+        if isinstance(e, KeyboardInterrupt):
+            raise Stopped(f"stopped: {len(running)} running shard(s) ended and removed; finished shards kept in "
+                          f"{run.out}; the same command resumes") from None
         raise
     finally:
-        bar.close()
-        pool.shutdown(wait=True, cancel_futures=True)
-        for stale in run.out.glob(".shard-*.tar.partial"):
-            stale.unlink()
+        if progress is not None:
+            progress.close()
     if failure:
-        raise RunFailed(f"{failure}; {len(records)} finished shard(s) kept in {run.out}, no manifest written")
+        raise RunFailed(f"{failure}; {len(records)} shard(s) finished by this run kept in {run.out}, "
+                        "no manifest written")
     return records
 
 
-def _drain(queue, bar) -> None:
-    while True:
-        try:
-            bar.update(queue.get_nowait())
-        except Empty:
-            return
+def _receive(worker: _Worker, progress: Progress | None) -> None:
+    try:
+        while worker.conn.poll():
+            kind, value = worker.conn.recv()
+            if kind == "progress" and progress is not None:
+                progress.update(value)
+            elif kind == "result":
+                worker.result = value
+    except (EOFError, OSError):  # the worker is gone; its sentinel says so next
+        pass
+
+
+def _death(worker: _Worker) -> dict:
+    code = worker.process.exitcode
+    how = (signal.Signals(-code).name if code is not None and code < 0 and -code in signal.valid_signals()
+           else f"exit status {code}")
+    return {"ok": False, "error": f"the worker writing {shards.shard_name(worker.k)} died ({how}: killed, or out "
+                                  "of memory); that shard was lost"}
+
+
+def _end(workers, out: Path) -> None:
+    """Stop now: kill every running worker, wait for it, remove its partial file."""
+    workers = list(workers)
+    for worker in workers:
+        worker.process.kill()
+    for worker in workers:
+        worker.process.join(timeout=10)
+        (out / shards.partial_name(worker.k)).unlink(missing_ok=True)
 
 
 def _manifest(run: Run, records: list[dict]) -> dict:

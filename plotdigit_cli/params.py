@@ -11,6 +11,7 @@ import math
 from typing import Any, Callable
 
 Checker = Callable[[Any], Any]
+MAX_WEIGHT = 1e9  # finite, and a sum of weights stays finite
 
 
 def param(check: Checker) -> Any:
@@ -91,8 +92,8 @@ def weights(options: tuple[str, ...]) -> Checker:
         bad = [k for k in v if k not in options]
         if bad:
             raise ValueError(f"has unknown entries {bad}; allowed: {', '.join(options)}")
-        if not all(_is_number(w) and w >= 0 for w in v.values()):
-            raise ValueError(f"weights must be numbers >= 0; got {v!r}")
+        if not all(_is_number(w) and 0 <= w <= MAX_WEIGHT for w in v.values()):
+            raise ValueError(f"weights must be numbers in [0, {MAX_WEIGHT:g}]; got {v!r}")
         kept = tuple((str(k), float(w)) for k, w in v.items() if w > 0)
         if not kept:
             raise ValueError("needs at least one weight above 0")

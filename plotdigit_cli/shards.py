@@ -21,12 +21,21 @@ from braceexpand import braceexpand
 
 MANIFEST = "manifest.json"
 SHARD_GLOB = "shard-*.tar"
+PARTIAL_GLOB = ".shard-*.tar.partial"
+RECORD_GLOB = ".shard-*.json"
+LOCK_NAME = ".plotdigit.lock"  # lock.py; stays after a run, and is only a lock while a process holds it
 TAR_MTIME = 1577836800  # 2020-01-01T00:00:00Z: fixed, and not so old that `tar` warns on extract
 TAR_OWNER = "plotdigit"
 
 
 def shard_name(k: int) -> str:
     return f"shard-{k:06d}.tar"
+
+
+def shard_index(name: str) -> int | None:
+    """k for a name shard_name(k) gives, else None."""
+    stem = name[len("shard-"):-len(".tar")] if name.startswith("shard-") and name.endswith(".tar") else ""
+    return int(stem) if len(stem) == 6 and stem.isdigit() else None
 
 
 def partial_name(k: int) -> str:

@@ -14,6 +14,7 @@ import numpy as np
 
 from plotdigit_cli import words
 from plotdigit_cli.charts.base import ColorParams, random_color, to_hex
+from plotdigit_cli.limits import MAX_IMAGE_SIDE
 from plotdigit_cli.params import choice, log_uniform, param, pick, probability, span, subset, weights
 
 SHEETS = ("default", "ggplot", "bmh", "fivethirtyeight", "seaborn-v0_8-whitegrid", "seaborn-v0_8-darkgrid",
@@ -34,7 +35,7 @@ DATE_FORMATS = ("auto", "concise")  # matplotlib's AutoDateFormatter or ConciseD
 
 @dataclass(frozen=True)
 class ImageParams:
-    size: tuple = param(span(64, 4096, integer=True))  # the longer side, pixels
+    size: tuple = param(span(64, MAX_IMAGE_SIDE, integer=True))  # the longer side, pixels
     aspect: tuple = param(span(0.25, 4.0))  # width / height
     inches: tuple = param(span(0.5, 50.0))  # the longer side in inches: dpi = size / inches, so text scale
 

@@ -93,7 +93,7 @@ def test_cli_overrides_restrict_types_and_set_image_size():
         ("style:\n  sheets: {ggplot: 1, comic: 2}\n", "line 2: style.sheets has unknown entries ['comic']"),
         ("style:\n  sheets: {ggplot: 0}\n", "line 2: style.sheets needs at least one weight above 0"),
         ("text:\n  title: 1.5\n", "line 2: text.title must be in [0.0, 1.0], got 1.5"),
-        ("data:\n  formats: {plain: -1}\n", "line 2: data.formats weights must be numbers >= 0"),
+        ("data:\n  formats: {plain: -1}\n", "line 2: data.formats weights must be numbers in [0, 1e+09]"),
         ("degrade:\n  jpeg_quality: [50, 200]\n", "line 2: degrade.jpeg_quality must satisfy 5 <= lo <= hi <= 100"),
         ("charts:\n  scatter:\n    markers: [o, x]\n", "line 3: charts.scatter.markers has unknown entries ['x']"),
         ("charts: [1, 2]\n", "'charts' must be a mapping"),
