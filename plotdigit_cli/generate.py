@@ -334,16 +334,14 @@ def generate(run: Run, *, workers: int, overwrite: bool = False,
     """
     started = time.perf_counter()
     run.check()
-    check_output(run, overwrite=overwrite)  # refuse before anything is made or locked
-    _make_directory(run.out)
     lock = OutputLock(run.out)
-    try:
-        lock.acquire()
-    except Busy as e:
-        raise OutputError(f"--out {run.out} is in use: {e}") from None
-    except OSError as e:
-        raise OutputError(f"--out {run.out} cannot be locked: {_os_reason(e)}") from None
     with lock:
+        # A live owner is named before anything else; then every refusal comes before anything is made.
+        _acquire(lock, run.out, make=False)
+        check_output(run, overwrite=overwrite)
+        _make_directory(run.out)
+        if lock.fd is None:
+            _acquire(lock, run.out, make=True)
         conflict = check_output(run, overwrite=overwrite)  # again, now that no other run can write there
         try:
             lock.claim(command_line())
@@ -363,6 +361,15 @@ def generate(run: Run, *, workers: int, overwrite: bool = False,
             raise RunFailed(f"{run.out / shards.MANIFEST} could not be written: {_os_reason(e)}; "
                             "every shard is finished: run the same command again to write it") from None
     return Summary(manifest, run.n - already, time.perf_counter() - started, len(done))
+
+
+def _acquire(lock: OutputLock, out: Path, *, make: bool) -> None:
+    try:
+        lock.acquire(make=make)
+    except Busy as e:
+        raise OutputError(f"--out {out} is in use: {e}") from None
+    except OSError as e:
+        raise OutputError(f"--out {out} cannot be locked: {_os_reason(e)}") from None
 
 
 @dataclass

@@ -25,7 +25,7 @@ import numpy as np
 from PIL import Image
 from tqdm import tqdm
 
-from plotdigit_cli import labels, shards
+from plotdigit_cli import labels, limits, shards
 
 REPORT_FORMAT = "plotdigit.inspect/1"
 MAX_PROBLEMS = 1000
@@ -38,6 +38,11 @@ class Problem:
     where: str  # the shard (or manifest, or directory) as the user named it
     key: str | None
     reason: str
+
+    def __post_init__(self):  # names from tar headers and file systems need not be UTF-8
+        object.__setattr__(self, "where", shards.printable(self.where))
+        object.__setattr__(self, "key", None if self.key is None else shards.printable(self.key))
+        object.__setattr__(self, "reason", shards.printable(self.reason))
 
     def __str__(self) -> str:
         return f"{self.where} / {self.key}: {self.reason}" if self.key is not None else f"{self.where}: {self.reason}"
@@ -124,9 +129,9 @@ def _sample_total(refs: list[shards.ShardRef]) -> int | None:
             total += ref.listed["samples"]
             continue
         try:
-            with tarfile.open(ref.path, "r:") as tar:
-                total += sum(1 for _ in _groups(tar, read=False))
-        except (tarfile.TarError, OSError, EOFError):
+            with open(ref.path, "rb") as f:
+                total += sum(1 for _ in _groups(shards.read_members(f, read=False)))
+        except (tarfile.TarError, OSError, EOFError, shards.ShardError):
             pass  # the reading pass will report it
     return total or None
 
@@ -147,51 +152,52 @@ def _read_shard(ref: shards.ShardRef, tally: _Tally, bar) -> None:
     with f:
         reader = shards.HashingFile(f)
         last_key = None
+        members = shards.read_members(reader)
         try:
-            with tarfile.open(fileobj=reader, mode="r|") as tar:
-                for key, members in _groups(tar, read=True):
-                    _check_sample(where, key, members, tally)
-                    last_key = key
-                    count += 1
-                    bar.update(1)
-                end = tar.offset
-            trailer = _trailer_problem(ref.path, end, size)
+            for key, group in _groups(members):
+                _check_sample(where, key, group, tally)
+                last_key = key
+                count += 1
+                bar.update(1)
+            trailer = _trailer_problem(ref.path, members.end, size)
             if trailer:
                 tally.problem(where, None, trailer)
+            reader.drain()
+        except shards.ShardError as e:  # not read on, so neither counted nor hashed whole
+            tally.problem(where, None, str(e))
+            reader = None
         except (tarfile.TarError, EOFError, OSError) as e:
             after = f" after key {last_key}" if last_key is not None else ""
             tally.problem(where, None, f"not a readable tar{after}: {e or type(e).__name__}")
-        reader.drain()
+            reader.drain()
     listed = ref.listed
     if listed is not None:
-        for field_name, actual in (("samples", count), ("bytes", size), ("sha256", reader.sha256.hexdigest())):
+        checked = [("bytes", size)]
+        if reader is not None:
+            checked += [("samples", count), ("sha256", reader.sha256.hexdigest())]
+        for field_name, actual in checked:
             if listed.get(field_name) != actual:
                 tally.problem(where, None, f"{field_name} {actual} but the manifest says {listed.get(field_name)}")
 
 
-def _groups(tar: tarfile.TarFile, *, read: bool) -> Iterator[tuple[str, dict[str, list[bytes]]]]:
+def _groups(members: Iterator[tuple[str, str, bytes | None]]) -> Iterator[tuple[str, dict[str, list[bytes]]]]:
     """Consecutive members with the same key, as webdataset groups them: {extension: [data, ...]}.
 
-    The key is the member name up to the first dot of its base name. A key that comes back
-    after another key starts a second group, which the duplicate-key check then reports.
+    The key is the member name up to the first dot of its base name (shards.split_name). A key
+    that comes back after another key starts a second group, which the duplicate-key check
+    then reports.
     """
-    key, members = None, {}
-    for info in tar:
-        directory, _, base = info.name.rpartition("/")
-        stem, _, ext = base.partition(".")
-        name = f"{directory}/{stem}" if directory else stem
+    key, group = None, {}
+    for name, ext, data in members:
         if name != key:
             if key is not None:
-                yield key, members
-            key, members = name, {}
-        if not info.isfile():
-            ext = f"{ext} (not a regular file)"
-            data = b""
-        else:
-            data = tar.extractfile(info).read() if read else b""
-        members.setdefault(ext, []).append(data)
+                yield key, group
+            key, group = name, {}
+        if data is None:
+            ext, data = f"{ext} (not a regular file)", b""
+        group.setdefault(ext, []).append(data)
     if key is not None:
-        yield key, members
+        yield key, group
 
 
 def _trailer_problem(path: Path, end: int, size: int) -> str | None:
@@ -232,8 +238,8 @@ def _check_sample(where: str, key: str, members: dict[str, list[bytes]], tally: 
             tally.add_pixels(pixels, ordinal)
     if len(members.get("json", ())) == 1:
         try:
-            label = json.loads(members["json"][0].decode("utf-8"))
-        except (UnicodeDecodeError, ValueError) as e:
+            label = limits.parse_json(members["json"][0])
+        except ValueError as e:  # UnicodeDecodeError, JSONDecodeError, too deep
             reasons.append(f"json does not parse ({e})")
     if isinstance(label, dict):
         if isinstance(label.get("chart_type"), str):
@@ -253,6 +259,9 @@ def _check_sample(where: str, key: str, members: dict[str, list[bytes]], tally: 
 
 def _decode_png(data: bytes) -> tuple[np.ndarray | None, str | None]:
     """(RGB pixels, None), or (pixels or None, why the image is not a sound RGB PNG)."""
+    too_large = limits.image_problem(data)
+    if too_large:
+        return None, too_large
     try:
         with Image.open(io.BytesIO(data)) as image:
             if image.format != "PNG":
@@ -266,7 +275,7 @@ def _decode_png(data: bytes) -> tuple[np.ndarray | None, str | None]:
 
 
 def _key_hash(key: str) -> int:
-    return int.from_bytes(hashlib.blake2b(key.encode("utf-8"), digest_size=8).digest(), "little")
+    return int.from_bytes(hashlib.blake2b(key.encode("utf-8", "surrogateescape"), digest_size=8).digest(), "little")
 
 
 def _check_duplicate_keys(refs: list[shards.ShardRef], tally: _Tally) -> None:
@@ -278,11 +287,11 @@ def _check_duplicate_keys(refs: list[shards.ShardRef], tally: _Tally) -> None:
     where: dict[str, list[str]] = {}
     for ref in refs:
         try:
-            with tarfile.open(ref.path, "r:") as tar:
-                for key, _ in _groups(tar, read=False):
+            with open(ref.path, "rb") as f:
+                for key, _ in _groups(shards.read_members(f, read=False)):
                     if _key_hash(key) in repeated:
                         where.setdefault(key, []).append(str(ref.path))
-        except (tarfile.TarError, OSError, EOFError):
+        except (tarfile.TarError, OSError, EOFError, shards.ShardError):
             continue
     for key, shard_list in where.items():
         others = sorted(set(shard_list[1:]) - {shard_list[0]})

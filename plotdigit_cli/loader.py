@@ -11,8 +11,9 @@ asked for (see __init__.py), so the generator keeps working without torch.
 
 from __future__ import annotations
 
+import hashlib
 import io
-import json
+import tarfile
 import math
 import multiprocessing
 import os
@@ -30,6 +31,7 @@ from PIL import Image
 from webdataset.utils import pytorch_worker_info
 
 from plotdigit_cli import shards
+from plotdigit_cli.limits import image_problem, parse_json
 from plotdigit_cli.collate import CHART_TYPE_IDS, IMAGENET, Batch, Decoded, collate
 
 try:  # libspng decodes our PNGs about 2.3x faster than Pillow (scripts/bench_load.py)
@@ -115,7 +117,8 @@ def load(source, batch_size: int, *, shuffle: bool = True, seed: int = 0, num_wo
     elif pin_memory and not torch.cuda.is_available():
         warnings.warn("pin_memory=True but no CUDA device is available; batches are not pinned", stacklevel=2)
         pin_memory = False
-    return Loader(urls=shard_urls(source), batch_size=batch_size, shuffle=shuffle, seed=seed,
+    urls, listed = _shards_of(source)
+    return Loader(urls=urls, listed=listed, batch_size=batch_size, shuffle=shuffle, seed=seed,
                   num_workers=num_workers, image_size=image_size, dtype=dtype, normalize=normalize,
                   pin_memory=bool(pin_memory), epoch_size=epoch_size, resampled=resampled, handler=handler,
                   drop_last=drop_last)
@@ -123,6 +126,11 @@ def load(source, batch_size: int, *, shuffle: bool = True, seed: int = 0, num_wo
 
 def shard_urls(source) -> list[str]:
     """The shards of `source`, in a fixed order. A directory's manifest must be complete."""
+    return _shards_of(source)[0]
+
+
+def _shards_of(source) -> tuple[list[str], dict[str, dict]]:
+    """The shards of `source` in a fixed order, and the manifest entry of each shard a manifest lists."""
     targets = [source] if isinstance(source, (str, os.PathLike)) else list(source)
     if not targets:
         raise ValueError("source names no shards")
@@ -136,7 +144,7 @@ def shard_urls(source) -> list[str]:
         raise ValueError(f"{where}: {reason}{more}")
     if not found.shards:
         raise ValueError(f"no shards in {source}")
-    return [str(ref.path) for ref in found.shards]
+    return [str(ref.path) for ref in found.shards], {str(ref.path): ref.listed for ref in found.shards if ref.listed}
 
 
 @dataclass(eq=False)
@@ -144,6 +152,7 @@ class Loader:
     """Iterate for one epoch of Batches; `epoch` counts the epochs begun. `skipped` counts skipped samples."""
 
     urls: list[str]
+    listed: dict[str, dict]  # url -> its manifest entry (bytes, sha256, samples), where a manifest lists it
     batch_size: int
     shuffle: bool
     seed: int
@@ -189,7 +198,7 @@ class Loader:
         else:
             shard_stage = [_ShardList(self.urls, self.seed if self.shuffle else None, epoch),
                            wds.split_by_node, wds.split_by_worker]
-        sample_stages = [wds.tarfile_to_samples(handler=on_error)]
+        sample_stages = [partial(_tar_samples, listed=self.listed, on_error=on_error)]
         if self.shuffle:
             sample_stages.append(partial(_shuffle_samples, seed=self.seed, epoch=epoch))
         return wds.DataPipeline(
@@ -238,19 +247,20 @@ def _shuffle_samples(samples, *, seed: int, epoch: int):
 
 def _decode(sample: dict, *, image_size) -> Decoded:
     key, shard = sample.get("__key__"), sample.get("__url__")
-
-    def broken(reason: str) -> BrokenSample:
-        return BrokenSample(f"{shard} / {key}: {reason}", shard)
+    broken = partial(_broken, shard, key=key)
 
     missing = [ext for ext in ("png", "json") if ext not in sample]
     if missing:
         raise broken(f"no .{missing[0]} member")
+    too_large = image_problem(sample["png"])  # from the header, before a byte is decompressed
+    if too_large:
+        raise broken(too_large)
     try:
         image = decode_png(sample["png"])
     except Exception as e:  # noqa: BLE001 - damaged bytes raise many kinds of error
         raise broken(f"png does not decode ({type(e).__name__}: {e})") from None
     try:
-        label = json.loads(sample["json"])
+        label = parse_json(sample["json"])
         points = np.asarray(label["keypoints"], dtype=np.float32).reshape(-1, 4)
         chart_type = CHART_TYPE_IDS[label["chart_type"]]
     except KeyError as e:
@@ -263,22 +273,75 @@ def _decode(sample: dict, *, image_size) -> Decoded:
     return Decoded(key, shard, image, points, chart_type, label, (int(size[0]), int(size[1])))
 
 
+def _tar_samples(shard_items, *, listed: dict[str, dict], on_error):
+    """{"url"} items -> webdataset-style samples ({"__key__", "__url__", ext: bytes}), read with
+    plotdigit's own tar reader (shards.read_members): plain tar only, every member under its size
+    limit, a member repeated within a sample reported, and a shard a manifest lists checked
+    against it (size, then sha256) before any of its samples is given out."""
+    for item in shard_items:
+        url = item["url"]
+        try:
+            yield from _samples_of(url, listed.get(url), on_error)
+        except BrokenSample as e:
+            on_error(e)  # raises, or (skip) counts: the rest of this shard is skipped
+
+
+def _broken(shard: str, reason: str, key: str | None = None) -> BrokenSample:
+    where = shard if key is None else f"{shard} / {shards.printable(key)}"
+    return BrokenSample(f"{where}: {reason}", shard)
+
+
+def _samples_of(url: str, entry: dict | None, on_error):
+    broken = partial(_broken, url)
+
+    try:
+        f = open(url, "rb")
+    except OSError as e:
+        raise broken(f"cannot be opened ({e.strerror or e})") from None
+    with f:
+        if entry is not None:
+            size = os.fstat(f.fileno()).st_size
+            if size != entry.get("bytes"):
+                raise broken(f"{size} bytes, but its manifest says {entry.get('bytes')}: not the shard it lists")
+            if hashlib.file_digest(f, "sha256").hexdigest() != entry.get("sha256"):
+                raise broken("sha256 differs from its manifest's: not the shard it lists")
+            f.seek(0)
+        key, sample = None, {}
+        try:
+            for name, ext, data in shards.read_members(f):
+                if data is None:
+                    continue  # not a regular file: webdataset skips these too
+                ext = ext.lower()
+                if name != key:
+                    if sample:
+                        yield sample
+                    key, sample = name, {"__key__": name, "__url__": url}
+                if ext in sample:
+                    if on_error(broken(f"more than one .{ext} member", key=key)):
+                        sample = {}  # skipped; members left with this key are dropped with it
+                    continue
+                if sample:
+                    sample[ext] = data
+            if sample:
+                yield sample
+        except shards.ShardError as e:
+            raise broken(str(e)) from None
+        except (tarfile.TarError, EOFError, OSError) as e:
+            after = f" after key {shards.printable(key)}" if key is not None else ""
+            raise broken(f"not a readable tar{after} ({e or type(e).__name__})") from None
+
+
 class _Handler:
-    """webdataset error handler: 'raise' names shard and key; 'skip' counts, warns once per shard, goes on."""
+    """Error handler: 'raise' names shard and key; 'skip' counts, warns once per shard, goes on."""
 
     def __init__(self, mode: str, counter):
         self.mode, self.counter = mode, counter
         self.warned: set[str] = set()
 
     def __call__(self, exn: Exception) -> bool:
-        if isinstance(exn, BrokenSample):  # ours; webdataset may append its stream and url to the args
-            message, shard = str(exn.args[0]), exn.shard
-        else:  # raised while reading the tar; webdataset appends the stream and/or url to its args
-            shard = next((name for name in map(_shard_of, reversed(exn.args)) if name), None)
-            if shard is None:  # the tar reader's own handler call: let webdataset add the url and ask again
-                raise exn
-            reason = str(exn.args[0]).split(" @ ", 1)[0] if exn.args else type(exn).__name__
-            message = f"{shard}: not a readable tar ({reason})"
+        if not isinstance(exn, BrokenSample):
+            raise exn  # not a broken shard or sample: a fault of plotdigit's, which must not be hidden
+        message, shard = str(exn.args[0]), exn.shard
         if self.mode == "raise":
             raise BrokenSample(message, shard) from None
         with self.counter.get_lock():
@@ -288,7 +351,3 @@ class _Handler:
             warnings.warn(f"skipping broken samples in {shard}, first: {message}", stacklevel=2)
         return True
 
-
-def _shard_of(arg) -> str | None:
-    name = arg if isinstance(arg, str) else getattr(arg, "name", None)
-    return name if isinstance(name, str) and name.endswith(".tar") else None

@@ -56,9 +56,14 @@ class OutputLock:
         self.fd: int | None = None
         self.made = False
 
-    def acquire(self) -> None:
-        """Take the directory or raise Busy; OSError where the file system cannot lock."""
+    def acquire(self, *, make: bool = True) -> None:
+        """Take the directory or raise Busy; OSError where the file system cannot lock. With
+        make=False, only a lock file that is already there is taken (none: nothing happens)."""
+        if self.fd is not None:
+            return
         try:
+            if not make and not self.path.exists():
+                return
             fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o644)
             self.made = True
         except FileExistsError:

@@ -15,9 +15,11 @@ import os
 import tarfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Iterator
 
 from braceexpand import braceexpand
+
+from plotdigit_cli.limits import member_limit
 
 MANIFEST = "manifest.json"
 SHARD_GLOB = "shard-*.tar"
@@ -68,6 +70,14 @@ class HashingFile:
         data = self.f.read(n)
         self._seen(data)
         return data
+
+    def peek(self, n: int = 0) -> bytes:
+        """The next bytes without reading them (so unhashed), where the wrapped file can tell."""
+        peek = getattr(self.f, "peek", None)
+        return peek(n) if peek is not None else b""
+
+    def seekable(self) -> bool:
+        return False  # hashed bytes must be read in order
 
     def drain(self) -> None:
         """Read (and hash) the rest of the file."""
@@ -161,6 +171,70 @@ def _fsync_dir(path: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+# --- reading shards ----------------------------------------------------------------------
+
+class ShardError(ValueError):
+    """A shard that cannot be read on (compressed, a member over its limit); the message says why."""
+
+
+COMPRESSED = ((b"\x1f\x8b", "gzip"), (b"BZh", "bzip2"), (b"\xfd7zXZ\x00", "xz"), (b"\x28\xb5\x2f\xfd", "zstd"))
+
+
+def compression_problem(head: bytes) -> str | None:
+    """Why a stream starting with `head` is refused: shards are plain tar, and a compressed one
+    could expand without bound (a 'tar' that is a gzip bomb); None for anything else."""
+    for magic, name in COMPRESSED:
+        if head.startswith(magic):
+            return f"is {name}-compressed, not a plain tar (plotdigit shards are plain tar); not read"
+    return None
+
+
+def split_name(name: str) -> tuple[str, str]:
+    """(key, extension) as webdataset splits a member name: at the first dot of its base name."""
+    directory, _, base = name.rpartition("/")
+    stem, _, ext = base.partition(".")
+    return (f"{directory}/{stem}" if directory else stem), ext
+
+
+def printable(text: str) -> str:
+    """Names from tar headers as text that can be printed: bytes that are not UTF-8 as \\xNN."""
+    return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
+class read_members:
+    """(key, extension, data) of each member of a plain tar stream, in order, read in bounded memory.
+
+    A member larger than plotdigit ever writes (limits.member_limit) raises ShardError before a
+    byte of it is read, as does a compressed stream; tarfile.TarError for a damaged tar.
+    Entries that are not regular files give data None. With read=False only headers are read.
+    Once iterated to the end, `end` is the offset just after the last member.
+    """
+
+    def __init__(self, stream, *, read: bool = True):
+        self.stream, self.read, self.end = stream, read, None
+
+    def __iter__(self) -> Iterator[tuple[str, str, bytes | None]]:
+        peek = getattr(self.stream, "peek", None)
+        if peek is not None:
+            problem = compression_problem(peek(8)[:8])
+            if problem:
+                raise ShardError(problem)
+        # Headers only, from a file that can seek: skip over the data instead of reading through it.
+        seekable = getattr(self.stream, "seekable", lambda: False)()
+        with tarfile.open(fileobj=self.stream, mode="r:" if not self.read and seekable else "r|") as tar:
+            for info in tar:
+                key, ext = split_name(info.name)
+                if not info.isfile():
+                    yield key, ext, None
+                    continue
+                limit = member_limit(ext.lower()) or max(member_limit("png"), member_limit("json"))
+                if info.size > limit:
+                    raise ShardError(f"member {printable(info.name)} is {info.size:,} bytes, over the {limit:,}-byte "
+                                     "limit of a plotdigit member; the rest of the shard is not read")
+                yield key, ext, tar.extractfile(info).read() if self.read else b""
+            self.end = tar.offset
 
 
 # --- finding shards ----------------------------------------------------------------------
@@ -264,5 +338,14 @@ def _read_manifest(directory: Path, found: ShardSet) -> dict | None:
         found.problems.append((where, "has no list of shards with names"))
         return None
     found.manifests.append(path)
-    return manifest
+    # Only names of files in the manifest's own directory: '../x.tar' or '/etc/passwd' are never opened.
+    unsafe = [e["name"] for e in entries if not _plain_file_name(e["name"])]
+    for name in unsafe:
+        found.problems.append((where, f"lists {printable(name)!r}, which is not a file name in its own "
+                                      "directory; not read"))
+    return {**manifest, "shards": [e for e in entries if _plain_file_name(e["name"])]} if unsafe else manifest
+
+
+def _plain_file_name(name: str) -> bool:
+    return bool(name) and name not in (".", "..") and not any(c in name for c in "/\\\0")
 
