@@ -254,6 +254,7 @@ def load_command(source, batch_size, workers, batches, seed, image_size, skip_br
     SOURCE is a directory of shards (read through its manifest), shard files or a brace
     pattern. Prints the shapes of the first batch, then samples/s (the first batch,
     which includes worker start-up, is timed apart). Needs torch: pip install '.[torch]'.
+    Exit status: 0 read, 1 a broken shard or sample (or no batches), 2 usage error.
 
     Example:
 

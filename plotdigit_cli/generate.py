@@ -334,6 +334,13 @@ def generate(run: Run, *, workers: int, overwrite: bool = False,
     """
     started = time.perf_counter()
     run.check()
+    try:
+        return _generate(run, workers=workers, overwrite=overwrite, progress=progress, started=started)
+    except KeyboardInterrupt:  # before or after the workers ran (they have their own stop)
+        raise Stopped(f"stopped; nothing half-written is left in {run.out}; the same command resumes") from None
+
+
+def _generate(run: Run, *, workers: int, overwrite: bool, progress, started: float) -> Summary:
     lock = OutputLock(run.out)
     with lock:
         # A live owner is named before anything else; then every refusal comes before anything is made.
