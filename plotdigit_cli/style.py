@@ -74,6 +74,9 @@ class TextParams:
     rotations: tuple = param(subset(("30", "45", "60", "90")))
 
 
+RANDOM_COLOR_TRIES = 64  # per colour asked for, before colours repeat (narrow colors.* ranges)
+
+
 def figure(rng: np.random.Generator, p: ImageParams) -> dict:
     """Pixel size and dpi: the longer side from `size`, the other from the aspect ratio."""
     long = int(rng.integers(p.size[0], p.size[1] + 1))
@@ -132,10 +135,14 @@ def palette(rng: np.random.Generator, p: StyleParams, colors: ColorParams, sheet
                  or matplotlib.rcParamsDefault["axes.prop_cycle"])
         found = [to_hex(matplotlib.colors.to_rgb(c)) for c in cycle.by_key().get("color", [])][:n]
     found = list(dict.fromkeys(found))
-    while len(found) < n:  # random colours fill whatever a palette lacks
+    tries = 0
+    while len(found) < n and tries < RANDOM_COLOR_TRIES * n:  # random colours fill whatever a palette lacks
+        tries += 1
         c = random_color(rng, colors)
         if c not in found:
             found.append(c)
+    if len(found) < n:  # a config whose colour ranges hold fewer distinct colours: repeat them
+        found = [found[i % len(found)] for i in range(n)]
     return found
 
 

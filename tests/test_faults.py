@@ -461,6 +461,18 @@ def test_non_finite_or_huge_weights_are_refused_before_anything_is_made(tmp_path
     assert not out.exists()
 
 
+def test_what_validation_lets_through_renders(tmp_path):
+    """Narrow colour ranges hold one colour (black), where a chart asks for up to 40 distinct ones:
+    the palette loop once never ended. Every family must still render."""
+    config = tmp_path / "narrow.yaml"
+    config.write_text("colors: {saturation: [0, 0], value: [0, 0]}\nstyle: {palettes: {random: 1}}\n")
+    out = tmp_path / "out"
+    proc = run_script("generate", "--n", "36", "--out", str(out), "--config", str(config), "--workers", "2",
+                      "--shard-size", "18", "-q")
+    assert proc.returncode == 0, proc.stderr
+    assert {"pie", "donut", "grouped_bar", "dot_line"} <= set(load_json(out / "manifest.json")["types"])
+
+
 def test_a_killed_worker_is_named_by_the_shard_it_lost(tmp_path, reference):
     out = tmp_path / "out"
     proc = subprocess.Popen([str(PLOTDIGIT), "generate", "--n", "40", "--out", str(out), "--config", BLOG,
