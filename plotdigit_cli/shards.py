@@ -307,8 +307,10 @@ def find_shards(targets: Iterable[str | os.PathLike]) -> ShardSet:
                 else:
                     found.problems.append((str(path / name), f"listed in {MANIFEST} but missing"))
             found.problems.extend((str(p), f"not listed in {MANIFEST}") for p in on_disk if p.name not in listed)
-        elif path.exists():
+        elif path.is_file():
             add_named(path)
+        elif path.exists():  # a FIFO or a device would block or never end: never opened
+            found.problems.append((target, "not a regular file; not read"))
         else:
             expanded = [Path(p) for p in braceexpand(target)]
             present = [p for p in expanded if p.is_file()]

@@ -358,6 +358,15 @@ def test_load_refuses_a_hostile_shard_in_bounded_memory(hostile, case, handler):
         assert "gave no batches" in proc.stderr.strip().splitlines()[-1]
 
 
+def test_a_fifo_named_as_a_shard_is_not_opened(tmp_path):
+    fifo = tmp_path / "shard.tar"
+    os.mkfifo(fifo)  # opening it would block forever: nobody writes to it
+    proc = run_script("inspect", str(fifo))
+    assert proc.returncode == 1 and "not a regular file" in proc.stdout
+    loaded = load_cli(fifo)
+    assert loaded.returncode == 2 and "not a regular file" in one_line_error(loaded.stderr)
+
+
 def test_load_skips_a_repeated_member_and_reads_the_rest(tmp_path, sample):
     image, label = sample
     other = json.loads(label)
