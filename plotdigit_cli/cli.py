@@ -73,7 +73,7 @@ def _types(value: str | None) -> list[str] | None:
               help="Make every image N x N pixels.  [default: the config's sizes and aspect ratios]")
 @click.option("--overwrite", is_flag=True, help="Replace shards of another run already in --out.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress and no summary.")
-@click.option("--progress-every", type=click.FloatRange(min=0.1), default=30.0, show_default=True,
+@click.option("--progress-every", type=click.FloatRange(min=0.1), default=10.0, show_default=True,
               metavar="SECONDS", help="When stderr is not a terminal: a progress line this often.")
 def generate(n, out, seed, shard_size, workers, config_path, types, image_size, overwrite, quiet,
              progress_every) -> None:

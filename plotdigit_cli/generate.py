@@ -395,11 +395,11 @@ def _run_workers(run: Run, todo: Iterator[tuple[int, int, int]], *, workers: int
     ctx.set_forkserver_preload(["plotdigit_cli.render"])
     records: dict[int, dict] = {}
     running: dict[int, _Worker] = {}
-    failure = None
+    failures: list[str] = []
     main_pid = os.getpid()
     try:
         while True:
-            while failure is None and len(running) < workers:
+            while not failures and len(running) < workers:
                 k = next((task[0] for task in todo), None)
                 if k is None:
                     break
@@ -424,8 +424,8 @@ def _run_workers(run: Run, todo: Iterator[tuple[int, int, int]], *, workers: int
                     (run.out / shards.partial_name(worker.k)).unlink(missing_ok=True)
                     if result["ok"]:
                         records[worker.k] = result["record"]
-                    elif failure is None:
-                        failure = result["error"]  # hand out no more shards; running ones finish and stay
+                    else:
+                        failures.append(result["error"])  # hand out no more shards; running ones finish and stay
     except BaseException as e:
         _end(running.values(), run.out)
         if isinstance(e, KeyboardInterrupt):
@@ -435,9 +435,11 @@ def _run_workers(run: Run, todo: Iterator[tuple[int, int, int]], *, workers: int
     finally:
         if progress is not None:
             progress.close()
-    if failure:
-        raise RunFailed(f"{failure}; {len(records)} shard(s) finished by this run kept in {run.out}, "
-                        "no manifest written")
+    if failures:
+        also = f"; and {len(failures) - 1} more: {', '.join(failures[1:4])}" if len(failures) > 1 else ""
+        more = ", ..." if len(failures) > 4 else ""
+        raise RunFailed(f"{failures[0]}{also}{more}; {len(records)} shard(s) finished by this run kept in "
+                        f"{run.out}, no manifest written")
     return records
 
 
@@ -455,9 +457,11 @@ def _receive(worker: _Worker, progress: Progress | None) -> None:
 
 def _death(worker: _Worker) -> dict:
     code = worker.process.exitcode
-    how = (signal.Signals(-code).name if code is not None and code < 0 and -code in signal.valid_signals()
-           else f"exit status {code}")
-    return {"ok": False, "error": f"the worker writing {shards.shard_name(worker.k)} died ({how}: killed, or out "
+    if code is not None and code < 0 and -code in signal.valid_signals():
+        how = f"{signal.Signals(-code).name}: "
+    else:  # 255: its status was lost with the forkserver, which reports it
+        how = f"exit status {code}: " if code not in (None, 255) else ""
+    return {"ok": False, "error": f"the worker writing {shards.shard_name(worker.k)} died ({how}killed, or out "
                                   "of memory); that shard was lost"}
 
 

@@ -27,6 +27,7 @@ from plotdigit_cli.shards import LOCK_NAME
 
 OWNER, WRITERS = 0, 1  # byte offsets of the two locks
 WAIT_FOR_WRITERS = 30.0  # seconds a new owner waits for a killed run's workers to be gone
+CLAIM_WAIT = 2.0  # seconds a refused run waits to read who took the lock
 
 
 class Busy(RuntimeError):
@@ -129,14 +130,23 @@ _FLOCK = "hhqqi"  # struct flock on Linux: l_type, l_whence, l_start, l_len, l_p
 
 
 def _describe_owner(path: Path, pid: int | None) -> str:
-    try:
-        owner = json.loads(path.read_text(encoding="utf-8"))
-        if pid is None or owner["pid"] == pid:
-            return (f"another plotdigit run owns it: pid {owner['pid']} on {owner['host']}, "
-                    f"since {owner['started']}")
-    except (OSError, ValueError, KeyError, TypeError):
-        pass
-    return f"another process holds its lock{f' (pid {pid})' if pid else ''}, starting up"
+    """Who holds the lock: from the file, once the owner has claimed it (a run that has just
+    taken the lock claims it within moments, so the file is read again for a little while)."""
+    deadline = time.monotonic() + CLAIM_WAIT
+    while True:
+        try:
+            owner = json.loads(path.read_text(encoding="utf-8"))
+            if pid is None or owner["pid"] == pid:
+                return (f"another plotdigit run owns it: pid {owner['pid']} on {owner['host']}, "
+                        f"since {owner['started']}")
+        except (OSError, ValueError, KeyError, TypeError):
+            pass
+        if time.monotonic() > deadline:
+            break
+        time.sleep(0.05)
+    if pid:  # the kernel's answer: a process of this host (a remote holder reads as no pid)
+        return f"another plotdigit run owns it: pid {pid} on {socket.gethostname()}, starting up"
+    return "another process holds its lock"
 
 
 def command_line() -> str:
