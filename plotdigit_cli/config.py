@@ -208,12 +208,29 @@ def _params(cls: type, values: dict, path: tuple, source: str, lines: dict) -> A
     return cls(**kwargs)
 
 
+MIN_TEXT_PX = 0.75  # the smallest font at the lowest dpi; FreeType refuses text under half a pixel, and
+# the smallest text drawn is "small" (0.83 of it: value labels)
+
+
+def _check_text_scale(image: ImageParams, style: StyleParams, source: str, lines: dict) -> None:
+    """Fields that are each valid can still combine into text too small to draw: dpi is the
+    longer side over its inches, and the smallest text is the smallest font at the lowest dpi."""
+    dpi = image.size[0] / image.inches[1]
+    px = style.font_size[0] * dpi / 72
+    if px < MIN_TEXT_PX:
+        raise ConfigError(f"{_where(source, lines, ('style', 'font_size'))}: style.font_size {style.font_size[0]:g} pt "
+                          f"at {dpi:.3g} dpi (image.size {image.size[0]} px over image.inches {image.inches[1]:g}) is "
+                          f"{px:.2g} px of text; at least {MIN_TEXT_PX:g} px is needed: raise image.size or "
+                          "style.font_size, or lower image.inches")
+
+
 def _build(tree: dict, lines: dict, source: str, *, image_size: int | None, types: list[str] | None) -> Config:
     sections = {name: _params(cls, _section(tree, name, source, lines), (name,), source, lines)
                 for name, cls in SECTIONS.items()}
     if image_size is not None:
         size = _checked(IMAGE_SIZE, image_size, "command line", {}, ("--image-size",))
         sections["image"] = dataclasses.replace(sections["image"], size=(size, size), aspect=(1.0, 1.0))
+    _check_text_scale(sections["image"], sections["style"], source, lines)
 
     weights = _section(tree, "types", source, lines)
     mixture = []

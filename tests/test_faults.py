@@ -470,6 +470,17 @@ def test_non_finite_or_huge_weights_are_refused_before_anything_is_made(tmp_path
     assert not out.exists()
 
 
+def test_settings_valid_alone_but_too_small_together_are_refused(tmp_path):
+    """64 px over 50 inches is 1.3 dpi: 4 pt text would be 0.07 px, which FreeType refuses to draw."""
+    config = tmp_path / "tiny.yaml"
+    config.write_text("image: {size: [64, 64], inches: [50, 50]}\nstyle: {font_size: [4, 4]}\n")
+    out = tmp_path / "out"
+    proc = run_script("generate", "--n", "4", "--out", str(out), "--config", str(config))
+    assert proc.returncode == 2
+    assert "style.font_size 4 pt at 1.28 dpi" in one_line_error(proc.stderr)
+    assert not out.exists()
+
+
 def test_what_validation_lets_through_renders(tmp_path):
     """Narrow colour ranges hold one colour (black), where a chart asks for up to 40 distinct ones:
     the palette loop once never ended. Every family must still render."""
