@@ -16,13 +16,14 @@ CHAR_WIDTH = 0.62
 def decorate(fig, ax, spec: dict, series: list, has_axes: bool) -> None:
     style, text, data = spec["style"], spec["text"], spec["data"]
     if text["title"]:
-        _title(fig, ax, text["title"], style["font_size"])
+        _title(fig, ax, text["title"], style["font_size"], text.get("title_weight", "normal"))
     if has_axes:
         _axes(fig, ax, spec)
+        face = text.get("label_style", "normal")
         if text["x_label"]:
-            ax.set_xlabel(text["x_label"])
+            ax.set_xlabel(text["x_label"], fontstyle=face)
         if text["y_label"]:
-            ax.set_ylabel(text["y_label"])
+            ax.set_ylabel(text["y_label"], fontstyle=face)
         _grid(ax, spec)
         if style["hide_spines"]:
             ax.spines[["top", "right"]].set_visible(False)
@@ -35,7 +36,7 @@ def decorate(fig, ax, spec: dict, series: list, has_axes: bool) -> None:
             ax.legend(handles, labels, loc=style["legend"])
 
 
-def _title(fig, ax, title: str, font_size: float) -> None:
+def _title(fig, ax, title: str, font_size: float, weight: str) -> None:
     """A title that fits the figure's width: smaller type, then two lines, rather than cut off."""
     size = font_size * 1.2  # "large"
     fits = 0.9 * fig.bbox.width / (len(title) * CHAR_WIDTH * fig.dpi / 72)
@@ -44,7 +45,7 @@ def _title(fig, ax, title: str, font_size: float) -> None:
         if fits < size:  # still too long at the smallest size: break it in the middle
             words = title.split()
             title = " ".join(words[:len(words) // 2]) + "\n" + " ".join(words[len(words) // 2:])
-    ax.set_title(title, fontsize=size)
+    ax.set_title(title, fontsize=size, fontweight=weight)
 
 
 def independent_axis(ax, spec: dict):

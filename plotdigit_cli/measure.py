@@ -9,7 +9,7 @@ import functools
 import numpy as np
 from matplotlib.markers import MarkerStyle
 
-from plotdigit_cli import labels
+from plotdigit_cli import fonts, labels
 from plotdigit_cli.charts.base import Mark, Series
 from plotdigit_cli.decorate import independent_axis
 from plotdigit_cli.mpl_private import drawn_ticks
@@ -107,6 +107,8 @@ def measure(fig, ax, series: list[Series], spec: dict, has_axes: bool) -> dict:
         "text_boxes": text_boxes,
         "table": labels.linear_table(_table_header(spec, text, out_series), _table_rows(series)),
         "style": {"sheet": spec["style"]["sheet"], "font": spec["style"]["font"],
+                  "font_kind": fonts.FAMILIES[spec["style"]["font"]][0],
+                  "title_weight": spec["text"]["title_weight"], "label_style": spec["text"]["label_style"],
                   "font_size": spec["style"]["font_size"], "dpi": round(float(fig.dpi), 4),
                   "degrade": spec["degrade"]},
     }

@@ -16,7 +16,7 @@ import matplotlib
 import matplotlib.style
 import numpy as np
 
-from plotdigit_cli import degrade, png
+from plotdigit_cli import degrade, fonts, png
 from plotdigit_cli.charts import FAMILIES
 from plotdigit_cli.config import Config
 from plotdigit_cli.decorate import decorate
@@ -64,6 +64,8 @@ def draw(spec: dict, *, reuse: bool = True, memo_text: bool = True) -> tuple[np.
             _kept = frame
     return rgb, label
 
+
+fonts.register()  # in the forkserver too (it imports this module), so every worker has them
 
 # The frame the last chart was drawn on, when it can be drawn on again (one per process).
 _kept: Frame | None = None

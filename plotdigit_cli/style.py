@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from plotdigit_cli import words
+from plotdigit_cli import fonts, words
 from plotdigit_cli.charts.base import ColorParams, random_color, to_hex
 from plotdigit_cli.limits import MAX_IMAGE_SIDE
 from plotdigit_cli.params import choice, log_uniform, param, pick, probability, span, subset, weights
@@ -20,7 +20,6 @@ from plotdigit_cli.params import choice, log_uniform, param, pick, probability, 
 SHEETS = ("default", "ggplot", "bmh", "fivethirtyeight", "seaborn-v0_8-whitegrid", "seaborn-v0_8-darkgrid",
           "seaborn-v0_8-white", "seaborn-v0_8-ticks", "Solarize_Light2", "grayscale", "dark_background",
           "tableau-colorblind10", "petroff10")
-FONTS = ("DejaVu Sans", "DejaVu Serif", "DejaVu Sans Mono", "STIXGeneral")
 PALETTES = ("random", "qualitative", "sequential", "sheet")
 QUALITATIVE = ("tab10", "Set1", "Set2", "Dark2", "Paired", "Accent", "tab20")
 SEQUENTIAL = ("viridis", "plasma", "cividis", "magma", "Blues", "Greens", "Oranges", "Purples")
@@ -46,7 +45,7 @@ class StyleParams:
     # tick text (it is about 45% of drawing time); fixed: matplotlib's default subplot margins.
     layout: str = param(choice(("constrained", "fixed")))
     sheets: tuple = param(weights(SHEETS))
-    fonts: tuple = param(weights(FONTS))
+    fonts: tuple = param(weights(fonts.NAMES))  # fonts.py: every family ships in a pip package
     font_size: tuple = param(span(4.0, 30.0))  # points
     palettes: tuple = param(weights(PALETTES))
     qualitative: tuple = param(subset(QUALITATIVE))
@@ -72,6 +71,8 @@ class TextParams:
     value_labels: float = param(probability())  # numbers on bars
     rotate: float = param(probability())  # rotated category labels
     rotations: tuple = param(subset(("30", "45", "60", "90")))
+    title_bold: float = param(probability())  # a bold title, where the font has a bold face
+    label_italic: float = param(probability())  # italic axis labels, where the font has an italic face
 
 
 RANDOM_COLOR_TRIES = 64  # per colour asked for, before colours repeat (narrow colors.* ranges)
@@ -157,10 +158,18 @@ def sample_text(rng: np.random.Generator, p: TextParams) -> dict:
     }
 
 
+def sample_faces(rng: np.random.Generator, p: TextParams, font: str) -> dict:
+    """Bold and italic text where the family has those faces (drawn from the spec's second stream)."""
+    bold, italic = rng.uniform() < p.title_bold, rng.uniform() < p.label_italic
+    faces = fonts.faces(font)
+    return {"title_weight": "bold" if bold and "bold" in faces else "normal",
+            "label_style": "italic" if italic and "italic" in faces else "normal"}
+
+
 def rc_params(style: dict) -> dict:
     """rc settings on top of the style sheet: font, and what keeps labels exact whatever the sheet."""
     rc = {
-        "font.family": style["font"],
+        "font.family": fonts.family_rc(style["font"]),
         "font.size": style["font_size"],
         "axes.titlesize": "large",
         "axes.axisbelow": True,  # grids under the data, never over a bar's pixels

@@ -55,7 +55,7 @@ def main() -> int:
         started = time.perf_counter()
         subprocess.run(cmd, check=True)
         seconds = time.perf_counter() - started
-        families, scales, shapes, digests = Counter(), Counter(), Counter(), Counter()
+        families, scales, shapes, digests, fonts = Counter(), Counter(), Counter(), Counter(), Counter()
         texted = tables = degraded = checked_points = hidden = 0
         problems: list[str] = []
         for shard in sorted(out.glob("shard-*.tar")):
@@ -67,6 +67,7 @@ def main() -> int:
                 rgb = np.asarray(Image.open(io.BytesIO(png)).convert("RGB"))
                 digests[hashlib.sha256(rgb.tobytes()).hexdigest()] += 1
                 families[label["chart_type"]] += 1
+                fonts[label["style"]["font"]] += 1
                 for axis in (label["axes"] or {}).values():
                     scales[axis["scale"]] += 1
                 shapes[rgb.shape[:2]] += 1
@@ -90,6 +91,8 @@ def main() -> int:
         ("generate time", f"{seconds:.0f} s ({n / seconds:.1f} charts/s, {args.workers} workers)", True),
         ("families", f"{len(families)}: " + ", ".join(f"{k} {v}" for k, v in sorted(families.items())),
          len(families) == len(dict(config.types))),
+        ("fonts", f"{len(fonts)} families; fewest {min(fonts.values())} charts ({min(fonts, key=fonts.get)})",
+         len(fonts) >= min(16, len(config.style.fonts))),
         ("axis scales", ", ".join(f"{k} {v}" for k, v in sorted(scales.items())), True),
         ("charts with text", f"{texted} ({texted / n:.0%})", texted > n / 2),
         ("charts with a table", tables, tables == n),
