@@ -68,6 +68,8 @@ class _Tally:
         self.samples = 0
         self.types: Counter = Counter()
         self.points: Counter = Counter()
+        # per chart type: [points, points flagged not visible]
+        self.visibility: dict[str, list[int]] = {}
         self.sizes: Counter = Counter()
         # Per-channel histograms of 8-bit values: exact integer moments, so no Welford needed
         # to keep the variance from cancelling, and a histogram to boot.
@@ -246,6 +248,7 @@ def _check_sample(where: str, key: str, members: dict[str, list[bytes]], tally: 
             tally.types[label["chart_type"]] += 1
         if isinstance(label.get("keypoints"), list):
             tally.points[len(label["keypoints"])] += 1
+        _count_visibility(label, tally)
         if "key" in label and label["key"] != key:
             reasons.append(f"label key {label['key']!r} differs from the member key")
     if label is not None:
@@ -255,6 +258,18 @@ def _check_sample(where: str, key: str, members: dict[str, list[bytes]], tally: 
         tally.problem(where, key, reason)
     if not reasons and tally.preview_count:
         tally.offer(Candidate(key, label["chart_type"], members["png"][0], label))
+
+
+def _count_visibility(label: dict, tally: _Tally) -> None:
+    kind, series = label.get("chart_type"), label.get("series")
+    if not (isinstance(kind, str) and isinstance(series, list)):
+        return
+    counts = tally.visibility.setdefault(kind, [0, 0])
+    for s in series:
+        for point in (s.get("points") if isinstance(s, dict) and isinstance(s.get("points"), list) else []):
+            if isinstance(point, dict) and isinstance(point.get("visible"), bool):
+                counts[0] += 1
+                counts[1] += not point["visible"]
 
 
 def _decode_png(data: bytes) -> tuple[np.ndarray | None, str | None]:
@@ -312,6 +327,8 @@ def _report(found: shards.ShardSet, tally: _Tally) -> dict:
         "manifests": [str(p) for p in found.manifests],
         "chart_types": dict(sorted(tally.types.items())),
         "points": _points_summary(tally.points),
+        "not_visible": {kind: {"points": n, "not_visible": hidden}
+                        for kind, (n, hidden) in sorted(tally.visibility.items())},
         "image_sizes": dict(sorted(tally.sizes.items(), key=lambda kv: (-kv[1], kv[0]))),
         "channels": _channel_stats(tally.histograms, tally.stats_samples),
         "problem_count": tally.problem_count,
@@ -382,7 +399,10 @@ def format_report(report: dict) -> str:
         lines += ["", "chart types"]
         width = max(map(len, report["chart_types"]))
         for name, count in report["chart_types"].items():
-            lines.append(f"  {name:<{width}}  {count:>7}  {100 * count / max(n, 1):5.1f}%")
+            seen = report["not_visible"].get(name)
+            hidden = (f"   {100 * seen['not_visible'] / seen['points']:5.1f}% of {seen['points']} points not visible"
+                      if seen and seen["points"] else "")
+            lines.append(f"  {name:<{width}}  {count:>7}  {100 * count / max(n, 1):5.1f}%{hidden}")
     points = report["points"]
     if points["histogram"]:
         lines += ["", f"points per chart: min {points['min']}, mean {points['mean']}, max {points['max']}"]

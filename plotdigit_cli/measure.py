@@ -15,9 +15,14 @@ from plotdigit_cli.decorate import independent_axis
 from plotdigit_cli.mpl_private import drawn_ticks
 
 
-# A keypoint this close to the legend or a text counts as covered: the legend's frame straddles
-# its box, and a bar is probed a little inside its value edge.
+# How far past its box a cover reaches: text ink and its anti-aliasing stay within a pixel of the
+# text's layout box; the legend's frame straddles its box by half its width, and the probe of a
+# bar sits a pixel inside its value edge, so the legend reaches COVER_MARGIN further.
+TEXT_REACH = 1.0
 COVER_MARGIN = 3.0
+# A bar or wedge is seen at its keypoint and just inside it, towards its middle (the pixel check
+# looks 1.5 px inside a bar's value edge, 3 px inside a wedge's arc): a text there hides it.
+MARK_INSET = 3.0
 
 
 class ImageCoords:
@@ -49,7 +54,10 @@ def measure(fig, ax, series: list[Series], spec: dict, has_axes: bool) -> dict:
     legend = ax.get_legend() or (fig.legends[0] if fig.legends else None)
     legend_box = to_image.artist_box(legend, renderer)
     # What may cover a mark: the legend and any text drawn inside the axes (value labels, pie labels).
-    covers = [b for b in [legend_box] + [to_image.artist_box(t, renderer) for t in ax.texts] if b]
+    # Only what really lies over a keypoint hides it: a bar's own value label, drawn 2 pt above
+    # its top, does not.
+    covers = [(b, COVER_MARGIN) for b in [legend_box] if b]
+    covers += [(b, TEXT_REACH) for b in (to_image.artist_box(t, renderer) for t in ax.texts) if b]
     margin = 1.0 + max((s.get_linewidth() * fig.dpi / 72 / 2 for s in ax.spines.values() if s.get_visible()),
                        default=0.0)
 
@@ -63,8 +71,8 @@ def measure(fig, ax, series: list[Series], spec: dict, has_axes: bool) -> dict:
             norm = labels.normalise(u, v, plot_bbox)
             inside = (plot_bbox[0] + margin <= u <= plot_bbox[2] - margin
                       and plot_bbox[1] + margin <= v <= plot_bbox[3] - margin) if has_axes else True
-            covered = any(b[0] - COVER_MARGIN <= u <= b[2] + COVER_MARGIN
-                          and b[1] - COVER_MARGIN <= v <= b[3] + COVER_MARGIN for b in covers)
+            covered = any(b[0] - reach <= x <= b[2] + reach and b[1] - reach <= y <= b[3] + reach
+                          for b, reach in covers for x, y in _seen_at(u, v, bbox if mark.sized else None))
             point = {"x": mark.x, "y": mark.y, "pixel": [labels.px(u), labels.px(v)], "norm": norm,
                      "bbox": bbox, "color": mark.color, "visible": bool(inside and not covered)}
             if mark.base is not None:
@@ -112,6 +120,19 @@ def measure(fig, ax, series: list[Series], spec: dict, has_axes: bool) -> dict:
                   "font_size": spec["style"]["font_size"], "dpi": round(float(fig.dpi), 4),
                   "degrade": spec["degrade"]},
     }
+
+
+def _seen_at(u: float, v: float, bbox: list[float] | None) -> list[tuple[float, float]]:
+    """Where a mark must be unobstructed to be seen at its keypoint: the keypoint, and for a bar
+    or wedge (`bbox`) the point MARK_INSET px from it towards the middle of its box."""
+    if not bbox:
+        return [(u, v)]
+    du, dv = (bbox[0] + bbox[2]) / 2 - u, (bbox[1] + bbox[3]) / 2 - v
+    length = (du * du + dv * dv) ** 0.5
+    if length == 0:
+        return [(u, v)]
+    step = min(MARK_INSET, length) / length
+    return [(u, v), (u + du * step, v + dv * step)]
 
 
 def _table_header(spec: dict, text: dict, series: list[dict]) -> list[str]:

@@ -330,7 +330,23 @@ def test_problem_list_is_capped_but_every_problem_counted(damaged):
 # --- the JSON report's fields are a contract --------------------------------------------
 
 REPORT_FIELDS = ["format", "sound", "shards", "samples", "bytes", "bytes_per_sample", "manifests", "chart_types",
-                 "points", "image_sizes", "channels", "problem_count", "problems"]
+                 "points", "not_visible", "image_sizes", "channels", "problem_count", "problems"]
+
+
+def test_points_flagged_not_visible_are_counted_per_family(small_run):
+    expected: dict = {}
+    for key, members in read_samples(small_run).items():
+        label = json.loads(members["json"])
+        counts = expected.setdefault(label["chart_type"], {"points": 0, "not_visible": 0})
+        for s in label["series"]:
+            counts["points"] += len(s["points"])
+            counts["not_visible"] += sum(not p["visible"] for p in s["points"])
+    _, report = inspect_json(str(small_run))
+    assert report["not_visible"] == dict(sorted(expected.items()))
+    text = invoke("inspect", str(small_run)).stdout
+    kind, counts = next(iter(sorted(expected.items())))
+    share = 100 * counts["not_visible"] / counts["points"]
+    assert f"{share:5.1f}% of {counts['points']} points not visible" in text
 
 
 def test_json_fields_are_stable_and_documented(small_run, damaged):

@@ -153,6 +153,21 @@ def test_points_under_the_legend_are_flagged_not_visible_rather_than_checked(tmp
     assert claimed_points >= 5 and claimed_problems >= claimed_points * 0.8
 
 
+def test_a_bars_own_value_label_does_not_hide_it(tmp_path):
+    """The label 2 pt beyond a bar's end is not over the bar: only real occlusion hides a point
+    (it once flagged 68% of such bars, and every bar of 39 charts in 60, not visible)."""
+    config = config_with(tmp_path, "values", clean("types: {vertical_bar: 1, horizontal_bar: 1}\n"
+                                                   "text: {value_labels: 1}\n"))
+    shown = total = 0
+    for spec, rgb, label in drawn(config, 24, seed=2):
+        assert label["series"] and len(label["series"]) == 1
+        points = [p for s in label["series"] for p in s["points"]]
+        shown += sum(p["visible"] for p in points)
+        total += len(points)
+        assert check_sample(rgb, label) == []  # every one of them really is seen
+    assert shown >= 0.9 * total, f"{shown} of {total} bars visible"
+
+
 def test_points_outside_the_axes_range_are_flagged_not_visible(tmp_path):
     config = config_with(tmp_path, "c", clean("types: {line: 1, scatter: 1}\ndata: {offset_range: 1, log_scale: 0}\n"))
     cut = 0
