@@ -22,7 +22,7 @@ import sys
 import time
 import zlib
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 from multiprocessing.connection import wait
 from pathlib import Path
@@ -385,7 +385,6 @@ class _Worker:
     process: multiprocessing.process.BaseProcess
     conn: object
     result: dict | None = None
-    done: bool = field(default=False)
 
 
 def _run_workers(run: Run, todo: Iterator[tuple[int, int, int]], *, workers: int,
