@@ -25,7 +25,7 @@ import numpy as np
 from PIL import Image
 from tqdm import tqdm
 
-from plotdigit_cli import labels, limits, shards
+from plotdigit_cli import colors, labels, limits, shards
 
 REPORT_FORMAT = "plotdigit.inspect/1"
 MAX_PROBLEMS = 1000
@@ -68,7 +68,7 @@ class _Tally:
         self.samples = 0
         self.types: Counter = Counter()
         self.points: Counter = Counter()
-        # per chart type: [points, points flagged not visible]
+        # per chart type: [points, points flagged not visible, points whose colour is lost on the background]
         self.visibility: dict[str, list[int]] = {}
         self.sizes: Counter = Counter()
         # Per-channel histograms of 8-bit values: exact integer moments, so no Welford needed
@@ -264,12 +264,22 @@ def _count_visibility(label: dict, tally: _Tally) -> None:
     kind, series = label.get("chart_type"), label.get("series")
     if not (isinstance(kind, str) and isinstance(series, list)):
         return
-    counts = tally.visibility.setdefault(kind, [0, 0])
+    counts = tally.visibility.setdefault(kind, [0, 0, 0])
+    style = label.get("style")
+    background = style.get("background") if isinstance(style, dict) else None
     for s in series:
         for point in (s.get("points") if isinstance(s, dict) and isinstance(s.get("points"), list) else []):
             if isinstance(point, dict) and isinstance(point.get("visible"), bool):
                 counts[0] += 1
                 counts[1] += not point["visible"]
+                color = point.get("color")
+                if _is_hex(background) and _is_hex(color):
+                    counts[2] += colors.low_contrast(color, background)
+
+
+def _is_hex(value) -> bool:
+    return isinstance(value, str) and len(value) == 7 and value[0] == "#" and all(
+        c in "0123456789abcdefABCDEF" for c in value[1:])
 
 
 def _decode_png(data: bytes) -> tuple[np.ndarray | None, str | None]:
@@ -327,8 +337,8 @@ def _report(found: shards.ShardSet, tally: _Tally) -> dict:
         "manifests": [str(p) for p in found.manifests],
         "chart_types": dict(sorted(tally.types.items())),
         "points": _points_summary(tally.points),
-        "not_visible": {kind: {"points": n, "not_visible": hidden}
-                        for kind, (n, hidden) in sorted(tally.visibility.items())},
+        "not_visible": {kind: {"points": n, "not_visible": hidden, "low_contrast": faint}
+                        for kind, (n, hidden, faint) in sorted(tally.visibility.items())},
         "image_sizes": dict(sorted(tally.sizes.items(), key=lambda kv: (-kv[1], kv[0]))),
         "channels": _channel_stats(tally.histograms, tally.stats_samples),
         "problem_count": tally.problem_count,
@@ -400,8 +410,8 @@ def format_report(report: dict) -> str:
         width = max(map(len, report["chart_types"]))
         for name, count in report["chart_types"].items():
             seen = report["not_visible"].get(name)
-            hidden = (f"   {100 * seen['not_visible'] / seen['points']:5.1f}% of {seen['points']} points not visible"
-                      if seen and seen["points"] else "")
+            hidden = (f"   {100 * seen['not_visible'] / seen['points']:5.1f}% of {seen['points']} points not visible,"
+                      f" {seen['low_contrast']} low-contrast" if seen and seen["points"] else "")
             lines.append(f"  {name:<{width}}  {count:>7}  {100 * count / max(n, 1):5.1f}%{hidden}")
     points = report["points"]
     if points["histogram"]:

@@ -13,6 +13,7 @@ from plotdigit_cli import fonts, labels
 from plotdigit_cli.charts.base import Mark, Series
 from plotdigit_cli.decorate import independent_axis
 from plotdigit_cli.mpl_private import drawn_ticks
+from plotdigit_cli.style import backdrop
 
 
 # How far past its box a cover reaches: text ink and its anti-aliasing stay within a pixel of the
@@ -116,6 +117,7 @@ def measure(fig, ax, series: list[Series], spec: dict, has_axes: bool) -> dict:
         "table": labels.linear_table(_table_header(spec, text, out_series), _table_rows(series)),
         "style": {"sheet": spec["style"]["sheet"], "font": spec["style"]["font"],
                   "font_kind": fonts.FAMILIES[spec["style"]["font"]][0],
+                  "background": backdrop(spec["style"], has_axes),
                   "title_weight": spec["text"]["title_weight"], "label_style": spec["text"]["label_style"],
                   "font_size": spec["style"]["font_size"], "dpi": round(float(fig.dpi), 4),
                   "degrade": spec["degrade"]},

@@ -31,13 +31,15 @@ class Context:
     """What a family's sampler may use besides its own params."""
     config: Config
     style_sample: dict
+    has_axes: bool = True
 
     @property
     def data(self):
         return self.config.data
 
     def palette(self, rng: np.random.Generator, n: int) -> list[str]:
-        return style.palette(rng, self.config.style, self.config.colors, self.style_sample["sheet"], n)
+        return style.palette(rng, self.config.style, self.config.colors, self.style_sample["sheet"], n,
+                             style.backdrop(self.style_sample, self.has_axes))
 
 
 def sample_spec(config: Config, seed: int, index: int) -> dict:
@@ -48,7 +50,7 @@ def sample_spec(config: Config, seed: int, index: int) -> dict:
     figure = style.figure(rng, config.image)
     look = style.sample_style(rng, config.style, figure)
     text = style.sample_text(rng, config.text)
-    data = family.sample(rng, config.charts[chart_type], Context(config, look))
+    data = family.sample(rng, config.charts[chart_type], Context(config, look, family.has_axes))
     more = sample_rng(seed, index, 1)
     text.update(style.sample_faces(more, config.text, look["font"]))
     return {

@@ -8,11 +8,12 @@ chart's look is fixed by (config, seed, index) like its data.
 from __future__ import annotations
 
 import colorsys
+import zlib
 from dataclasses import dataclass
 
 import numpy as np
 
-from plotdigit_cli import fonts, words
+from plotdigit_cli import colors, fonts, words
 from plotdigit_cli.charts.base import ColorParams, random_color, to_hex
 from plotdigit_cli.limits import MAX_IMAGE_SIDE
 from plotdigit_cli.params import choice, log_uniform, param, pick, probability, span, subset, weights
@@ -117,8 +118,22 @@ def _legend_place(rng: np.random.Generator, p: StyleParams, figure: dict) -> str
     return str(rng.choice(places))
 
 
-def palette(rng: np.random.Generator, p: StyleParams, colors: ColorParams, sheet: str, n: int) -> list[str]:
-    """n distinct colours (8-bit hex, so the drawn pixels carry them exactly)."""
+def backdrop(look: dict, has_axes: bool) -> str:
+    """The colour behind a chart's marks: the plot area's (the tint, else the sheet's axes face),
+    or for pies and donuts, whose axes are not drawn, the figure's."""
+    import matplotlib.style
+
+    if has_axes and look["background"]:
+        return look["background"]
+    key = "axes.facecolor" if has_axes else "figure.facecolor"
+    value = matplotlib.style.library.get(look["sheet"], {}).get(key, matplotlib.rcParamsDefault[key])
+    return to_hex(matplotlib.colors.to_rgb(value))
+
+
+def palette(rng: np.random.Generator, p: StyleParams, colors: ColorParams, sheet: str, n: int,
+            background: str) -> list[str]:
+    """n colours (8-bit hex, so the drawn pixels carry them exactly) that stand out from the
+    background and from each other (colors.py), where the config's colour ranges allow it."""
     import matplotlib.style  # only for colormaps and style sheets; spec sampling runs in the pool's workers too
 
     source = pick(rng, p.palettes)
@@ -144,7 +159,28 @@ def palette(rng: np.random.Generator, p: StyleParams, colors: ColorParams, sheet
             found.append(c)
     if len(found) < n:  # a config whose colour ranges hold fewer distinct colours: repeat them
         found = [found[i % len(found)] for i in range(n)]
-    return found
+    return _legible(found, background, colors)
+
+
+def _legible(found: list[str], background: str, ranges: ColorParams) -> list[str]:
+    """`found` with each colour that is lost against the background, or too close to one kept
+    before it, replaced by a random colour that is neither. Replacements come from a generator
+    of their own (seeded by the colours), so a palette that needs none draws what it drew before."""
+    kept: list[str] = []
+    for c in found:
+        if colors.usable(c, background, kept):
+            kept.append(c)
+    if len(kept) == len(found):
+        return found
+    extra = np.random.default_rng(zlib.crc32("|".join([background, *found]).encode()))
+    for _ in range(RANDOM_COLOR_TRIES * len(found)):
+        if len(kept) == len(found):
+            break
+        c = random_color(extra, ranges)
+        if colors.usable(c, background, kept):
+            kept.append(c)
+    # Colour ranges too narrow for the rules: the rest as they were.
+    return kept + [c for c in found if c not in kept][:len(found) - len(kept)]
 
 
 def sample_text(rng: np.random.Generator, p: TextParams) -> dict:

@@ -16,6 +16,8 @@ from PIL import Image
 
 from plotdigit_cli import preview
 
+from plotdigit_cli import colors
+
 from conftest import REPO, decode_png, invoke, load_json, read_samples, run_script, snapshot
 
 
@@ -337,16 +339,39 @@ def test_points_flagged_not_visible_are_counted_per_family(small_run):
     expected: dict = {}
     for key, members in read_samples(small_run).items():
         label = json.loads(members["json"])
-        counts = expected.setdefault(label["chart_type"], {"points": 0, "not_visible": 0})
+        counts = expected.setdefault(label["chart_type"], {"points": 0, "not_visible": 0, "low_contrast": 0})
         for s in label["series"]:
             counts["points"] += len(s["points"])
             counts["not_visible"] += sum(not p["visible"] for p in s["points"])
+            counts["low_contrast"] += sum(colors.low_contrast(p["color"], label["style"]["background"])
+                                          for p in s["points"])
     _, report = inspect_json(str(small_run))
     assert report["not_visible"] == dict(sorted(expected.items()))
     text = invoke("inspect", str(small_run)).stdout
     kind, counts = next(iter(sorted(expected.items())))
     share = 100 * counts["not_visible"] / counts["points"]
-    assert f"{share:5.1f}% of {counts['points']} points not visible" in text
+    assert f"{share:5.1f}% of {counts['points']} points not visible, {counts['low_contrast']} low-contrast" in text
+
+
+def test_low_contrast_marks_are_counted(tmp_path, small_run):
+    """A label rewritten so that its marks take the background's colour is reported."""
+    samples = read_samples(small_run)
+    key = sorted(samples)[0]
+    label = json.loads(samples[key]["json"])
+    for s in label["series"]:
+        for p in s["points"]:
+            p["color"] = label["style"]["background"]
+    shard = tmp_path / "faint.tar"
+    import io
+    import tarfile
+    with tarfile.open(shard, "w") as tar:
+        for ext, data in (("json", json.dumps(label).encode()), ("png", samples[key]["png"])):
+            info = tarfile.TarInfo(f"{key}.{ext}")
+            info.size = len(data)
+            tar.addfile(info, io.BytesIO(data))
+    _, report = inspect_json(str(shard))
+    counts = report["not_visible"][label["chart_type"]]
+    assert counts["low_contrast"] == counts["points"] > 0
 
 
 def test_json_fields_are_stable_and_documented(small_run, damaged):

@@ -153,6 +153,31 @@ def test_points_under_the_legend_are_flagged_not_visible_rather_than_checked(tmp
     assert claimed_points >= 5 and claimed_problems >= claimed_points * 0.8
 
 
+def test_colours_stand_out_from_the_background_and_from_each_other():
+    """Issue 13: no mark (nearly) the background's colour, no two colours of a chart alike (the
+    audit found markers within 16 levels of the background and stacked segments 18.5 apart).
+    Colormapped scatters colour each point along a colormap and are left to it."""
+    from plotdigit_cli import colors
+
+    config = load_config(None)
+    checked = 0
+    for index in range(300):
+        spec = sample_spec(config, 21, index)
+        data = spec["data"]
+        chart = [s.get("color") for s in data.get("series", []) if s.get("color")] + list(data.get("colors", []))
+        if data.get("color"):
+            chart.append(data["color"])
+        family = FAMILIES[spec["chart_type"]]
+        from plotdigit_cli.style import backdrop
+
+        background = backdrop(spec["style"], family.has_axes)
+        for i, c in enumerate(chart):
+            assert not colors.low_contrast(c, background), (index, c, background)
+            assert not any(colors.too_close(c, d) for d in chart[:i]), (index, chart)
+            checked += 1
+    assert checked > 600
+
+
 def test_a_bars_own_value_label_does_not_hide_it(tmp_path):
     """The label 2 pt beyond a bar's end is not over the bar: only real occlusion hides a point
     (it once flagged 68% of such bars, and every bar of 39 charts in 60, not visible)."""
