@@ -197,7 +197,7 @@ def _finished_shards(run: Run) -> dict[int, dict]:
     records on disk, so a resume costs what is there, not what is planned)."""
     done = {}
     for record_path in run.out.glob(shards.RECORD_GLOB):
-        k = shards.shard_index(record_path.name[1:-len(".json")] + ".tar")
+        k = shards.record_index(record_path.name)
         if k is None or k >= run.shard_count:
             continue
         start, stop = run.bounds(k)

@@ -72,8 +72,9 @@ def measure(fig, ax, series: list[Series], spec: dict, has_axes: bool) -> dict:
             norm = labels.normalise(u, v, plot_bbox)
             inside = (plot_bbox[0] + margin <= u <= plot_bbox[2] - margin
                       and plot_bbox[1] + margin <= v <= plot_bbox[3] - margin) if has_axes else True
+            seen = _seen_at(u, v, bbox if mark.sized else None)
             covered = any(b[0] - reach <= x <= b[2] + reach and b[1] - reach <= y <= b[3] + reach
-                          for b, reach in covers for x, y in _seen_at(u, v, bbox if mark.sized else None))
+                          for b, reach in covers for x, y in seen)
             point = {"x": mark.x, "y": mark.y, "pixel": [labels.px(u), labels.px(v)], "norm": norm,
                      "bbox": bbox, "color": mark.color, "visible": bool(inside and not covered)}
             if mark.base is not None:

@@ -36,7 +36,16 @@ def shard_name(k: int) -> str:
 
 def shard_index(name: str) -> int | None:
     """k for a name shard_name(k) gives, else None."""
-    stem = name[len("shard-"):-len(".tar")] if name.startswith("shard-") and name.endswith(".tar") else ""
+    return _index(name, "shard-", ".tar")
+
+
+def record_index(name: str) -> int | None:
+    """k for a name record_name(k) gives, else None."""
+    return _index(name, ".shard-", ".json")
+
+
+def _index(name: str, prefix: str, suffix: str) -> int | None:
+    stem = name[len(prefix):-len(suffix)] if name.startswith(prefix) and name.endswith(suffix) else ""
     return int(stem) if len(stem) == 6 and stem.isdigit() else None
 
 
