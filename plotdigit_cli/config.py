@@ -18,14 +18,17 @@ from plotdigit_cli.charts import FAMILIES
 from plotdigit_cli.charts.base import ColorParams
 from plotdigit_cli.data import DataParams
 from plotdigit_cli.degrade import DegradeParams
+from plotdigit_cli.looks import LooksParams
 from plotdigit_cli.limits import MAX_CONFIG_BYTES, MAX_CONFIG_DEPTH, MAX_IMAGE_SIDE
 from plotdigit_cli.params import MAX_WEIGHT, number
+from plotdigit_cli.params import weights as weights_table
 from plotdigit_cli.style import ImageParams, StyleParams, TextParams
 
 IMAGE_SIZE = number(64, MAX_IMAGE_SIDE, integer=True)
 # Top-level sections checked by a params dataclass, in the order they are read.
 SECTIONS = {"image": ImageParams, "colors": ColorParams, "style": StyleParams, "text": TextParams,
-            "data": DataParams, "degrade": DegradeParams}
+            "data": DataParams, "degrade": DegradeParams, "looks": LooksParams}
+RENDERERS = ("matplotlib", "vega")
 
 
 class ConfigError(ValueError):
@@ -41,12 +44,15 @@ class Config:
     text: TextParams
     data: DataParams
     degrade: DegradeParams
+    looks: LooksParams
+    renderers: tuple[tuple[str, float], ...]  # (renderer, weight > 0): which program draws a chart
     charts: dict[str, Any]  # family name -> its frozen params dataclass
 
     def to_dict(self) -> dict:
         """The resolved config as plain data: recorded in the manifest, compared on resume."""
         out = {name: _plain(getattr(self, name)) for name in SECTIONS}
         out["types"] = dict(self.types)
+        out["renderers"] = dict(self.renderers)
         out["charts"] = {name: _plain(p) for name, p in self.charts.items()}
         return out
 
@@ -167,7 +173,7 @@ def _check_known_keys(user: Any, default: Any, prefix: tuple, lines: dict, sourc
 def _taken_whole(path: tuple, default: Any) -> bool:
     """`types` and every weights table ({name: number}) are replaced whole, not merged key by key,
     so a file names exactly its mixture of families, sheets, fonts..."""
-    return path == ("types",) or (isinstance(default, dict) and bool(default)
+    return path in (("types",), ("renderers",)) or (isinstance(default, dict) and bool(default)
                                   and all(isinstance(v, (int, float)) for v in default.values()))
 
 
@@ -256,7 +262,8 @@ def _build(tree: dict, lines: dict, source: str, *, image_size: int | None, type
     order = list(FAMILIES)
     mixture.sort(key=lambda item: order.index(item[0]))
 
+    renderers = _checked(weights_table(RENDERERS), tree.get("renderers"), source, lines, ("renderers",))
     chart_tree = _section(tree, "charts", source, lines)
     charts = {name: _params(family.params, chart_tree.get(name), ("charts", name), source, lines)
               for name, family in FAMILIES.items()}
-    return Config(types=tuple(mixture), charts=charts, **sections)
+    return Config(types=tuple(mixture), renderers=renderers, charts=charts, **sections)

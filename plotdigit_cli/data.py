@@ -41,6 +41,7 @@ class DataParams:
     reversed: float = param(probability())  # chance the value axis runs the other way
     offset_range: float = param(probability())  # chance the value range cuts off part of the data
     noise: tuple = param(span(0.0, 1.0))  # relative noise on trends and seasonal series
+    tables: float = param(probability())  # chance a chart's data comes from a real table (tables.py)
 
 
 def magnitude(rng: np.random.Generator, p: DataParams) -> float:

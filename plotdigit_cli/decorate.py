@@ -5,7 +5,7 @@ title and axis labels, legend, grid, spines), read from the spec after the famil
 from __future__ import annotations
 
 import matplotlib.dates as mdates
-from matplotlib.ticker import AutoMinorLocator, LogLocator, MaxNLocator, NullFormatter
+from matplotlib.ticker import AutoMinorLocator, FixedLocator, LogLocator, MaxNLocator, NullFormatter
 
 from plotdigit_cli.formats import NumberFormatter
 
@@ -110,3 +110,45 @@ def _grid(ax, spec: dict) -> None:
             values.set_minor_locator(AutoMinorLocator())
         ax.grid(True, which="minor", axis="x" if values is ax.xaxis else "y", linewidth=0.4)
     ax.grid(True, which="major", axis=which_axis)
+
+
+def thin_overlapping_ticks(fig, ax, spec: dict) -> bool:
+    """After a draw: where tick labels overlap (ticks.py), fewer ticks (numbers, dates) or, for
+    category names, a 90 degree turn and then every other name. True if anything changed (the
+    caller draws again, and asks again)."""
+    from plotdigit_cli.measure import label_geometry
+    from plotdigit_cli.mpl_private import drawn_ticks
+    from plotdigit_cli.ticks import overlaps
+
+    renderer = fig.canvas.get_renderer()
+    changed = False
+    for name, axis in (("x", ax.xaxis), ("y", ax.yaxis)):
+        drawn = drawn_ticks(axis)
+        boxes = [list(t.label1.get_window_extent(renderer).extents) for t in drawn if t.label1.get_text()]
+        rotation, height = label_geometry(axis, renderer)
+        if len(boxes) < 2 or not overlaps(boxes, name, rotation, height):
+            continue
+        changed = True
+        fewer = max(1, len(boxes) // 2)
+        if isinstance(axis.get_major_locator(), FixedLocator):  # category names
+            if name == "x" and rotation != 90:
+                ax.tick_params(axis="x", labelrotation=90)
+                for label in ax.get_xticklabels():
+                    label.set_horizontalalignment("center")
+                    label.set_rotation_mode("default")
+            else:
+                x = spec["data"]["x"]
+                step = 2 * (len(x["positions"]) // max(1, len(boxes)) or 1)
+                axis.set_ticks(x["positions"][::step], labels=x["values"][::step])
+        elif axis.get_scale() == "log":
+            axis.set_major_locator(LogLocator(base=10, numticks=fewer + 1))
+        elif isinstance(axis.get_major_formatter(), (mdates.AutoDateFormatter, mdates.ConciseDateFormatter)):
+            locator = mdates.AutoDateLocator(minticks=1, maxticks=fewer)
+            axis.set_major_locator(locator)
+            concise = isinstance(axis.get_major_formatter(), mdates.ConciseDateFormatter)
+            axis.set_major_formatter(mdates.ConciseDateFormatter(locator, show_offset=False) if concise
+                                     else mdates.AutoDateFormatter(locator))
+        else:
+            integer = spec["data"].get("value_axis", {}).get("integer", False) and axis is independent_axis(ax, spec)[1]
+            axis.set_major_locator(MaxNLocator(nbins=fewer, integer=integer))
+    return changed

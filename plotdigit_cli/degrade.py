@@ -1,4 +1,4 @@
-"""Degradations: JPEG artefacts, blur, noise, grayscale. They change pixels, never geometry,
+"""Degradations: JPEG artefacts, blur, noise, grayscale (and the texture look, looks.py). They change pixels, never geometry,
 so the label measured on the clean drawing stays exact. Drawn per sample into the spec.
 """
 
@@ -10,6 +10,7 @@ from dataclasses import dataclass
 import numpy as np
 from PIL import Image, ImageFilter
 
+from plotdigit_cli import looks
 from plotdigit_cli.params import param, probability, span
 
 
@@ -43,7 +44,9 @@ def apply(rgb: np.ndarray, steps: list[dict]) -> np.ndarray:
     """[H, W, 3] uint8 -> the same shape, degraded; deterministic given the steps."""
     for step in steps:
         kind = step["kind"]
-        if kind == "grayscale":
+        if kind == "texture":
+            rgb = looks.texture(rgb, step)
+        elif kind == "grayscale":
             rgb = np.asarray(Image.fromarray(rgb).convert("L").convert("RGB"))
         elif kind == "blur":
             rgb = np.asarray(Image.fromarray(rgb).filter(ImageFilter.GaussianBlur(step["radius"])))

@@ -9,7 +9,7 @@ import functools
 import numpy as np
 from matplotlib.markers import MarkerStyle
 
-from plotdigit_cli import fonts, labels
+from plotdigit_cli import fonts, labels, looks
 from plotdigit_cli.charts.base import Mark, Series
 from plotdigit_cli.decorate import independent_axis
 from plotdigit_cli.mpl_private import drawn_ticks
@@ -79,6 +79,8 @@ def measure(fig, ax, series: list[Series], spec: dict, has_axes: bool) -> dict:
                      "bbox": bbox, "color": mark.color, "visible": bool(inside and not covered)}
             if mark.base is not None:
                 point["base"] = mark.base
+            if mark.error is not None:
+                point["error"] = _error(mark, ax, to_image, spec)
             points.append(point)
             keypoints.append(labels.keypoint(norm, bbox, mark.sized, plot_bbox))
         entry = {"name": s.name, "color": s.color, "style": s.style, "points": points}
@@ -89,7 +91,9 @@ def measure(fig, ax, series: list[Series], spec: dict, has_axes: bool) -> dict:
     text = {"title": ax.get_title() or None,
             "x_label": (ax.get_xlabel() or None) if has_axes else None,
             "y_label": (ax.get_ylabel() or None) if has_axes else None,
-            "legend": [t.get_text() for t in legend.get_texts()] if legend else []}
+            "legend": [t.get_text() for t in legend.get_texts()] if legend else [],
+            "annotations": [{"text": t.get_text(), "bbox": to_image.artist_box(t, renderer)}
+                            for t in ax.texts if t.get_gid() == "annotation"]}
     text_boxes = {"title": to_image.artist_box(ax.title, renderer),
                   "x_label": to_image.artist_box(ax.xaxis.label, renderer) if has_axes else None,
                   "y_label": to_image.artist_box(ax.yaxis.label, renderer) if has_axes else None,
@@ -121,8 +125,20 @@ def measure(fig, ax, series: list[Series], spec: dict, has_axes: bool) -> dict:
                   "background": backdrop(spec["style"], has_axes),
                   "title_weight": spec["text"]["title_weight"], "label_style": spec["text"]["label_style"],
                   "font_size": spec["style"]["font_size"], "dpi": round(float(fig.dpi), 4),
-                  "degrade": spec["degrade"]},
+                  "degrade": spec["degrade"], "renderer": "matplotlib", "looks": looks.words(spec["looks"])},
+        "source": spec["source"],
     }
+
+
+def _error(mark: Mark, ax, to_image: ImageCoords, spec: dict) -> dict:
+    """An error bar: its ends in data values along the value axis, and in pixels."""
+    minus, plus = mark.error
+    horizontal = spec["chart_type"] == "horizontal_bar"
+    value = mark.x if horizontal else mark.y
+    low, high = value - minus, value + plus
+    ends = [(low, mark.anchor[1]), (high, mark.anchor[1])] if horizontal else [(mark.anchor[0], low), (mark.anchor[0], high)]
+    pixels = [[labels.px(c) for c in to_image.point(*ax.transData.transform(e))] for e in ends]
+    return {"low": low, "high": high, "pixels": pixels}
 
 
 def _seen_at(u: float, v: float, bbox: list[float] | None) -> list[tuple[float, float]]:
@@ -195,4 +211,13 @@ def _axis(ax, axis, which: str, to_image: ImageCoords, plot_bbox: list[float], r
             pixel = [labels.px(plot_bbox[0]), labels.px(v)]
         ticks.append({"value": loc, "label": tick.label1.get_text(), "pixel": pixel,
                       "bbox": to_image.artist_box(tick.label1, renderer)})
-    return {"scale": scale, "range": [lo, hi], "ticks": ticks}
+    rotation, height = label_geometry(axis, renderer)
+    return {"scale": scale, "range": [lo, hi], "ticks": ticks, "label_rotation": rotation,
+            "label_height": labels.px(height)}
+
+
+def label_geometry(axis, renderer) -> tuple[float, float]:
+    """The rotation of an axis's tick labels (degrees) and the height of a line of their text (px)."""
+    text = axis.get_major_ticks()[0].label1 if axis.get_major_ticks() else axis.label
+    _, height, _ = renderer.get_text_width_height_descent("lp", text.get_fontproperties(), ismath=False)
+    return float(text.get_rotation()) % 360, float(height)

@@ -16,13 +16,16 @@ import matplotlib
 import matplotlib.style
 import numpy as np
 
-from plotdigit_cli import degrade, fonts, png
+from plotdigit_cli import degrade, fonts, png, vega
 from plotdigit_cli.charts import FAMILIES
 from plotdigit_cli.config import Config
-from plotdigit_cli.decorate import decorate
+from plotdigit_cli.decorate import decorate, thin_overlapping_ticks
 from plotdigit_cli.measure import measure
 from plotdigit_cli.mpl_private import Frame, memoised
 from plotdigit_cli.style import rc_params
+
+
+MAX_REDRAWS = 4  # thinning overlapping tick labels, each time by half
 
 
 def render(config: Config, spec: dict) -> tuple[bytes, dict]:
@@ -39,6 +42,8 @@ def draw(spec: dict, *, reuse: bool = True, memo_text: bool = True) -> tuple[np.
     Neither changes a byte of the result (tests compare each with and without); both are off
     where matplotlib's private API is not enabled (mpl_private.ENABLED).
     """
+    if spec.get("renderer") == "vega":
+        return vega.draw(spec)
     global _kept
     family = FAMILIES[spec["chart_type"]]
     key = look(spec)
@@ -53,6 +58,10 @@ def draw(spec: dict, *, reuse: bool = True, memo_text: bool = True) -> tuple[np.
         series = family.draw(ax, spec)
         decorate(fig, ax, spec, series, family.has_axes)
         canvas.draw()
+        for _ in range(MAX_REDRAWS):
+            if not (family.has_axes and thin_overlapping_ticks(fig, ax, spec)):
+                break
+            canvas.draw()
         rgba = np.asarray(canvas.buffer_rgba())
         height, width = spec["figure"]["height"], spec["figure"]["width"]
         if rgba.shape[:2] != (height, width):

@@ -11,14 +11,20 @@ it drew before, byte for byte (configs/seed-blog.yaml is held to that by a test)
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
-from plotdigit_cli import degrade, style
+from plotdigit_cli import degrade, looks, style, vega
 from plotdigit_cli.charts import FAMILIES
 from plotdigit_cli.config import Config
 from plotdigit_cli.params import pick
+
+
+SYNTHETIC = {"kind": "synthetic", "table": None, "columns": []}
+# Families whose data may come from a real table (a dot plot's counts are its own).
+TABLE_FAMILIES = ("vertical_bar", "horizontal_bar", "grouped_bar", "stacked_bar", "histogram", "line", "dot_line",
+                  "area", "scatter", "pie", "donut")
 
 
 def sample_rng(seed: int, index: int, stream: int = 0) -> np.random.Generator:
@@ -32,12 +38,20 @@ class Context:
     config: Config
     style_sample: dict
     has_axes: bool = True
+    tables: np.random.Generator | None = None  # set when this chart's data is to come from a real table
+    source: dict = field(default_factory=lambda: dict(SYNTHETIC))  # where the data came from (the label's `source`)
 
     @property
     def data(self):
         return self.config.data
 
     def palette(self, rng: np.random.Generator, n: int) -> list[str]:
+        theme = self.style_sample.get("vega_theme")
+        if theme:  # drawn by Vega: its theme's background and colours
+            background = (self.style_sample["background"] if self.has_axes and self.style_sample["background"]
+                          else vega.backdrop(theme, self.has_axes))
+            return style.palette(rng, self.config.style, self.config.colors, self.style_sample["sheet"], n, background,
+                                 cycle=vega.cycle(theme))
         return style.palette(rng, self.config.style, self.config.colors, self.style_sample["sheet"], n,
                              style.backdrop(self.style_sample, self.has_axes))
 
@@ -50,9 +64,23 @@ def sample_spec(config: Config, seed: int, index: int) -> dict:
     figure = style.figure(rng, config.image)
     look = style.sample_style(rng, config.style, figure)
     text = style.sample_text(rng, config.text)
-    data = family.sample(rng, config.charts[chart_type], Context(config, look, family.has_axes))
+    # Choices added since the first stream was fixed: stream 1 (faces, renderer, looks) and
+    # stream 2 (which table, and what of it).
     more = sample_rng(seed, index, 1)
+    table_rng = sample_rng(seed, index, 2)
     text.update(style.sample_faces(more, config.text, look["font"]))
+    renderer = pick(more, config.renderers)
+    if renderer == "vega" and not vega.supports(chart_type, config):
+        renderer = "matplotlib"
+    if renderer == "vega":
+        look["vega_theme"] = str(more.choice(vega.THEMES))
+    ctx = Context(config, look, family.has_axes,
+                  tables=table_rng if chart_type in TABLE_FAMILIES and table_rng.uniform() < config.data.tables else None)
+    data = family.sample(rng, config.charts[chart_type], ctx)
+    chosen = looks.sample(more, config.looks, chart_type, data, renderer, real=ctx.source["kind"] == "table")
+    steps = degrade.sample(rng, config.degrade)
+    if "texture" in chosen:
+        steps.insert(0, chosen["texture"])
     return {
         "seed": seed,
         "index": index,
@@ -60,6 +88,9 @@ def sample_spec(config: Config, seed: int, index: int) -> dict:
         "figure": figure,
         "style": look,
         "text": text,
-        "degrade": degrade.sample(rng, config.degrade),
+        "degrade": steps,
         "data": data,
+        "renderer": renderer,
+        "looks": chosen,
+        "source": ctx.source,
     }

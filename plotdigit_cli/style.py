@@ -131,7 +131,7 @@ def backdrop(look: dict, has_axes: bool) -> str:
 
 
 def palette(rng: np.random.Generator, p: StyleParams, colors: ColorParams, sheet: str, n: int,
-            background: str) -> list[str]:
+            background: str, cycle: list[str] | None = None) -> list[str]:
     """n colours (8-bit hex, so the drawn pixels carry them exactly) that stand out from the
     background and from each other (colors.py), where the config's colour ranges allow it."""
     import matplotlib.style  # only for colormaps and style sheets; spec sampling runs in the pool's workers too
@@ -146,10 +146,12 @@ def palette(rng: np.random.Generator, p: StyleParams, colors: ColorParams, sheet
         cmap = matplotlib.colormaps[str(rng.choice(p.sequential))]
         lo, hi = sorted(rng.uniform(0.15, 0.95, 2))
         found = [to_hex(cmap(t)) for t in np.linspace(lo, hi if hi - lo > 0.3 else lo + 0.3, n)]
+    elif source == "sheet" and cycle:  # another renderer's theme colours
+        found = list(cycle)[:n]
     elif source == "sheet":
-        cycle = (matplotlib.style.library.get(sheet, {}).get("axes.prop_cycle")
-                 or matplotlib.rcParamsDefault["axes.prop_cycle"])
-        found = [to_hex(matplotlib.colors.to_rgb(c)) for c in cycle.by_key().get("color", [])][:n]
+        prop = (matplotlib.style.library.get(sheet, {}).get("axes.prop_cycle")
+                or matplotlib.rcParamsDefault["axes.prop_cycle"])
+        found = [to_hex(matplotlib.colors.to_rgb(c)) for c in prop.by_key().get("color", [])][:n]
     found = list(dict.fromkeys(found))
     tries = 0
     while len(found) < n and tries < RANDOM_COLOR_TRIES * n:  # random colours fill whatever a palette lacks

@@ -23,7 +23,10 @@ def test_default_config_has_every_family_and_the_documented_image():
 def test_every_knob_is_in_the_recorded_config():
     """The manifest's config names every knob, so two runs can be compared field by field."""
     recorded = load_config().to_dict()
-    assert set(recorded) == {"image", "types", "colors", "style", "text", "data", "degrade", "charts"}
+    assert set(recorded) == {"image", "types", "renderers", "colors", "style", "text", "data", "degrade", "looks",
+                             "charts"}
+    assert recorded["renderers"] == {"matplotlib": 3.0, "vega": 1.0}
+    assert recorded["looks"]["outline"] == 0.2 and recorded["looks"]["hatches"][0] == "/"
     assert recorded["style"]["sheets"]["default"] == 6.0  # weights tables stay mappings
     assert recorded["data"]["magnitude"] == [1e-3, 1e6]
     assert recorded["charts"]["grouped_bar"]["series"] == [2, 4]

@@ -10,6 +10,7 @@ import re
 
 import numpy as np
 import pytest
+import yaml
 
 from plotdigit_cli import degrade, words
 from plotdigit_cli.charts import FAMILIES
@@ -31,9 +32,15 @@ def config_with(tmp_path, name: str, yaml_text: str):
     return load_config(path)
 
 
-def clean(config_text: str = "") -> str:
-    """Degradations off: they change pixel values on purpose (tested on their own below)."""
-    return "degrade: {jpeg: 0, blur: 0, noise: 0, grayscale: 0}\n" + config_text
+def clean(config_text: str = "", *, synthetic: bool = True) -> str:
+    """Degradations off: they change pixel values on purpose (tested on their own below).
+    With `synthetic`, no real tables either: the features below are of synthetic data (tables
+    have their own tests), so a chart that shows them must not draw its data from a table."""
+    tree = yaml.safe_load(config_text) or {}
+    tree.setdefault("degrade", {}).update({"jpeg": 0, "blur": 0, "noise": 0, "grayscale": 0})
+    if synthetic:
+        tree.setdefault("data", {}).setdefault("tables", 0)
+    return yaml.safe_dump(tree)
 
 
 def drawn(config, count: int, seed: int = 11, start: int = 0):

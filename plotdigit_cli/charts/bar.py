@@ -11,7 +11,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from plotdigit_cli.charts.base import Family, Mark, Series, sample_cartesian
+from plotdigit_cli.charts.base import (Family, Mark, Series, draw_errors, errors_of, fill_look, sample_cartesian,
+                                      with_errors)
 from plotdigit_cli.formats import value_text
 from plotdigit_cli.params import choice, number, param, span
 
@@ -64,11 +65,15 @@ def draw_bars(ax, spec: dict, *, horizontal: bool = False, mode: str = "single")
         at = pos + (j - (k - 1) / 2) * w if mode == "grouped" else pos
         values = np.asarray(s["y"], dtype=float)
         bottom = base if mode == "stacked" else np.zeros(len(pos))
+        look, style = fill_look(ax, spec, s["color"])
         if horizontal:
-            bars = ax.barh(at, values, height=w, left=bottom, color=s["color"], linewidth=0, label=s["name"])
+            bars = ax.barh(at, values, height=w, left=bottom, color=s["color"], label=s["name"], **look)
         else:
-            bars = ax.bar(at, values, width=w, bottom=bottom, color=s["color"], linewidth=0, label=s["name"])
-        if spec["text"]["value_labels"] and mode == "single":  # on grouped bars they would hide neighbours
+            bars = ax.bar(at, values, width=w, bottom=bottom, color=s["color"], label=s["name"], **look)
+        errors = errors_of(spec, j)
+        if errors:
+            style |= draw_errors(ax, spec, at, values, errors, horizontal=horizontal)
+        if spec["text"]["value_labels"] and mode == "single" and not errors:  # on grouped bars they would hide neighbours
             fmt = data["value_axis"]["format"]
             ax.bar_label(bars, labels=[value_text(v, fmt) for v in values], padding=2, fontsize="small")
         marks = []
@@ -80,7 +85,7 @@ def draw_bars(ax, spec: dict, *, horizontal: bool = False, mode: str = "single")
                 marks.append(Mark(x=float(v), y=name, anchor=(top, c), box=(b, c - w / 2, top, c + w / 2), **common))
             else:
                 marks.append(Mark(x=name, y=float(v), anchor=(c, top), box=(c - w / 2, b, c + w / 2, top), **common))
-        out.append(Series(name=s["name"], color=s["color"], marks=marks))
+        out.append(Series(name=s["name"], color=s["color"], marks=with_errors(marks, errors), style=style))
         base = base + values
     return out
 

@@ -10,7 +10,7 @@ from typing import Any, Callable
 
 import numpy as np
 
-from plotdigit_cli import data, words
+from plotdigit_cli import data, tables, words
 from plotdigit_cli.params import param, span
 
 
@@ -60,6 +60,7 @@ class Mark:
     sized: bool = False
     base: float | None = None  # stacked families: where this segment starts (its value is y)
     table: tuple | None = None  # (row key, cell value) in the label's table; default (x, y)
+    error: tuple | None = None  # (minus, plus): an error bar along the value axis (looks.py)
 
 
 @dataclass
@@ -124,10 +125,23 @@ def value_axis(rng: np.random.Generator, ctx, kind: str, *, log: bool = False, c
 def sample_cartesian(rng: np.random.Generator, ctx, points: tuple[int, int], series: tuple[int, int], *,
                      x_kinds: tuple[str, ...], positive: bool = False, min_fraction: float = 0.0,
                      log_ok: bool = False, cut_ok: bool = False, kind: str | None = None) -> dict:
-    """x domain + `series` value series + value axis, the data of every family drawn over x.
+    """x domain + `series` value series + value axis, the data of every family drawn over x;
+    from a real table (tables.py) when the context has a table generator and a table fits.
 
     {"x": {kind, values, positions}, "series": [{name, color, y}], "value_axis": {...}}
     """
+    if ctx.tables is not None and x_kinds != ("unit",):
+        found = tables.cartesian(ctx.tables, points, series, x_kinds, positive=positive, min_fraction=min_fraction)
+        if found:
+            ctx.source = found["source"]
+            names = [name for name, _ in found["series"]]
+            colors = ctx.palette(rng, len(names))
+            return {
+                "x": found["x"],
+                "series": [{"name": name, "color": color, "y": values}
+                           for (name, values), color in zip(found["series"], colors)],
+                "value_axis": value_axis(rng, ctx, "integer" if found["integer"] else "uniform", cut=cut_ok),
+            }
     n = int(rng.integers(points[0], points[1] + 1))
     count = int(rng.integers(series[0], series[1] + 1))
     x = data.x_domain(rng, ctx.data, n, x_kinds)
@@ -146,3 +160,80 @@ def sample_cartesian(rng: np.random.Generator, ctx, points: tuple[int, int], ser
                    for name, color, row in zip(names, colors, values)],
         "value_axis": value_axis(rng, ctx, kind, log=log, cut=cut_ok),
     }
+
+
+# --- looks (looks.py), as matplotlib draws them -------------------------------------------
+
+INK = ("#262626", "#e6e6e6")  # error bars in the one of these that stands out from the background
+ERROR_WIDTH_PX = 1.5
+ANNOTATION_OFFSET_PT = 4.0
+
+
+def ink(spec: dict, has_axes: bool = True) -> str:
+    from plotdigit_cli.colors import luma
+    from plotdigit_cli.style import backdrop
+
+    return INK[0] if luma(backdrop(spec["style"], has_axes)) > 110 else INK[1]
+
+
+def fill_look(ax, spec: dict, color: str) -> tuple[dict, dict]:
+    """(matplotlib keyword arguments, the series' label style) for a filled mark in `color`
+    with the chart's outline and hatch looks: both drawn in a shade of the fill."""
+    from plotdigit_cli.labels import px
+    from plotdigit_cli.looks import shade
+
+    looks = spec.get("looks") or {}
+    kwargs, style = {"linewidth": 0}, {}
+    if "outline" in looks or "hatch" in looks:
+        edge = shade(color)
+        kwargs["edgecolor"] = edge
+        style["edge_color"] = edge
+    if "outline" in looks:
+        kwargs["linewidth"] = looks["outline"]["width"]
+        style["edge_width"] = px(pt_to_px(ax, looks["outline"]["width"]))
+    if "hatch" in looks:
+        kwargs["hatch"] = looks["hatch"]["pattern"]
+        style["hatch"] = looks["hatch"]["pattern"]
+    return kwargs, style
+
+
+def errors_of(spec: dict, j: int) -> list | None:
+    """Series j's error bars [[minus, plus], ...] when the chart has them."""
+    looks = spec.get("looks") or {}
+    return looks["error_bars"]["errors"][j] if "error_bars" in looks else None
+
+
+def draw_errors(ax, spec: dict, at, values, errors, *, horizontal: bool = False, zorder: float = 2.5) -> dict:
+    """Error bars with caps at `at` (positions) around `values`; the series' label style for them."""
+    from plotdigit_cli.labels import px
+
+    color, width = ink(spec), px_to_pt(ax, ERROR_WIDTH_PX)
+    err = np.asarray(errors, dtype=float).T
+    kw = dict(fmt="none", ecolor=color, elinewidth=width, capsize=px_to_pt(ax, 4), capthick=width, zorder=zorder)
+    if horizontal:
+        ax.errorbar(values, at, xerr=err, **kw)
+    else:
+        ax.errorbar(at, values, yerr=err, **kw)
+    return {"error_color": color, "error_width": px(ERROR_WIDTH_PX)}
+
+
+def with_errors(marks: list[Mark], errors) -> list[Mark]:
+    for mark, (minus, plus) in zip(marks, errors or []):
+        mark.error = (minus, plus)
+    return marks
+
+
+def annotate(ax, spec: dict, marks: list[Mark], fmt: dict, start: int = 0) -> int:
+    """Write the value beside every `every`-th point (counting from `start` over all series);
+    returns the count so far. Not on a chart whose value range cuts off points."""
+    from plotdigit_cli.formats import value_text
+
+    looks = spec.get("looks") or {}
+    if "annotations" not in looks or (spec["data"].get("value_axis") or {}).get("cut"):
+        return start
+    every = looks["annotations"]["every"]
+    for k, mark in enumerate(marks, start):
+        if k % every == 0:
+            ax.annotate(value_text(mark.y, fmt), mark.anchor, xytext=(0, ANNOTATION_OFFSET_PT), textcoords="offset points",
+                        ha="center", va="bottom", fontsize="x-small", gid="annotation")
+    return start + len(marks)

@@ -11,7 +11,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from plotdigit_cli.charts.base import Family, Mark, Series, value_axis
+from plotdigit_cli import tables
+from plotdigit_cli.charts.base import Family, Mark, Series, fill_look, value_axis
 from plotdigit_cli.data import magnitude
 from plotdigit_cli.params import param, pick, span, subset
 
@@ -26,6 +27,13 @@ class HistogramParams:
 
 
 def sample(rng: np.random.Generator, p: HistogramParams, ctx) -> dict:
+    found = tables.column(ctx.tables) if ctx.tables is not None else None
+    if found:
+        ctx.source = found["source"]
+        counts, edges = np.histogram(found["values"], bins=int(rng.integers(p.bins[0], p.bins[1] + 1)))
+        return {"edges": [float(e) for e in edges], "counts": [int(c) for c in counts], "name": "Count",
+                "color": ctx.palette(rng, 1)[0], "value_axis": value_axis(rng, ctx, "integer"),
+                "x_format": "plain"}
     n = int(rng.integers(p.samples[0], p.samples[1] + 1))
     dist = str(rng.choice(p.distributions))
     if dist == "normal":
@@ -54,13 +62,14 @@ def sample(rng: np.random.Generator, p: HistogramParams, ctx) -> dict:
 def draw(ax, spec: dict) -> list[Series]:
     data = spec["data"]
     edges, counts, color = np.asarray(data["edges"]), data["counts"], data["color"]
-    ax.bar(edges[:-1], counts, width=np.diff(edges), align="edge", color=color, linewidth=0, label=data["name"])
+    look, style = fill_look(ax, spec, color)
+    ax.bar(edges[:-1], counts, width=np.diff(edges), align="edge", color=color, label=data["name"], **look)
     marks = []
     for lo, hi, c in zip(edges[:-1], edges[1:], counts):
         centre = float((lo + hi) / 2)
         marks.append(Mark(x=centre, y=float(c), anchor=(centre, c), box=(lo, 0.0, hi, c), color=color, sized=True,
                           table=(f"{lo:.4g} to {hi:.4g}", int(c))))
-    return [Series(name=data["name"], color=color, marks=marks, bins=data["edges"])]
+    return [Series(name=data["name"], color=color, marks=marks, bins=data["edges"], style=style)]
 
 
 HISTOGRAM = Family("histogram", HistogramParams, sample, draw,

@@ -12,10 +12,9 @@ from dataclasses import dataclass
 import matplotlib
 import numpy as np
 
-from plotdigit_cli import words
-from plotdigit_cli.charts.base import (MIN_MARKER_PX, Family, Mark, Series, at_least_px, min_marker_px, pt_to_px,
-                                      px_to_pt,
-                                      to_hex, value_axis)
+from plotdigit_cli import tables, words
+from plotdigit_cli.charts.base import (MIN_MARKER_PX, Family, Mark, Series, annotate, at_least_px, draw_errors,
+                                      errors_of, min_marker_px, pt_to_px, px_to_pt, to_hex, value_axis, with_errors)
 from plotdigit_cli.charts.line import FILLED_MARKERS
 from plotdigit_cli.data import log_values, magnitude, x_domain
 from plotdigit_cli.labels import px
@@ -60,6 +59,16 @@ def _cloud(rng: np.random.Generator, layout: str, n: int) -> tuple[np.ndarray, n
 
 
 def sample_scatter(rng: np.random.Generator, p: ScatterParams, ctx) -> dict:
+    found = tables.pairs(ctx.tables, p.points, p.series) if ctx.tables is not None else None
+    if found:
+        ctx.source = found["source"]
+        colors = ctx.palette(rng, len(found["series"]))
+        series = []
+        for (name, xs, ys), color in zip(found["series"], colors):
+            marker, size = str(rng.choice(p.markers)), float(rng.uniform(*p.marker_size))
+            series.append({"name": name, "color": color, "point_colors": [color] * len(xs), "marker": marker,
+                           "size": size, "x": xs, "y": ys})
+        return {"series": series, "value_axis": value_axis(rng, ctx, "uniform", cut=True), "x_format": "plain"}
     count = int(rng.integers(p.series[0], p.series[1] + 1))
     sx, sy = magnitude(rng, ctx.data), magnitude(rng, ctx.data)
     x_offset = sx * rng.uniform(-1.0, 1.0) if rng.uniform() < ctx.data.x_offset else 0.0
@@ -83,15 +92,20 @@ def sample_scatter(rng: np.random.Generator, p: ScatterParams, ctx) -> dict:
 
 
 def draw_scatter(ax, spec: dict) -> list[Series]:
-    out = []
-    for s in spec["data"]["series"]:
+    out, annotated = [], 0
+    fmt = spec["data"]["value_axis"]["format"]
+    for j, s in enumerate(spec["data"]["series"]):
         size = at_least_px(ax, s["size"], min_marker_px(s["marker"]))
+        style = {"marker": s["marker"], "marker_size": px(pt_to_px(ax, size))}
+        errors = errors_of(spec, j)
+        if errors:  # under the markers
+            style |= draw_errors(ax, spec, s["x"], s["y"], errors, zorder=0.9)
         # scatter's `s` is the marker's area in points^2; the marker path scales with its square root.
         ax.scatter(s["x"], s["y"], s=size**2, c=s["point_colors"], marker=s["marker"], linewidths=0, label=s["name"])
-        marks = [Mark(x=x, y=y, anchor=(x, y), color=c, marker=(s["marker"], size))
-                 for x, y, c in zip(s["x"], s["y"], s["point_colors"])]
-        out.append(Series(s["name"], s["color"], marks,
-                          style={"marker": s["marker"], "marker_size": px(pt_to_px(ax, size))}))
+        marks = with_errors([Mark(x=x, y=y, anchor=(x, y), color=c, marker=(s["marker"], size))
+                             for x, y, c in zip(s["x"], s["y"], s["point_colors"])], errors)
+        annotated = annotate(ax, spec, marks, fmt, annotated)
+        out.append(Series(s["name"], s["color"], marks, style=style))
     return out
 
 
