@@ -5,7 +5,7 @@ title and axis labels, legend, grid, spines), read from the spec after the famil
 from __future__ import annotations
 
 import matplotlib.dates as mdates
-from matplotlib.ticker import AutoMinorLocator, FixedLocator, LogLocator, MaxNLocator, NullFormatter
+from matplotlib.ticker import AutoMinorLocator, FixedFormatter, FixedLocator, LogLocator, MaxNLocator, NullFormatter
 
 from plotdigit_cli.formats import NumberFormatter
 
@@ -130,6 +130,15 @@ def thin_overlapping_ticks(fig, ax, spec: dict) -> bool:
             continue
         changed = True
         fewer = max(1, len(boxes) // 2)
+        if len(boxes) == 2 and not (isinstance(axis.get_major_locator(), FixedLocator) and name == "x"
+                                    and rotation != 90):
+            # Even two labels do not fit (a plot squeezed to a few pixels): one is all there is room for.
+            first = min(drawn, key=lambda t: t.get_loc())
+            text = first.label1.get_text()
+            axis.set_major_locator(FixedLocator([first.get_loc()]))
+            if isinstance(axis.get_major_formatter(), FixedFormatter):
+                axis.set_major_formatter(FixedFormatter([text]))
+            continue
         if isinstance(axis.get_major_locator(), FixedLocator):  # category names
             if name == "x" and rotation != 90:
                 ax.tick_params(axis="x", labelrotation=90)
@@ -138,7 +147,8 @@ def thin_overlapping_ticks(fig, ax, spec: dict) -> bool:
                     label.set_rotation_mode("default")
             else:
                 x = spec["data"]["x"]
-                step = 2 * (len(x["positions"]) // max(1, len(boxes)) or 1)
+                locs = sorted(t.get_loc() for t in drawn)
+                step = 2 * max(1, round(locs[1] - locs[0]))  # twice the step now shown
                 axis.set_ticks(x["positions"][::step], labels=x["values"][::step])
         elif axis.get_scale() == "log":
             axis.set_major_locator(LogLocator(base=10, numticks=fewer + 1))

@@ -25,7 +25,7 @@ import numpy as np
 from PIL import Image
 from tqdm import tqdm
 
-from plotdigit_cli import colors, labels, limits, shards
+from plotdigit_cli import colors, labels, limits, shards, ticks
 
 REPORT_FORMAT = "plotdigit.inspect/1"
 MAX_PROBLEMS = 1000
@@ -69,7 +69,8 @@ class _Tally:
         self.types: Counter = Counter()
         self.points: Counter = Counter()
         # per chart type: [points, points flagged not visible, points whose colour is lost on the background]
-        self.visibility: dict[str, list[int]] = {}
+        self.visibility: dict[str, list[int]] = {}  # kind -> [points, not visible, low contrast, overlapping ticks]
+        self.mix: dict[str, Counter] = {"renderers": Counter(), "looks": Counter(), "sources": Counter()}
         self.sizes: Counter = Counter()
         # Per-channel histograms of 8-bit values: exact integer moments, so no Welford needed
         # to keep the variance from cancelling, and a histogram to boot.
@@ -264,9 +265,22 @@ def _count_visibility(label: dict, tally: _Tally) -> None:
     kind, series = label.get("chart_type"), label.get("series")
     if not (isinstance(kind, str) and isinstance(series, list)):
         return
-    counts = tally.visibility.setdefault(kind, [0, 0, 0])
+    counts = tally.visibility.setdefault(kind, [0, 0, 0, 0])
     style = label.get("style")
     background = style.get("background") if isinstance(style, dict) else None
+    axes = label.get("axes")
+    if isinstance(axes, dict):
+        for name in ("x", "y"):
+            try:
+                counts[3] += ticks.axis_overlaps(axes.get(name), name)
+            except (TypeError, ValueError, KeyError, IndexError, AttributeError):
+                pass  # a malformed axis is the validator's to report
+    if isinstance(style, dict):
+        tally.mix["renderers"][str(style.get("renderer", "matplotlib"))] += 1
+        for word in style.get("looks") or []:
+            tally.mix["looks"][str(word)] += 1
+    source = label.get("source")
+    tally.mix["sources"][str(source.get("kind")) if isinstance(source, dict) else "synthetic"] += 1
     for s in series:
         for point in (s.get("points") if isinstance(s, dict) and isinstance(s.get("points"), list) else []):
             if isinstance(point, dict) and isinstance(point.get("visible"), bool):
@@ -337,8 +351,9 @@ def _report(found: shards.ShardSet, tally: _Tally) -> dict:
         "manifests": [str(p) for p in found.manifests],
         "chart_types": dict(sorted(tally.types.items())),
         "points": _points_summary(tally.points),
-        "not_visible": {kind: {"points": n, "not_visible": hidden, "low_contrast": faint}
-                        for kind, (n, hidden, faint) in sorted(tally.visibility.items())},
+        "not_visible": {kind: {"points": n, "not_visible": hidden, "low_contrast": faint, "overlapping_ticks": crowded}
+                        for kind, (n, hidden, faint, crowded) in sorted(tally.visibility.items())},
+        "mix": {name: dict(sorted(c.items())) for name, c in tally.mix.items()},
         "image_sizes": dict(sorted(tally.sizes.items(), key=lambda kv: (-kv[1], kv[0]))),
         "channels": _channel_stats(tally.histograms, tally.stats_samples),
         "problem_count": tally.problem_count,
@@ -411,8 +426,13 @@ def format_report(report: dict) -> str:
         for name, count in report["chart_types"].items():
             seen = report["not_visible"].get(name)
             hidden = (f"   {100 * seen['not_visible'] / seen['points']:5.1f}% of {seen['points']} points not visible,"
-                      f" {seen['low_contrast']} low-contrast" if seen and seen["points"] else "")
+                      f" {seen['low_contrast']} low-contrast, {seen['overlapping_ticks']} overlapping tick labels"
+                      if seen and seen["points"] else "")
             lines.append(f"  {name:<{width}}  {count:>7}  {100 * count / max(n, 1):5.1f}%{hidden}")
+    mix = report.get("mix") or {}
+    for name in ("renderers", "sources", "looks"):
+        if mix.get(name):
+            lines.append(f"{name}: " + ", ".join(f"{k} {100 * v / max(n, 1):.1f}%" for k, v in mix[name].items()))
     points = report["points"]
     if points["histogram"]:
         lines += ["", f"points per chart: min {points['min']}, mean {points['mean']}, max {points['max']}"]

@@ -25,7 +25,7 @@ from plotdigit_cli.mpl_private import Frame, memoised
 from plotdigit_cli.style import rc_params
 
 
-MAX_REDRAWS = 4  # thinning overlapping tick labels, each time by half
+MAX_REDRAWS = 6  # thinning overlapping tick labels, each time by half
 
 
 def render(config: Config, spec: dict) -> tuple[bytes, dict]:
@@ -43,7 +43,10 @@ def draw(spec: dict, *, reuse: bool = True, memo_text: bool = True) -> tuple[np.
     where matplotlib's private API is not enabled (mpl_private.ENABLED).
     """
     if spec.get("renderer") == "vega":
-        return vega.draw(spec)
+        try:
+            return vega.draw(spec)
+        except vega.Collapsed:  # no room for a plot in Vega's layout: matplotlib's shrinks the text instead
+            spec = dict(spec, renderer="matplotlib")
     global _kept
     family = FAMILIES[spec["chart_type"]]
     key = look(spec)

@@ -38,11 +38,17 @@ SHAPES = {"o": "circle", "s": "square", "D": "diamond"}  # matplotlib marker -> 
 MIN_SYMBOL_PX = 7.0  # symbol side; the pixel under its centre is fully covered
 MIN_LINE_PX = 3.5
 TICKS = 6  # tick count asked of matplotlib's locators (halved per thinning)
-MAX_THIN = 5  # layouts tried while tick labels overlap
+MIN_PLOT_PX = 24  # a plot area Vega's layout squeezed smaller than this is drawn by matplotlib instead
+MAX_THIN = 6  # layouts tried while tick labels overlap
+LAST_RESORT = 5  # at this thinning an axis keeps a single labelled tick
 # Vega's text baselines, as offsets from the item's y to the alphabetic baseline (em units;
 # vega-scenegraph's textMetrics: ascent ~0.79 em, descent ~0.21 em).
 BASELINE = {"top": 0.79, "middle": 0.30, "bottom": -0.21, "alphabetic": 0.0, "line-top": 0.79, "line-bottom": -0.21}
 ASCENT, DESCENT = 0.79, 0.21
+
+
+class Collapsed(RuntimeError):
+    """Titles, axes and legend leave no room for the plot (text too large for the image)."""
 
 
 def supports(chart_type: str, config) -> bool:
@@ -112,7 +118,7 @@ def text_box(item: dict, ox: float, oy: float, family: str) -> list[float] | Non
     font = _font(item.get("font") or family, size, str(item.get("fontWeight", "")) in ("bold", "700"))
     width = max(font.getlength(str(t)) for t in lines)
     height = size * (ASCENT + DESCENT) + (len(lines) - 1) * size * 1.2
-    x, y = ox + float(item.get("x", 0)), oy + float(item.get("y", 0))
+    x, y = ox + float(item.get("x", 0)) + float(item.get("dx", 0)), oy + float(item.get("y", 0)) + float(item.get("dy", 0))
     base = BASELINE.get(item.get("baseline", "alphabetic"), 0.0) * size
     top = base - ASCENT * size
     align = item.get("align", "left")
@@ -239,10 +245,23 @@ def _color(spec: dict, names: list[str], colors: list[str], legend: bool) -> dic
     return enc
 
 
-def _value_format(fmt: dict) -> dict:
-    """The value axis's numbers in Vega's own d3 formats (the label records the drawn text)."""
+def _value_format(fmt: dict, ticks: list[float], log: bool = False) -> dict:
+    """An axis's numbers in Vega's own d3 formats (the label records the drawn text), with as
+    many digits as tell every tick apart: without a precision Vega derives one from the tick
+    step and may write 12000 as 1e+4."""
+    from plotdigit_cli.formats import SI, _decimals
+
     style, prefix, suffix = fmt["style"], fmt.get("prefix", ""), fmt.get("suffix", "")
-    d3 = {"plain": "~g", "thousands": ",~f", "scientific": ".2~e", "si": ".3~s", "percent": "~g"}.get(style, "~g")
+    nonzero = [abs(t) for t in ticks if t] or [1.0]
+    if style == "scientific":
+        d3 = f".{_decimals([a / 10 ** math.floor(math.log10(a) + 1e-12) for a in nonzero])}e"
+    elif style == "si":
+        mantissas = [a / next((f for f, _ in SI if a >= f * (1 - 1e-12)), SI[-1][0]) for a in nonzero]
+        d3 = f".{_decimals(mantissas) + len(str(int(max(mantissas))))}s"
+    elif log:  # decades: one digit and the power of ten
+        d3 = ".0e" if min(nonzero) < 1 or max(nonzero) > 1e5 else ("," if style == "thousands" else "") + ".0f"
+    else:
+        d3 = ("," if style == "thousands" else "") + f".{_decimals(nonzero)}f"
     if prefix or suffix:
         return {"labelExpr": f"{json.dumps(prefix)} + format(datum.value, '{d3}') + {json.dumps(suffix)}"}
     return {"format": d3}
@@ -282,6 +301,8 @@ def _cartesian(vl: dict, spec: dict, meta: dict) -> None:
     domain, ticks = _nice(lo, hi, max(1, TICKS >> (vthin - 1)), integer=va["integer"], log=va["log"])
     if va["log"] and vthin > 1:
         ticks = ticks[::2 ** (vthin - 1)]
+    if vthin >= LAST_RESORT:  # even two labels do not fit: one is all there is room for
+        ticks = ticks[:1]
     if va["cut"]:
         domain = [domain[0], domain[0] + (domain[1] - domain[0]) * va["cut"]]
         ticks = [t for t in ticks if t <= domain[1] + 1e-12 * abs(domain[1] or 1)]
@@ -289,7 +310,7 @@ def _cartesian(vl: dict, spec: dict, meta: dict) -> None:
     if va["log"]:
         vscale["type"] = "log"
     value_axis = {"values": ticks, "title": (text["x_label"] if horizontal else text["y_label"]), "tickCount": len(ticks)}
-    value_axis.update(_value_format(va["format"]))
+    value_axis.update(_value_format(va["format"], ticks, va["log"]))
     meta["value"] = {"domain": domain, "ticks": ticks, "log": va["log"], "reversed": bool(va["reversed"]),
                      "axis": "x" if horizontal else "y"}
     v, v2, c = ("x", "x2", "y") if horizontal else ("y", "y2", "x")
@@ -301,11 +322,14 @@ def _cartesian(vl: dict, spec: dict, meta: dict) -> None:
                 for i, n in enumerate(counts)]
         xdomain, xticks = _nice(edges[0], edges[-1], max(1, TICKS >> (athin - 1)))
         xdomain = [min(xdomain[0], edges[0]), max(xdomain[1], edges[-1])]
+        if athin >= LAST_RESORT:
+            xticks = xticks[:1]
         meta["along"] = {"domain": xdomain, "ticks": xticks, "kind": "numbers"}
         look = _fill_look(chosen, [data["color"]], pt)
         layers.append({"data": {"values": rows}, "mark": dict({"type": "rect", "clip": clip}, **look["mark"]), "encoding": {
             "x": {"field": "lo", "type": "quantitative", "scale": {"domain": xdomain, "nice": False, "zero": False},
-                  "axis": {"values": xticks, "title": text["x_label"], "format": "~g"}},
+                  "axis": dict({"values": xticks, "title": text["x_label"]},
+                               **_value_format({"style": data.get("x_format", "plain")}, xticks))},
             "x2": {"field": "hi"}, "y": {"field": "y", "type": "quantitative", "scale": vscale, "axis": value_axis},
             "y2": {"datum": 0}, "color": _color(spec, [data["name"]], [data["color"]], bool(text["legend_single"])),
             "description": {"field": "key"}, **look["encoding"]}})
@@ -337,7 +361,8 @@ def _cartesian(vl: dict, spec: dict, meta: dict) -> None:
                        "encoding": enc, "name": "bars"})
         if "error_bars" in chosen:
             err = _error_rows(rows, chosen["error_bars"]["errors"])
-            eenc = {c: dict(cat, axis=None), v: {"field": "lo", "type": "quantitative", "scale": vscale},
+            # The same axis definitions as the bars' (a layer without them would merge away the axes).
+            eenc = {c: cat, v: {"field": "lo", "type": "quantitative", "scale": vscale, "axis": value_axis},
                     v2: {"field": "hi"}, "description": {"field": "key"}}
             if kind == "grouped_bar":
                 eenc[f"{c}Offset"] = enc[f"{c}Offset"]
@@ -368,11 +393,15 @@ def _cartesian(vl: dict, spec: dict, meta: dict) -> None:
     else:
         pad = (xhi - xlo) * 0.05 or abs(xhi) * 0.05 or 1.0
         xdomain, xticks = _nice(xlo - pad, xhi + pad, max(1, TICKS >> (athin - 1)))
-        xaxis = {"values": xticks, "format": "~g"}
+        xaxis = dict({"values": xticks}, **_value_format({"style": (x.get("format") if kind != "scatter" else
+                                                                      data.get("x_format")) or "plain"}, xticks))
     if xkind != "categories":
         xaxis["labelAngle"] = 0
     else:
         xaxis["labelAngle"] = -int(text["rotation"]) if text["rotation"] else 0
+    if athin >= LAST_RESORT:
+        xticks = xticks[:1]
+        xaxis["values"] = xaxis["values"][:1]
     xaxis["title"] = text["x_label"]
     meta["along"] = {"domain": xdomain, "ticks": xticks, "kind": xkind}
     if xkind == "dates":
@@ -398,7 +427,7 @@ def _cartesian(vl: dict, spec: dict, meta: dict) -> None:
                 for i, (px_, py_) in enumerate(zip(s["x"], s["y"])):
                     lo_, hi_ = chosen["error_bars"]["errors"][j][i]
                     err.append({"key": f"{j},{i}", "t": px_, "lo": py_ - lo_, "hi": py_ + hi_})
-            layers.append(_error_layer(err, xenc, vscale, meta, clip))
+            layers.append(_error_layer(err, xenc, yenc, meta, clip))
         layers.append({"data": {"values": rows}, "mark": {"type": "point", "filled": True, "opacity": 1, "clip": clip,
                                                           "strokeWidth": 0},
                        "encoding": {"x": xenc, "y": yenc, "color": dict(color, field="s") if data["series"][0]["color"]
@@ -406,9 +435,13 @@ def _cartesian(vl: dict, spec: dict, meta: dict) -> None:
                                     "shape": {"field": "shape", "type": "nominal", "scale": None},
                                     "size": {"field": "size", "type": "quantitative", "scale": None},
                                     "description": {"field": "key"}}, "name": "points"})
-        if data["series"][0]["color"] is None:
-            layers[-1]["encoding"]["fill"] = {"field": "c", "type": "nominal", "scale": None, "legend": None}
-        _annotations(layers, [(r["t"], r["y"]) for r in rows], chosen, va, meta, xenc, vscale, clip)
+        if data["series"][0]["color"] is None:  # a colour per point; the legend names the series by its shape
+            enc = layers[-1]["encoding"]
+            enc["fill"] = {"field": "c", "type": "nominal", "scale": None, "legend": None}
+            shape = SHAPES.get(data["series"][0]["marker"], "circle")
+            enc["shape"] = {"field": "s", "type": "nominal", "scale": {"domain": names, "range": [shape]},
+                            "legend": _legend(spec) if legend else None}
+        _annotations(layers, [(r["t"], r["y"]) for r in rows], chosen, va, meta, xenc, yenc, clip)
         vl["layer"] = layers
         return
 
@@ -451,7 +484,7 @@ def _cartesian(vl: dict, spec: dict, meta: dict) -> None:
         if "error_bars" in chosen:
             err = [{"key": r["key"], "t": r["t"], "lo": r["y1"] - chosen["error_bars"]["errors"][r["j"]][r["i"]][0],
                     "hi": r["y1"] + chosen["error_bars"]["errors"][r["j"]][r["i"]][1]} for r in rows]
-            layers.append(_error_layer(err, xenc, vscale, meta, clip))
+            layers.append(_error_layer(err, xenc, yenc, meta, clip))
     elif kind == "area":
         line_enc["color"] = dict(color, legend=None)
     else:
@@ -472,7 +505,7 @@ def _cartesian(vl: dict, spec: dict, meta: dict) -> None:
                                     "size": {"field": "size", "type": "quantitative", "scale": None},
                                     "description": {"field": "key"}}, "name": "points"})
     if kind in ("line", "dot_line"):
-        _annotations(layers, [(r["t"], r["y1"]) for r in rows], chosen, va, meta, xenc, vscale, clip)
+        _annotations(layers, [(r["t"], r["y1"]) for r in rows], chosen, va, meta, xenc, yenc, clip)
     vl["layer"] = layers
 
 
@@ -493,13 +526,13 @@ def _error_rows(rows: list[dict], errors: list) -> list[dict]:
     return [dict(r, lo=r["y1"] - errors[r["j"]][r["i"]][0], hi=r["y1"] + errors[r["j"]][r["i"]][1]) for r in rows]
 
 
-def _error_layer(err: list[dict], xenc: dict, vscale: dict, meta: dict, clip: bool) -> dict:
+def _error_layer(err: list[dict], xenc: dict, yaxis: dict, meta: dict, clip: bool) -> dict:
     return {"data": {"values": err}, "mark": {"type": "rule", "color": meta["ink"], "strokeWidth": 1.5, "clip": clip},
-            "encoding": {"x": dict(xenc, axis=None), "y": {"field": "lo", "type": "quantitative", "scale": vscale},
+            "encoding": {"x": xenc, "y": dict(yaxis, field="lo"),
                          "y2": {"field": "hi"}, "description": {"field": "key"}}, "name": "errors"}
 
 
-def _annotations(layers, points, chosen, va, meta, xenc, vscale, clip) -> None:
+def _annotations(layers, points, chosen, va, meta, xenc, yaxis, clip) -> None:
     from plotdigit_cli.formats import value_text
 
     if "annotations" not in chosen or va["cut"]:
@@ -509,7 +542,7 @@ def _annotations(layers, points, chosen, va, meta, xenc, vscale, clip) -> None:
     layers.append({"data": {"values": rows}, "mark": {"type": "text", "baseline": "bottom", "align": "center",
                                                       "dy": -4 * meta["pt"], "fontSize": meta["fs"] * 0.7,
                                                       "color": meta["ink"]},
-                   "encoding": {"x": dict(xenc, axis=None), "y": {"field": "y", "type": "quantitative", "scale": vscale},
+                   "encoding": {"x": xenc, "y": dict(yaxis, field="y"),
                                 "text": {"field": "label"}}, "name": "annotations"})
 
 
@@ -576,7 +609,11 @@ def draw(spec: dict) -> tuple[np.ndarray, dict]:
     for _ in range(MAX_THIN):  # thinner tick labels while any overlap (ticks.py), on the scenegraph alone
         vl, meta = build(spec, thin)
         vg = vlc.vegalite_to_vega(vl)
-        label = measure(spec, vlc.vega_to_scenegraph(vg), meta)
+        scene = vlc.vega_to_scenegraph(vg)
+        root = scene["scenegraph"]["items"][0]
+        if min(float(root.get("width", 0)), float(root.get("height", 0))) < MIN_PLOT_PX:
+            raise Collapsed(f"the plot area is {root.get('width')}x{root.get('height')} px")
+        label = measure(spec, scene, meta)
         crowded = [name for name, axis in (label["axes"] or {}).items() if axis_overlaps(axis, name)]
         if not crowded:
             break

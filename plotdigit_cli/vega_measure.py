@@ -193,10 +193,10 @@ def _cartesian(spec, scene: Scene, meta, plot_bbox, covers, width, height):
                 top = b + float(y)
                 if horizontal:
                     u, v = value_px(top), y0 + h / 2
-                    _check(u, x0 + w if top >= b else x0, "a bar's end")
+                    _check(u, min((x0, x0 + w), key=lambda e: abs(e - u)), "a bar's end")
                 else:
                     u, v = x0 + w / 2, value_px(top)
-                    _check(v, y0 if (top >= b) != value["reversed"] else y0 + h, "a bar's end")
+                    _check(v, min((y0, y0 + h), key=lambda e: abs(e - v)), "a bar's end")
                 bbox = [labels.px(x0), labels.px(y0), labels.px(x0 + w), labels.px(y0 + h)]
                 if kind == "histogram":
                     lo, hi = data["edges"][i], data["edges"][i + 1]
@@ -330,9 +330,8 @@ def _axes(spec, scene: Scene, meta, plot_bbox, vscale: Scale, width, height, rec
             values, scale, kind_name = value["ticks"], vscale, ("log" if value["log"] else "linear")
             lo, hi = value["domain"]
             shown = [hi, lo] if value["reversed"] else [lo, hi]
-            for v, (it, mx, my) in zip(values, items):
-                p = (ox + scale(v)) if name == "x" else (oy + scale(v))
-                ticks.append(_tick(v, it, mx, my, p, name, plot_bbox, font))
+            ticks = _matched(values, items, lambda v: (ox + scale(v)) if name == "x" else (oy + scale(v)), name,
+                             plot_bbox, font)
         elif along["kind"] == "categories" and rects is not None:
             kind_name = "category"
             cats = along["values"]
@@ -343,10 +342,11 @@ def _axes(spec, scene: Scene, meta, plot_bbox, vscale: Scale, width, height, rec
             # The range in category positions: where the plot's edges fall, band centre i at i.
             if len(ticks) >= 2:
                 c0, c1 = ticks[0]["pixel"][0 if name == "x" else 1], ticks[1]["pixel"][0 if name == "x" else 1]
-                start = plot_bbox[0] if name == "x" else plot_bbox[1]
-                length = width if name == "x" else height
                 step = (c1 - c0) / every
-                shown = [(start - c0) / step, (start + length - c0) / step]
+                # As shown: from the left edge to the right, or from the bottom edge up (Vega lists
+                # categories top down, so a y axis's range runs high to low).
+                ends = (plot_bbox[0], plot_bbox[2]) if name == "x" else (plot_bbox[3], plot_bbox[1])
+                shown = [(ends[0] - c0) / step, (ends[1] - c0) / step]
             else:
                 shown = [-0.5, len(cats) - 0.5]
         else:
@@ -354,13 +354,25 @@ def _axes(spec, scene: Scene, meta, plot_bbox, vscale: Scale, width, height, rec
             kind_name = {"categories": "category", "dates": "date"}.get(along["kind"], "linear")
             lo, hi = along["domain"]
             shown = [lo, hi]
-            for v, (it, mx, my) in zip(along["ticks"], items):
-                ticks.append(_tick(float(v), it, mx, my, ox + xscale(v), name, plot_bbox, font))
+            ticks = _matched(along["ticks"], items, lambda v: ox + xscale(v), name, plot_bbox, font)
         angle = float(items[0][0].get("angle", 0) or 0) if items else 0.0
         size = float(items[0][0].get("fontSize", meta["fs"])) if items else meta["fs"]
         out[name] = {"scale": kind_name, "range": [float(shown[0]), float(shown[1])], "ticks": ticks,
                      "label_rotation": (-angle) % 360, "label_height": labels.px(size)}
     return out
+
+
+def _matched(values, items, where, name, plot_bbox, font) -> list[dict]:
+    """Each drawn tick label with the tick value at its anchor (Vega writes a label at its tick;
+    the order of its items is not the order of the values given)."""
+    ticks = []
+    for it, mx, my in items:
+        at = (mx + float(it["x"])) if name == "x" else (my + float(it["y"]))
+        value = min(values, key=lambda v: abs(where(v) - at))
+        if abs(at - where(value)) > 1.0:  # labels sit on the crisp (rounded, half-pixel) tick
+            raise RuntimeError(f"vega wrote a tick label at {at:.3f} px, no tick value is there")
+        ticks.append(_tick(float(value), it, mx, my, where(value), name, plot_bbox, font))
+    return sorted(ticks, key=lambda t: t["value"])
 
 
 def _tick(value, item, mx, my, p, name, plot_bbox, font) -> dict:

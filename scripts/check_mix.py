@@ -1,7 +1,9 @@
-"""Generate N charts of a config and check the mixture the way issue 5's "done when" reads:
-every family, every axis scale, text on most charts, a table on every chart, many image shapes,
-no duplicate images, and every visible keypoint on its mark (tests/pixelcheck.py; degraded
-samples are checked on a clean redraw of the same spec, whose label must be identical).
+"""Generate N charts of a config and check the mixture the way issues 5 and 13 read: every
+family, every axis scale, text on most charts, a table on every chart, many image shapes, no
+duplicate images, every visible keypoint on its mark (tests/pixelcheck.py; degraded samples are
+checked on a clean redraw of the same spec, whose label must be identical), both renderers,
+16+ fonts, every look on at least 1% of the charts it applies to, real-table data on a fifth,
+no overlapping tick labels, no low-contrast marks, and the share of points not visible per family.
 
     python scripts/check_mix.py --n 2000            # default config, about 8 minutes on 2 cores
     python scripts/check_mix.py --n 300 --config configs/competition.yaml
@@ -31,6 +33,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 from pixelcheck import check_sample  # noqa: E402
 
 from plotdigit_cli.charts import FAMILIES  # noqa: E402
+from plotdigit_cli.colors import low_contrast  # noqa: E402
+from plotdigit_cli.looks import LOOKS, UNSUPPORTED, applies  # noqa: E402
+from plotdigit_cli.ticks import axis_overlaps  # noqa: E402
 from plotdigit_cli.config import load_config  # noqa: E402
 from plotdigit_cli.render import draw  # noqa: E402
 from plotdigit_cli.spec import sample_spec  # noqa: E402
@@ -56,7 +61,9 @@ def main() -> int:
         subprocess.run(cmd, check=True)
         seconds = time.perf_counter() - started
         families, scales, shapes, digests, fonts = Counter(), Counter(), Counter(), Counter(), Counter()
-        texted = tables = degraded = checked_points = hidden = 0
+        renderers, looks_seen, applicable, sources = Counter(), Counter(), Counter(), Counter()
+        hidden_by_family, points_by_family = Counter(), Counter()
+        texted = tables = degraded = checked_points = hidden = overlapping = faint = 0
         problems: list[str] = []
         for shard in sorted(out.glob("shard-*.tar")):
             with tarfile.open(shard) as tar:
@@ -68,6 +75,16 @@ def main() -> int:
                 digests[hashlib.sha256(rgb.tobytes()).hexdigest()] += 1
                 families[label["chart_type"]] += 1
                 fonts[label["style"]["font"]] += 1
+                renderers[label["style"]["renderer"]] += 1
+                sources[label["source"]["kind"]] += 1
+                looks_seen.update(label["style"]["looks"])
+                for look in LOOKS:  # charts a look could have been drawn on (unsupported by the renderer: not)
+                    shared = look != "shared_origin" or (len(label["series"]) > 1 and label["source"]["kind"] != "table")
+                    if applies(look, label["chart_type"]) and look not in UNSUPPORTED.get(label["style"]["renderer"], ()) \
+                            and shared:
+                        applicable[look] += 1
+                for name, axis in (label["axes"] or {}).items():
+                    overlapping += axis_overlaps(axis, name)
                 for axis in (label["axes"] or {}).values():
                     scales[axis["scale"]] += 1
                 shapes[rgb.shape[:2]] += 1
@@ -83,6 +100,9 @@ def main() -> int:
                     for p in s["points"]:
                         checked_points += p["visible"]
                         hidden += not p["visible"]
+                        points_by_family[label["chart_type"]] += 1
+                        hidden_by_family[label["chart_type"]] += not p["visible"]
+                        faint += low_contrast(p["color"], label["style"]["background"])
 
     n = sum(families.values())
     duplicates = sum(c - 1 for c in digests.values() if c > 1)
@@ -102,6 +122,16 @@ def main() -> int:
         ("visible keypoints checked on pixels", checked_points, True),
         ("keypoints flagged not visible", hidden, True),
         ("pixel-check problems", len(problems), not problems),
+        ("renderers", ", ".join(f"{k} {v / n:.1%}" for k, v in sorted(renderers.items())),
+         len(renderers) >= 2 and min(renderers.values()) >= 0.15 * n),
+        ("data from real tables", f"{sources['table']} ({sources['table'] / n:.1%})", sources["table"] >= 0.2 * n),
+        ("looks (share of the charts each applies to)",
+         ", ".join(f"{k} {looks_seen[k] / max(applicable[k], 1):.1%}" for k in LOOKS),
+         all(looks_seen[k] >= 0.01 * applicable[k] and looks_seen[k] > 0 for k in LOOKS)),
+        ("overlapping tick labels", overlapping, overlapping == 0),
+        ("low-contrast marks", faint, faint == 0),
+        ("not visible, per family", ", ".join(f"{k} {hidden_by_family[k] / points_by_family[k]:.1%}"
+                                              for k in sorted(points_by_family)), True),
     ]
     print("| check | result | ok |\n| --- | --- | --- |")
     for name, value, ok in rows:

@@ -250,6 +250,7 @@ def test_tick_pixels_sit_on_the_tick_marks(tmp_path):
     """Default sheet: tick marks are dark strokes out of the bottom and left spines; a thin one
     is anti-aliased (and snapped to a pixel centre), so look at the tick's pixel and its neighbours."""
     config = config_with(tmp_path, "c", clean("types: {scatter: 1, line: 1, vertical_bar: 1}\n"
+                                              "renderers: {matplotlib: 1}\n"  # matplotlib's tick geometry
                                               "style: {sheets: {default: 1}, grid: {'off': 1}}\n"))
     checked = 0
     for spec, rgb, label in drawn(config, 8):
@@ -273,8 +274,10 @@ def test_tick_pixels_sit_on_the_tick_marks(tmp_path):
 def test_norm_is_the_data_value_as_a_fraction_of_the_axis_range(mixture):
     def fraction(axis, value):
         lo, hi = axis["range"]
-        if axis["scale"] == "category":
-            value = next(t["value"] for t in axis["ticks"] if t["label"] == value)
+        if axis["scale"] == "category":  # names left unwritten (thinned out, ticks.py) are not checked
+            value = next((t["value"] for t in axis["ticks"] if t["label"] == value), None)
+            if value is None:
+                return None
         elif axis["scale"] == "date":
             value = float((dt.date.fromisoformat(value) - dt.date(1970, 1, 1)).days)
         elif axis["scale"] == "log":
@@ -291,11 +294,10 @@ def test_norm_is_the_data_value_as_a_fraction_of_the_axis_range(mixture):
                     y = p["base"] + p["y"]
                 fx, fy = p["norm"]
                 axes = label["axes"]
-                if family == "grouped_bar":  # bars sit beside their group's tick: only y is the value
-                    assert fy == pytest.approx(fraction(axes["y"], y), abs=1e-5)
-                else:
-                    assert fx == pytest.approx(fraction(axes["x"], x), abs=1e-5), (label["key"], p)
-                    assert fy == pytest.approx(fraction(axes["y"], y), abs=1e-5), (label["key"], p)
+                want = (None if family == "grouped_bar" else fraction(axes["x"], x)), fraction(axes["y"], y)
+                for got, expected in zip((fx, fy), want):  # grouped bars sit beside their group's tick
+                    if expected is not None:
+                        assert got == pytest.approx(expected, abs=1e-5), (label["key"], p)
                 checked += 1
     assert checked > 500
 
