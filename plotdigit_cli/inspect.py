@@ -99,9 +99,18 @@ class _Tally:
         self.stats_samples += 1
 
     def offer(self, candidate: Candidate) -> None:
+        """Keep up to preview_count samples per chart type, preferring a variety of renderers and
+        looks: a sample drawn in a way not yet kept replaces the latest of a way kept twice."""
         kept = self.candidates.setdefault(candidate.chart_type, [])
         if len(kept) < self.preview_count:
             kept.append(candidate)
+            return
+        ways = [_way(c.label) for c in kept]
+        if _way(candidate.label) in ways:
+            return
+        doubled = [i for i, w in enumerate(ways) if ways.count(w) > 1]
+        if doubled:
+            kept[doubled[-1]] = candidate
 
 
 def inspect(targets: Iterable[str], *, stats_samples: int | None = None, preview_count: int = 0,
@@ -387,6 +396,12 @@ def _channel_stats(histograms: np.ndarray, samples: int) -> dict:
         mean.append(round(s1 / n / 255, 6))
         std.append(round(math.sqrt((n * s2 - s1 * s1) / (n * n)) / 255, 6))
     return {"samples": samples, "pixels": int(histograms[0].sum()), "mean": mean, "std": std}
+
+
+def _way(label: dict) -> tuple:
+    """How a chart was drawn, for the preview's variety: its renderer and its looks."""
+    style = label.get("style") if isinstance(label.get("style"), dict) else {}
+    return str(style.get("renderer", "matplotlib")), tuple(str(w) for w in style.get("looks") or [])
 
 
 def _pick_preview(tally: _Tally) -> list[Candidate]:

@@ -41,7 +41,9 @@ def contact_sheet(samples: Sequence[tuple[str, str, bytes, dict]]) -> Image.Imag
     font = ImageFont.load_default(size=14)
     for i, (key, chart_type, png, label) in enumerate(samples):
         left, top = (i % cols) * CELL, (i // cols) * (CELL + TITLE)
-        draw.text((left + 6, top + 4), f"{key}  {chart_type}", fill=(235, 235, 235), font=font)
+        style = label.get("style") if isinstance(label.get("style"), dict) else {}
+        how = " ".join([str(style.get("renderer", "matplotlib"))] + [str(w) for w in style.get("looks") or []])
+        draw.text((left + 6, top + 4), f"{key}  {chart_type}  {how}"[:60], fill=(235, 235, 235), font=font)
         with Image.open(io.BytesIO(png)) as image:
             image = image.convert("RGB")
             scale = min(CELL / image.width, CELL / image.height)

@@ -17,6 +17,7 @@ from PIL import Image
 from plotdigit_cli import preview
 
 from plotdigit_cli import colors
+from plotdigit_cli.ticks import axis_overlaps
 
 from conftest import REPO, decode_png, invoke, load_json, read_samples, run_script, snapshot
 
@@ -332,14 +333,16 @@ def test_problem_list_is_capped_but_every_problem_counted(damaged):
 # --- the JSON report's fields are a contract --------------------------------------------
 
 REPORT_FIELDS = ["format", "sound", "shards", "samples", "bytes", "bytes_per_sample", "manifests", "chart_types",
-                 "points", "not_visible", "image_sizes", "channels", "problem_count", "problems"]
+                 "points", "not_visible", "mix", "image_sizes", "channels", "problem_count", "problems"]
 
 
 def test_points_flagged_not_visible_are_counted_per_family(small_run):
     expected: dict = {}
     for key, members in read_samples(small_run).items():
         label = json.loads(members["json"])
-        counts = expected.setdefault(label["chart_type"], {"points": 0, "not_visible": 0, "low_contrast": 0})
+        counts = expected.setdefault(label["chart_type"], {"points": 0, "not_visible": 0, "low_contrast": 0,
+                                                           "overlapping_ticks": 0})
+        counts["overlapping_ticks"] += sum(axis_overlaps((label["axes"] or {}).get(n), n) for n in ("x", "y"))
         for s in label["series"]:
             counts["points"] += len(s["points"])
             counts["not_visible"] += sum(not p["visible"] for p in s["points"])
@@ -350,7 +353,8 @@ def test_points_flagged_not_visible_are_counted_per_family(small_run):
     text = invoke("inspect", str(small_run)).stdout
     kind, counts = next(iter(sorted(expected.items())))
     share = 100 * counts["not_visible"] / counts["points"]
-    assert f"{share:5.1f}% of {counts['points']} points not visible, {counts['low_contrast']} low-contrast" in text
+    assert (f"{share:5.1f}% of {counts['points']} points not visible, {counts['low_contrast']} low-contrast, "
+            f"{counts['overlapping_ticks']} overlapping tick labels") in text
 
 
 def test_low_contrast_marks_are_counted(tmp_path, small_run):

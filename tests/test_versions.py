@@ -45,7 +45,8 @@ def test_the_lowest_declared_matplotlib_draws_exact_charts(tmp_path):
     assert installed.returncode == 0, installed.stderr[-2000:]
     env = {"PYTHONPATH": os.pathsep.join([str(target), os.environ.get("PYTHONPATH", "")])}
     out, config = tmp_path / "shards", tmp_path / "clean.yaml"
-    config.write_text("degrade: {jpeg: 0, blur: 0, noise: 0, grayscale: 0}\n")  # pixels as drawn, to probe
+    # Pixels as drawn, to probe: no degradations, and no texture (a look that is one).
+    config.write_text("degrade: {jpeg: 0, blur: 0, noise: 0, grayscale: 0}\nlooks: {texture: 0}\n")
     result = run_script("generate", "--n", "36", "--out", str(out), "--shard-size", "36", "--workers", "1",
                         "--seed", "11", "--config", str(config), "-q", env=env)
     assert result.returncode == 0, result.stderr
