@@ -45,15 +45,18 @@ class Context:
     def data(self):
         return self.config.data
 
-    def palette(self, rng: np.random.Generator, n: int) -> list[str]:
+    def backdrop(self) -> str:
+        """The colour behind the marks, as the renderer that draws the chart will paint it."""
         theme = self.style_sample.get("vega_theme")
-        if theme:  # drawn by Vega: its theme's background and colours
-            background = (self.style_sample["background"] if self.has_axes and self.style_sample["background"]
-                          else vega.backdrop(theme, self.has_axes))
-            return style.palette(rng, self.config.style, self.config.colors, self.style_sample["sheet"], n, background,
-                                 cycle=vega.cycle(theme))
+        if theme:
+            return (self.style_sample["background"] if self.has_axes and self.style_sample["background"]
+                    else vega.backdrop(theme, self.has_axes))
+        return style.backdrop(self.style_sample, self.has_axes)
+
+    def palette(self, rng: np.random.Generator, n: int) -> list[str]:
+        theme = self.style_sample.get("vega_theme")  # drawn by Vega: its theme's colours
         return style.palette(rng, self.config.style, self.config.colors, self.style_sample["sheet"], n,
-                             style.backdrop(self.style_sample, self.has_axes))
+                             self.backdrop(), cycle=vega.cycle(theme) if theme else None)
 
 
 def sample_spec(config: Config, seed: int, index: int) -> dict:

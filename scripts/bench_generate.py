@@ -6,6 +6,7 @@
   2. plotdigit generate --config configs/seed-blog.yaml --workers 1;
   3. the same with --workers 2;
   4. plotdigit generate (default config) --workers 1;
+  5, 6. the same with every chart drawn by matplotlib, then by Vega (what each renderer costs);
 with charts/s, the ratio to the baseline, bytes per sample and the peak resident memory of
 the whole process tree (sampled every 0.2 s; the tree sum counts pages that a parent and its
 forked children share more than once).
@@ -186,9 +187,17 @@ def table(n: int, tmp: Path) -> None:
         size = baseline(n, tmp / "baseline.tar")
     rows = [("baseline: pyplot, savefig, Pillow resize + re-encode, seed-blog content",
              time.perf_counter() - started, size, memory.peak)]
+    # What each renderer costs: the default config with every chart drawn by one of them.
+    only = {}
+    for renderer in ("matplotlib", "vega"):
+        only[renderer] = tmp / f"only-{renderer}.yaml"
+        only[renderer].write_text(f"renderers: {{{renderer}: 1}}\n")
     for name, workers, config in (("generate, seed-blog, 1 worker", 1, SEED_BLOG),
                                   ("generate, seed-blog, 2 workers", 2, SEED_BLOG),
-                                  ("generate, default config, 1 worker", 1, None)):
+                                  ("generate, default config, 1 worker", 1, None),
+                                  ("generate, default config, all matplotlib, 1 worker", 1, only["matplotlib"]),
+                                  ("generate, default config, all Vega (dot plots: matplotlib), 1 worker", 1,
+                                   only["vega"])):
         out = tmp / name.replace(" ", "_").replace(",", "")
         # One shard a worker: each worker renders one long stretch, as with real runs' 1000-chart shards
         # (a worker is replaced after each shard, and starts with cold caches).
@@ -197,12 +206,13 @@ def table(n: int, tmp: Path) -> None:
         rows.append((name, seconds, size, memory.peak))
         print(f"  measured {name}: {n / seconds:.1f} charts/s", file=sys.stderr)
 
-    print("| run | charts/s | vs baseline | bytes per sample | peak RSS, process tree |")
-    print("| --- | --- | --- | --- | --- |")
+    print("| run | charts/s | ms per chart | vs baseline | bytes per sample | peak RSS, process tree |")
+    print("| --- | --- | --- | --- | --- | --- |")
     base_rate = n / rows[0][1]
     for name, seconds, size, peak in rows:
         rate = n / seconds
-        print(f"| {name} | {rate:.1f} | {rate / base_rate:.2f}x | {size / n / 1000:.1f} kB | {peak:.0f} MB |")
+        print(f"| {name} | {rate:.1f} | {1000 / rate:.0f} | {rate / base_rate:.2f}x | {size / n / 1000:.1f} kB "
+              f"| {peak:.0f} MB |")
 
 
 def memory_run(n: int, config: Path | None, out: Path) -> None:

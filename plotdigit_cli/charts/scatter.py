@@ -13,6 +13,7 @@ import matplotlib
 import numpy as np
 
 from plotdigit_cli import tables, words
+from plotdigit_cli.colors import low_contrast
 from plotdigit_cli.charts.base import (MIN_MARKER_PX, Family, Mark, Series, annotate, at_least_px, draw_errors,
                                       errors_of, min_marker_px, pt_to_px, px_to_pt, to_hex, value_axis, with_errors)
 from plotdigit_cli.charts.line import FILLED_MARKERS
@@ -22,6 +23,7 @@ from plotdigit_cli.params import number, param, pick, span, subset
 
 COLORMAPS = ("viridis", "plasma", "inferno", "magma", "cividis", "coolwarm", "rainbow", "turbo")
 LAYOUTS = ("uniform", "correlated", "clusters")
+COLORMAP_STEPS = 256  # where along a colormap a colour lost against the background may move to
 
 
 @dataclass(frozen=True)
@@ -83,12 +85,26 @@ def sample_scatter(rng: np.random.Generator, p: ScatterParams, ctx) -> dict:
         point_colors = [color] * n
         if count == 1 and rng.uniform() < p.colormap_probability:
             cmap = matplotlib.colormaps[str(rng.choice(p.colormaps))]
-            point_colors = [to_hex(cmap(t)) for t in rng.uniform(0.0, 1.0, n)]
+            point_colors = legible_along(cmap, rng.uniform(0.0, 1.0, n), ctx.backdrop())
             color = None
         series.append({"name": name, "color": color, "point_colors": point_colors, "marker": marker, "size": size,
                        "x": [float(v) for v in x_offset + sx * x], "y": [float(v) for v in y]})
     return {"series": series, "value_axis": value_axis(rng, ctx, "log" if log else "uniform", log=log, cut=True),
             "x_format": pick(rng, ctx.data.x_formats)}
+
+
+def legible_along(cmap, ts, background: str) -> list[str]:
+    """Colours of `cmap` at ts, each moved to the nearest point of the colormap that stands out
+    from the background (colors.py) where it does not: the order of values along the map is kept."""
+    grid = np.linspace(0.0, 1.0, COLORMAP_STEPS)
+    usable = [t for t in grid if not low_contrast(to_hex(cmap(t)), background)]
+    out = []
+    for t in ts:
+        c = to_hex(cmap(t))
+        if usable and low_contrast(c, background):
+            c = to_hex(cmap(min(usable, key=lambda u: abs(u - t))))
+        out.append(c)
+    return out
 
 
 def draw_scatter(ax, spec: dict) -> list[Series]:
