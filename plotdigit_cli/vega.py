@@ -588,7 +588,7 @@ def _pie(vl: dict, spec: dict, meta: dict) -> None:
             r["pct"] = f"{100 * r['share']:.1f}%"
         radius = (outer + inner) / 2 if inner else outer * 0.6
         layers.append({"data": {"values": rows}, "mark": {"type": "text", "radius": radius, "fontSize": fs * 0.8,
-                                                          "color": "#262626" if True else None},
+                                                          "color": "#262626"},
                        "encoding": dict(common, text={"field": "pct"}), "name": "percentages"})
     vl["layer"] = layers
     vl["config"]["view"]["stroke"] = None

@@ -100,8 +100,6 @@ def measure(spec: dict, scene_json: dict, meta: dict) -> dict:
         "legend": legend_texts,
         "annotations": [{"text": it["text"], "bbox": text_box(it, ax_, ay_, font)} for it, ax_, ay_ in annotations],
     }
-    if kind == "horizontal_bar":  # the label names axes by where they are drawn, as matplotlib's does
-        pass
     text_boxes = {"title": text_box(title[0], title[1], title[2], font) if title else None,
                   "x_label": text_box(*axis_titles["x"], font) if "x" in axis_titles else None,
                   "y_label": text_box(*axis_titles["y"], font) if "y" in axis_titles else None,
