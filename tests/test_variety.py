@@ -239,3 +239,19 @@ def test_the_overlap_rule():
     # At 45 degrees, lines 12 px apart along x are 8.5 px apart across.
     assert overlaps([[0, 0, 30, 30], [12, 0, 42, 30]], "x", 45, 8) == 0
     assert overlaps([[0, 0, 30, 30], [10, 0, 40, 30]], "x", 45, 8) == 1
+
+
+def test_bad_renderer_and_look_settings_name_file_line_and_key(tmp_path):
+    from plotdigit_cli.config import ConfigError
+
+    cases = [("renderers: {vega: 1, svg: 1}\n", "line 1: renderers has unknown entries ['svg']"),
+             ("renderers: {matplotlib: 0}\n", "line 1: renderers needs at least one weight above 0"),
+             ("looks:\n  hatch: 1.5\n", "line 2: looks.hatch must be in [0.0, 1.0]"),
+             ("looks:\n  hatches: [zz]\n", "line 2: looks.hatches has unknown entries ['zz']"),
+             ("data:\n  tables: -1\n", "line 2: data.tables must be in [0.0, 1.0]")]
+    for text, expected in cases:
+        path = tmp_path / "bad.yaml"
+        path.write_text(text)
+        with pytest.raises(ConfigError) as caught:
+            load_config(path)
+        assert f"{path} {expected}" in str(caught.value), str(caught.value)
