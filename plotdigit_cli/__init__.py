@@ -1,14 +1,20 @@
 """plotdigit: seeded synthetic charts with pixel-exact labels, written as webdataset shards.
 
-`from plotdigit_cli import load` gives the training loader (plotdigit_cli.loader.load). It is
-looked up lazily, so that torch is imported only by those who load, never by the generator.
+`plotdigit_cli.generate(n, out, ...)` and `plotdigit_cli.inspect(*targets, ...)` are the CLI's
+commands as functions (plotdigit_cli.api); `from plotdigit_cli import load` gives the training
+loader (plotdigit_cli.loader.load). All are looked up lazily, so that torch is imported only by
+those who load, never by the generator.
 """
 
 __version__ = "0.1.0"
-__all__ = ["load", "__version__"]
+__all__ = ["generate", "inspect", "load", "__version__"]
 
 
 def __getattr__(name: str):
+    if name in ("generate", "inspect"):
+        from plotdigit_cli import api
+
+        return getattr(api, name)
     if name == "load":
         try:
             from plotdigit_cli.loader import load

@@ -6,7 +6,6 @@ stderr with a non-zero status (2 for bad input, 1 for a run that failed), never 
 
 from __future__ import annotations
 
-import os
 import signal
 import sys
 import time
@@ -45,10 +44,6 @@ class OneLineErrors(click.Group):
 @click.version_option(__version__, prog_name="plotdigit")
 def cli() -> None:
     """Seeded synthetic charts with pixel-exact labels, as webdataset shards."""
-
-
-def _default_workers() -> int:
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
 
 def _types(value: str | None) -> list[str] | None:
@@ -90,20 +85,19 @@ def generate(n, out, seed, shard_size, workers, config_path, types, image_size, 
 
         plotdigit generate --n 100000 --out shards/ --seed 1
     """
+    from plotdigit_cli.api import generate as run_generate
     from plotdigit_cli.config import ConfigError, load_config
-    from plotdigit_cli.generate import OutputError, Run, RunFailed, Stopped
-    from plotdigit_cli.generate import generate as run_generate
+    from plotdigit_cli.runner import OutputError, RunFailed, Stopped
 
     try:
         config = load_config(config_path, image_size=image_size, types=_types(types))
     except ConfigError as e:
         raise BadInput(str(e)) from None
-    run = Run(config=config, seed=seed, n=n, shard_size=shard_size, out=out)
     # A scheduler's SIGTERM takes the same way out as Ctrl-C: workers ended, partial files removed, exit 130.
     signal.signal(signal.SIGTERM, _interrupt)
     try:
-        summary = run_generate(run, workers=workers or _default_workers(), overwrite=overwrite,
-                               progress=None if quiet else _progress(progress_every))
+        summary = run_generate(n, out, seed=seed, shard_size=shard_size, workers=workers, config=config,
+                               overwrite=overwrite, progress=None if quiet else _progress(progress_every))
     except OutputError as e:
         raise BadInput(str(e)) from None
     except RunFailed as e:
@@ -196,26 +190,20 @@ def inspect(targets, as_json, preview, preview_count, stats_samples, max_problem
     import json
 
     from plotdigit_cli import shards
-    from plotdigit_cli.inspect import format_report
-    from plotdigit_cli.inspect import inspect as run_inspect
+    from plotdigit_cli.api import inspect as run_inspect
+    from plotdigit_cli.report import format_report
 
     if preview is not None:
         _check_preview_path(preview)
     try:
-        report, picked = run_inspect(targets, stats_samples=stats_samples,
-                                     preview_count=preview_count if preview else 0,
-                                     max_problems=max_problems, progress=sys.stderr.isatty())
+        report = run_inspect(*targets, stats_samples=stats_samples, preview=preview, preview_count=preview_count,
+                             max_problems=max_problems, progress=sys.stderr.isatty())
     except shards.TargetError as e:
         raise BadInput(str(e)) from None
-    if preview is not None:
-        from plotdigit_cli.preview import write_sheet
-
-        if picked:
-            write_sheet(preview, picked)
-        report["preview"] = {"path": str(preview) if picked else None, "keys": [c.key for c in picked]}
     click.echo(json.dumps(report, indent=2) if as_json else format_report(report))
     if preview is not None and not as_json:
-        click.echo(f"preview: {preview} ({len(picked)} samples)" if picked else
+        drawn = report["preview"]["keys"]
+        click.echo(f"preview: {preview} ({len(drawn)} samples)" if drawn else
                    "preview: not written, no sound sample to draw")
     if not report["sound"]:
         sys.exit(1)

@@ -159,6 +159,6 @@ def test_png_bytes_stay_within_135_percent_of_pillow(config_path):
 
 
 def test_png_records_the_zlib_that_made_its_bytes():
-    from plotdigit_cli.generate import versions
+    from plotdigit_cli.runner import versions
 
     assert versions()["zlib"] == zlib.ZLIB_RUNTIME_VERSION

@@ -455,7 +455,7 @@ def test_console_script_reports_through_a_real_process(small_run, damaged):
 
 
 def test_many_image_sizes_are_summarised_in_the_text_report():
-    from plotdigit_cli.inspect import _sizes_line
+    from plotdigit_cli.report import _sizes_line
 
     sizes = {f"{300 + i}x{200 + 2 * i}": 10 - i for i in range(9)}
     assert _sizes_line(sizes) == ("9 sizes, widths 300-308, heights 200-216; most common: 300x200 (10), "
