@@ -40,3 +40,13 @@ def too_close(a: str, b: str) -> bool:
 
 def usable(color: str, background: str, kept: list[str]) -> bool:
     return not low_contrast(color, background) and not any(too_close(color, k) for k in kept)
+
+
+# Ink for what is drawn over a chart in no colour of its own (error bars, value annotations):
+# dark on light backgrounds, light on dark ones.
+INK = ("#262626", "#e6e6e6")
+INK_LUMA = 110
+
+
+def ink(background: str) -> str:
+    return INK[0] if luma(background) > INK_LUMA else INK[1]

@@ -75,6 +75,22 @@ def _hex(rgb) -> str:
     return "#" + "".join(f"{int(round(c * 255)):02x}" for c in rgb)
 
 
+def edge_style(chosen: dict, color: str, to_px) -> dict:
+    """The label style of a filled mark in `color` with the chart's outline and hatch looks
+    (`chosen`): the shade they are drawn in, the outline's width in pixels (`to_px`: points ->
+    pixels at the chart's dpi), the hatch pattern."""
+    from plotdigit_cli.labels import px
+
+    style: dict = {}
+    if "outline" in chosen or "hatch" in chosen:
+        style["edge_color"] = shade(color)
+    if "outline" in chosen:
+        style["edge_width"] = px(to_px(chosen["outline"]["width"]))
+    if "hatch" in chosen:
+        style["hatch"] = chosen["hatch"]["pattern"]
+    return style
+
+
 def sample(rng: np.random.Generator, p: LooksParams, chart_type: str, data: dict, renderer: str = "matplotlib", *,
            real: bool = False) -> dict:
     """The looks of one chart: {look: its settings}, only those drawn. `data` is the family's

@@ -72,11 +72,9 @@ def measure(fig, ax, series: list[Series], spec: dict, has_axes: bool) -> dict:
             norm = labels.normalise(u, v, plot_bbox)
             inside = (plot_bbox[0] + margin <= u <= plot_bbox[2] - margin
                       and plot_bbox[1] + margin <= v <= plot_bbox[3] - margin) if has_axes else True
-            seen = _seen_at(u, v, bbox if mark.sized else None)
-            covered = any(b[0] - reach <= x <= b[2] + reach and b[1] - reach <= y <= b[3] + reach
-                          for b, reach in covers for x, y in seen)
+            hidden = covered(u, v, bbox if mark.sized else None, covers)
             point = {"x": mark.x, "y": mark.y, "pixel": [labels.px(u), labels.px(v)], "norm": norm,
-                     "bbox": bbox, "color": mark.color, "visible": bool(inside and not covered)}
+                     "bbox": bbox, "color": mark.color, "visible": bool(inside and not hidden)}
             if mark.base is not None:
                 point["base"] = mark.base
             if mark.error is not None:
@@ -139,6 +137,13 @@ def _error(mark: Mark, ax, to_image: ImageCoords, spec: dict) -> dict:
     ends = [(low, mark.anchor[1]), (high, mark.anchor[1])] if horizontal else [(mark.anchor[0], low), (mark.anchor[0], high)]
     pixels = [[labels.px(c) for c in to_image.point(*ax.transData.transform(e))] for e in ends]
     return {"low": low, "high": high, "pixels": pixels}
+
+
+def covered(u: float, v: float, bbox: list[float] | None, covers: list[tuple[list[float], float]]) -> bool:
+    """Whether a cover (a box and how far past it it reaches) lies over where the mark at (u, v)
+    must be seen (`bbox`: a bar's or wedge's box, None for markers and vertices)."""
+    return any(b[0] - reach <= x <= b[2] + reach and b[1] - reach <= y <= b[3] + reach
+               for b, reach in covers for x, y in _seen_at(u, v, bbox))
 
 
 def _seen_at(u: float, v: float, bbox: list[float] | None) -> list[tuple[float, float]]:

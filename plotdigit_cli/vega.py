@@ -27,7 +27,8 @@ import numpy as np
 from PIL import Image, ImageFont
 
 from plotdigit_cli import fonts, labels, looks
-from plotdigit_cli.colors import luma
+from plotdigit_cli.charts.base import ERROR_WIDTH_PX, MIN_LINE_PX
+from plotdigit_cli.colors import ink as ink_on
 
 FAMILIES = ("vertical_bar", "horizontal_bar", "grouped_bar", "stacked_bar", "histogram", "line", "dot_line", "area",
             "scatter", "pie", "donut")
@@ -36,7 +37,6 @@ THEMES = ("vega", "excel", "fivethirtyeight", "ggplot2", "googlecharts", "latime
           "urbaninstitute", "powerbi", "carbonwhite", "carbong10", "dark", "carbong90")
 SHAPES = {"o": "circle", "s": "square", "D": "diamond"}  # matplotlib marker -> Vega symbol with a known box
 MIN_SYMBOL_PX = 7.0  # symbol side; the pixel under its centre is fully covered
-MIN_LINE_PX = 3.5
 TICKS = 6  # tick count asked of matplotlib's locators (halved per thinning)
 MIN_PLOT_PX = 24  # a plot area Vega's layout squeezed smaller than this is drawn by matplotlib instead
 MAX_THIN = 6  # layouts tried while tick labels overlap
@@ -180,7 +180,7 @@ def build(spec: dict, thin: dict | None = None) -> tuple[dict, dict]:
     fs = style["font_size"] * pt
     theme = style["vega_theme"]
     font = style["font"]
-    ink = "#e6e6e6" if luma(backdrop(theme, kind not in ("pie", "donut"))) < 110 else "#262626"
+    ink = ink_on(backdrop(theme, kind not in ("pie", "donut")))
     cfg = json.loads(json.dumps(theme_config(theme)))
     cfg.update({"font": font, "background": _solid(cfg.get("background")) or "#ffffff"})
     for part in ("axis", "axisX", "axisY", "axisBand", "axisQuantitative"):
@@ -366,7 +366,7 @@ def _cartesian(vl: dict, spec: dict, meta: dict) -> None:
                     v2: {"field": "hi"}, "description": {"field": "key"}}
             if kind == "grouped_bar":
                 eenc[f"{c}Offset"] = enc[f"{c}Offset"]
-            layers.append({"data": {"values": err}, "mark": {"type": "rule", "color": meta["ink"], "strokeWidth": 1.5,
+            layers.append({"data": {"values": err}, "mark": {"type": "rule", "color": meta["ink"], "strokeWidth": ERROR_WIDTH_PX,
                                                              "clip": clip}, "encoding": eenc, "name": "errors"})
         meta["along"] = {"kind": "categories", "values": cats,
                          "every": 2 ** (athin - (1 if horizontal else 2)) if athin > (1 if horizontal else 2) else 1}
@@ -527,7 +527,7 @@ def _error_rows(rows: list[dict], errors: list) -> list[dict]:
 
 
 def _error_layer(err: list[dict], xenc: dict, yaxis: dict, meta: dict, clip: bool) -> dict:
-    return {"data": {"values": err}, "mark": {"type": "rule", "color": meta["ink"], "strokeWidth": 1.5, "clip": clip},
+    return {"data": {"values": err}, "mark": {"type": "rule", "color": meta["ink"], "strokeWidth": ERROR_WIDTH_PX, "clip": clip},
             "encoding": {"x": xenc, "y": dict(yaxis, field="lo"),
                          "y2": {"field": "hi"}, "description": {"field": "key"}}, "name": "errors"}
 

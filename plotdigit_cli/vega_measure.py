@@ -11,7 +11,8 @@ from __future__ import annotations
 import math
 
 from plotdigit_cli import fonts, labels, looks
-from plotdigit_cli.measure import COVER_MARGIN, MARK_INSET, TEXT_REACH, _table_header
+from plotdigit_cli.charts.base import ERROR_WIDTH_PX, MIN_LINE_PX
+from plotdigit_cli.measure import COVER_MARGIN, TEXT_REACH, _table_header, covered
 from plotdigit_cli.vega import Scale, backdrop, text_box
 
 MISMATCH_PX = 0.05  # a mark Vega placed elsewhere than the scale says is a bug, not a rounding
@@ -80,13 +81,7 @@ def measure(spec: dict, scene_json: dict, meta: dict) -> dict:
         plot_bbox = [ox, oy, ox + width, oy + height]
         series, axes = _cartesian(spec, scene, meta, plot_bbox, covers, width, height)
 
-    keypoints = []
-    points_flat = []
-    for s in series:
-        for p in s["points"]:
-            points_flat.append(p)
-    for p in points_flat:
-        keypoints.append(labels.keypoint(p["norm"], p["bbox"], p.pop("_sized"), plot_bbox))
+    keypoints = [labels.keypoint(p["norm"], p["bbox"], p.pop("_sized"), plot_bbox) for s in series for p in s["points"]]
 
     axis_titles = {}
     for mark, mox, moy, group in scene.role("axis-title"):
@@ -133,17 +128,9 @@ def _joined(text) -> str:
     return "\n".join(text) if isinstance(text, list) else str(text)
 
 
-def _seen(u, v, bbox, sized, covers) -> bool:
-    from plotdigit_cli.measure import _seen_at
-
-    spots = _seen_at(u, v, bbox if sized else None)
-    return not any(b[0] - reach <= x <= b[2] + reach and b[1] - reach <= y <= b[3] + reach
-                   for b, reach in covers for x, y in spots)
-
-
 def _point(x, y, u, v, bbox, color, plot_bbox, covers, *, sized, inside=True, base=None) -> dict:
     point = {"x": x, "y": y, "pixel": [labels.px(u), labels.px(v)], "norm": labels.normalise(u, v, plot_bbox),
-             "bbox": bbox, "color": color, "visible": bool(inside and _seen(u, v, bbox, sized, covers)), "_sized": sized}
+             "bbox": bbox, "color": color, "visible": bool(inside and not covered(u, v, bbox if sized else None, covers)), "_sized": sized}
     if base is not None:
         point["base"] = base
     return point
@@ -210,9 +197,9 @@ def _cartesian(spec, scene: Scene, meta, plot_bbox, covers, width, height):
                 pts.append(point)
                 if kind == "stacked_bar":
                     base[i] = top
-            entry_style = _fill_style(chosen, color, pt)
+            entry_style = looks.edge_style(chosen, color, lambda w: w * pt)
             if errors_drawn:
-                entry_style |= {"error_color": meta["ink"], "error_width": 1.5}
+                entry_style |= _error_style(meta)
             entry = {"name": name, "color": color, "style": entry_style, "points": pts}
             if kind == "histogram":
                 entry["bins"] = data["edges"]
@@ -220,7 +207,7 @@ def _cartesian(spec, scene: Scene, meta, plot_bbox, covers, width, height):
         axes = _axes(spec, scene, meta, plot_bbox, vscale, width, height, rects)
         return series, axes
 
-    xscale = _xscale(along, width)
+    xscale = Scale(along["domain"], width)
 
     def x_px(t: float) -> float:
         return ox + xscale(t)
@@ -243,7 +230,7 @@ def _cartesian(spec, scene: Scene, meta, plot_bbox, covers, width, height):
             st = {"marker": s["marker"] if s["marker"] in ("o", "s", "D") else "o",
                   "marker_size": labels.px(math.sqrt(float(points_drawn[f"{j},0"][0]["size"])))}
             if errors_drawn:
-                st |= {"error_color": meta["ink"], "error_width": 1.5}
+                st |= _error_style(meta)
             series.append({"name": s["name"], "color": s["color"], "style": st, "points": pts})
         return series, _axes(spec, scene, meta, plot_bbox, vscale, width, height, None, xscale)
 
@@ -269,28 +256,22 @@ def _cartesian(spec, scene: Scene, meta, plot_bbox, covers, width, height):
             pts.append(point)
             if kind == "area":
                 base[i] = top
-        line_px = max(s["line_width"] * pt, 3.5)
+        line_px = max(s["line_width"] * pt, MIN_LINE_PX)
         st = {"line_width": labels.px(line_px)}
         if kind == "dot_line":
             st |= {"marker": s["marker"] if s["marker"] in ("o", "s", "D") else "o",
                    "marker_size": labels.px(math.sqrt(float(points_drawn[f"{j},0"][0]["size"]))),
                    "dashes": s["dashes"], "line_color": s["line_color"]}
             if errors_drawn:
-                st |= {"error_color": meta["ink"], "error_width": 1.5}
+                st |= _error_style(meta)
         if kind == "area":
-            st |= _fill_style(chosen, s["color"], pt)
+            st |= looks.edge_style(chosen, s["color"], lambda w: w * pt)
         series.append({"name": s["name"], "color": s["color"], "style": st, "points": pts})
     return series, _axes(spec, scene, meta, plot_bbox, vscale, width, height, None, xscale)
 
 
-def _xscale(along: dict, width: float) -> Scale:
-    return Scale(along["domain"], width)
-
-
-def _fill_style(chosen: dict, color: str, pt: float) -> dict:
-    if "outline" not in chosen:
-        return {}
-    return {"edge_color": looks.shade(color), "edge_width": labels.px(chosen["outline"]["width"] * pt)}
+def _error_style(meta: dict) -> dict:
+    return {"error_color": meta["ink"], "error_width": ERROR_WIDTH_PX}
 
 
 def _error(drawn, chosen, j, i, value, value_px, horizontal) -> dict:

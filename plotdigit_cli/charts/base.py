@@ -164,36 +164,29 @@ def sample_cartesian(rng: np.random.Generator, ctx, points: tuple[int, int], ser
 
 # --- looks (looks.py), as matplotlib draws them -------------------------------------------
 
-INK = ("#262626", "#e6e6e6")  # error bars in the one of these that stands out from the background
 ERROR_WIDTH_PX = 1.5
 ANNOTATION_OFFSET_PT = 4.0
 
 
 def ink(spec: dict, has_axes: bool = True) -> str:
-    from plotdigit_cli.colors import luma
+    from plotdigit_cli import colors
     from plotdigit_cli.style import backdrop
 
-    return INK[0] if luma(backdrop(spec["style"], has_axes)) > 110 else INK[1]
+    return colors.ink(backdrop(spec["style"], has_axes))
 
 
 def fill_look(ax, spec: dict, color: str) -> tuple[dict, dict]:
     """(matplotlib keyword arguments, the series' label style) for a filled mark in `color`
     with the chart's outline and hatch looks: both drawn in a shade of the fill."""
-    from plotdigit_cli.labels import px
-    from plotdigit_cli.looks import shade
+    from plotdigit_cli.looks import edge_style
 
     looks = spec.get("looks") or {}
-    kwargs, style = {"linewidth": 0}, {}
-    if "outline" in looks or "hatch" in looks:
-        edge = shade(color)
-        kwargs["edgecolor"] = edge
-        style["edge_color"] = edge
-    if "outline" in looks:
-        kwargs["linewidth"] = looks["outline"]["width"]
-        style["edge_width"] = px(pt_to_px(ax, looks["outline"]["width"]))
-    if "hatch" in looks:
-        kwargs["hatch"] = looks["hatch"]["pattern"]
-        style["hatch"] = looks["hatch"]["pattern"]
+    style = edge_style(looks, color, lambda pt: pt_to_px(ax, pt))
+    kwargs = {"linewidth": looks["outline"]["width"] if "outline" in looks else 0}
+    if "edge_color" in style:
+        kwargs["edgecolor"] = style["edge_color"]
+    if "hatch" in style:
+        kwargs["hatch"] = style["hatch"]
     return kwargs, style
 
 
