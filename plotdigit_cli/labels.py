@@ -1,5 +1,8 @@
 """The per-sample label: its schema, its key, its bytes, and a validator (docs/labels.md).
 
+Written labels are typed (`plotdigit.label/3`, schema.py); the renderers make, and inspect and
+the checks read, the /2 shape, which schema.typed / schema.untyped turn into each other.
+
 Pixel convention: origin at the image's top-left corner, y down, (i + 0.5, j + 0.5) is the
 centre of pixel (i, j). Normalised coordinates are fractions of the plot area with y up.
 """
@@ -10,8 +13,10 @@ import json
 import math
 from typing import Any
 
-SCHEMA = "plotdigit.label/2"
+SCHEMA = "plotdigit.label/3"  # what is written: schema.py
+SCHEMA_V2 = "plotdigit.label/2"  # the renderers' labels (and shards written before /3): still read
 SCHEMA_V1 = "plotdigit.label/1"  # still read by inspect and load
+READ = (SCHEMA, SCHEMA_V2, SCHEMA_V1)
 TABLE_SEPARATOR = " | "
 KEY_DIGITS = 9
 PIXEL_DECIMALS = 3
@@ -84,14 +89,29 @@ def _is_box(v: Any) -> bool:
     return isinstance(v, list) and len(v) == 4 and all(_is_num(x) for x in v) and v[0] <= v[2] and v[1] <= v[3]
 
 
+def readable(label: Any) -> tuple[Any, list[str]]:
+    """(the label in the shape the checks read, its departures from the typed schema): a /3
+    label that fits its schema is turned back into the /2 shape; others are returned as they are."""
+    if isinstance(label, dict) and label.get("schema") == SCHEMA:
+        from plotdigit_cli import schema
+
+        problems = schema.problems(label)
+        return (label if problems else schema.untyped(label)), problems
+    return label, []
+
+
 def validate_label(label: Any, *, width: int | None = None, height: int | None = None) -> list[str]:
     """Every way `label` breaks the schema, as short reasons; an empty list means sound.
 
-    `width`/`height`, when given, are the decoded image's size, checked against the label's.
+    A /3 label is checked against the published schema (schema.py), then, like /2 and /1, for
+    agreement between its parts. `width`/`height`, when given, are the decoded image's size,
+    checked against the label's.
     """
+    label, problems = readable(label)
+    if problems:
+        return problems
     if not isinstance(label, dict):
         return [f"label is a {type(label).__name__}, not an object"]
-    problems = []
     for name, kind in _TOP_FIELDS.items():
         if name not in label:
             problems.append(f"missing field '{name}'")
@@ -99,9 +119,9 @@ def validate_label(label: Any, *, width: int | None = None, height: int | None =
             problems.append(f"field '{name}' has type {type(label[name]).__name__}")
     if problems:
         return problems
-    if label["schema"] not in (SCHEMA, SCHEMA_V1):
-        return [f"schema is {label['schema']!r}, expected {SCHEMA!r} or {SCHEMA_V1!r}"]
-    v2 = label["schema"] == SCHEMA
+    if label["schema"] not in READ:
+        return [f"schema is {label['schema']!r}, expected one of {', '.join(map(repr, READ))}"]
+    v2 = label["schema"] == SCHEMA_V2
     if v2:
         problems += [f"missing field '{name}'" if name not in label else f"field '{name}' has type "
                      f"{type(label[name]).__name__}" for name, kind in _V2_FIELDS.items()

@@ -105,7 +105,7 @@ def measure(fig, ax, series: list[Series], spec: dict, has_axes: bool) -> dict:
                             (scales[kind] if axis is along else None) or axis.get_scale())
                 for name, axis in (("x", ax.xaxis), ("y", ax.yaxis))}
     return {
-        "schema": labels.SCHEMA,
+        "schema": labels.SCHEMA_V2,
         "key": labels.sample_key(spec["index"]),
         "index": spec["index"],
         "seed": spec["seed"],

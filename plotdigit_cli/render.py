@@ -16,7 +16,7 @@ import matplotlib
 import matplotlib.style
 import numpy as np
 
-from plotdigit_cli import degrade, fonts, png, vega
+from plotdigit_cli import degrade, fonts, png, schema, vega
 from plotdigit_cli.charts import FAMILIES
 from plotdigit_cli.config import Config
 from plotdigit_cli.decorate import decorate, thin_overlapping_ticks
@@ -29,9 +29,9 @@ MAX_REDRAWS = 6  # thinning overlapping tick labels, each time by half
 
 
 def render(config: Config, spec: dict) -> tuple[bytes, dict]:
-    """Draw `spec` and return (PNG bytes, label dict)."""
+    """Draw `spec` and return (PNG bytes, its typed label: plotdigit.label/3, schema.py)."""
     rgb, label = draw(spec)
-    return png.encode(degrade.apply(rgb, spec["degrade"])), label
+    return png.encode(degrade.apply(rgb, spec["degrade"])), schema.typed(label, spec)
 
 
 def draw(spec: dict, *, reuse: bool = True, memo_text: bool = True) -> tuple[np.ndarray, dict]:

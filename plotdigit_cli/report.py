@@ -258,9 +258,14 @@ def _check_sample(where: str, key: str, members: dict[str, list[bytes]], tally: 
             tally.types[label["chart_type"]] += 1
         if isinstance(label.get("keypoints"), list):
             tally.points[len(label["keypoints"])] += 1
-        _count_visibility(label, tally)
         if "key" in label and label["key"] != key:
             reasons.append(f"label key {label['key']!r} differs from the member key")
+        label, departures = labels.readable(label)  # a typed (/3) label, as the checks read it
+        if departures:
+            reasons.extend(departures)
+            label = None
+        else:
+            _count_visibility(label, tally)
     if label is not None:
         size = {} if pixels is None else {"width": pixels.shape[1], "height": pixels.shape[0]}
         reasons.extend(labels.validate_label(label, **size))

@@ -101,7 +101,7 @@ def measure(spec: dict, scene_json: dict, meta: dict) -> dict:
                   "legend": legend_box}
     fig = spec["figure"]
     return {
-        "schema": labels.SCHEMA,
+        "schema": labels.SCHEMA_V2,
         "key": labels.sample_key(spec["index"]),
         "index": spec["index"],
         "seed": spec["seed"],

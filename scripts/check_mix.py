@@ -32,6 +32,7 @@ from PIL import Image
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 from pixelcheck import check_sample  # noqa: E402
 
+from plotdigit_cli import schema  # noqa: E402
 from plotdigit_cli.charts import FAMILIES  # noqa: E402
 from plotdigit_cli.colors import low_contrast  # noqa: E402
 from plotdigit_cli.looks import LOOKS, UNSUPPORTED, applies  # noqa: E402
@@ -70,7 +71,7 @@ def main() -> int:
                 members = {m.name: tar.extractfile(m).read() for m in tar}
             for name in sorted(n for n in members if n.endswith(".json")):
                 key = name[:-5]
-                label, png = json.loads(members[name]), members[key + ".png"]
+                label, png = schema.untyped(json.loads(members[name])), members[key + ".png"]
                 rgb = np.asarray(Image.open(io.BytesIO(png)).convert("RGB"))
                 digests[hashlib.sha256(rgb.tobytes()).hexdigest()] += 1
                 families[label["chart_type"]] += 1

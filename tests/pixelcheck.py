@@ -22,6 +22,8 @@ import math
 
 import numpy as np
 
+from plotdigit_cli.labels import readable
+
 FILLED_TOLERANCE = 3  # per channel, 0-255
 OVER_MARGIN = 1.5  # px
 LOW_BIN = 5  # px: a histogram bin lower than this is mostly under the axis line
@@ -132,6 +134,8 @@ def _later_lines(label: dict, s_index: int, probe: tuple[float, float]) -> list[
 def check_sample(rgb: np.ndarray, label: dict) -> list[str]:
     """Every visible keypoint whose pixel does not carry its mark's colour, as a reason; empty means all good."""
     problems = []
+    label, departures = readable(label)  # a written (/3) label, in the renderers' shape
+    assert departures == [], departures
     h, w = rgb.shape[:2]
     assert (w, h) == (label["image"]["width"], label["image"]["height"])
     drawn = [(s, k, p) for s, series in enumerate(label["series"]) for k, p in enumerate(series["points"])]

@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 import webdataset as wds
 
+from plotdigit_cli import schema
 from plotdigit_cli.config import load_config
 from plotdigit_cli.labels import validate_label
 from plotdigit_cli.render import draw
@@ -50,6 +51,8 @@ def test_small_run_writes_shards_of_the_right_samples_and_a_manifest(small_run):
         rgb = decode_png(members["png"])
         assert (label["key"], label["index"], label["seed"]) == (key, int(key), 3)
         assert validate_label(label, width=rgb.shape[1], height=rgb.shape[0]) == []
+        assert label["schema"] == "plotdigit.label/3" and schema.problems(label) == []
+        label = schema.untyped(label)  # the renderer's label, which draw() gives
         if label["style"]["degrade"]:  # degraded pixels: check the clean drawing of the same spec instead
             rgb, clean_label = draw(sample_spec(load_config(image_size=480), 3, int(key)))
             assert clean_label == label

@@ -203,7 +203,7 @@ MEMBER_DAMAGE = {
     "json invalid": (lambda d: edit_member(d / S2, "000000021.json", lambda b: b"{not json"),
                      [f"{S2} / 000000021: json does not parse (Expecting property name"]),
     "json field missing": (lambda d: edit_label(d / S2, "000000022", lambda lab: lab.pop("keypoints")),
-                           [f"{S2} / 000000022: missing field 'keypoints'"]),
+                           [f"{S2} / 000000022: label: missing keypoints"]),
     "keypoints short": (lambda d: edit_label(d / S2, "000000023", lambda lab: lab["keypoints"].pop()),
                         [f"{S2} / 000000023: "]),
     "pixel outside": (lambda d: edit_label(d / S0, "000000001", _set_pixel),

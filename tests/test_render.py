@@ -12,10 +12,10 @@ import numpy as np
 import pytest
 import yaml
 
-from plotdigit_cli import degrade, words
+from plotdigit_cli import degrade, schema, words
 from plotdigit_cli.charts import FAMILIES
 from plotdigit_cli.config import load_config
-from plotdigit_cli.labels import SCHEMA, validate_label
+from plotdigit_cli.labels import SCHEMA_V2, validate_label
 from plotdigit_cli.render import draw, render
 from plotdigit_cli.spec import sample_spec
 
@@ -75,7 +75,7 @@ def mixture(tmp_path_factory):
 def test_every_visible_keypoint_sits_on_its_mark(mixture, family):
     visible = 0
     for spec, rgb, label in mixture[family]:
-        assert label["chart_type"] == family and label["schema"] == SCHEMA
+        assert label["chart_type"] == family and label["schema"] == SCHEMA_V2  # draw() gives the renderer's label
         assert (label["image"]["width"], label["image"]["height"]) == (spec["figure"]["width"], spec["figure"]["height"])
         assert_exact(rgb, label)
         visible += sum(p["visible"] for p in points(label))
@@ -403,7 +403,7 @@ def test_degradations_change_pixels_not_labels(tmp_path):
         png, label = render(config, spec)
         rgb_clean, label_clean = draw(spec)
         degraded = decode_png(png)
-        assert label == label_clean
+        assert schema.untyped(label) == label_clean
         assert degraded.shape == rgb_clean.shape
         diff = np.abs(degraded.astype(int) - rgb_clean.astype(int))
         assert 0.5 < diff.mean() < 12  # visibly changed, still the same picture
@@ -449,6 +449,7 @@ def test_seed_blog_config_draws_data_in_the_unit_square():
     config = load_config(REPO / "configs" / "seed-blog.yaml")
     for index in range(20):
         png, label = render(config, sample_spec(config, 0, index))
+        label = schema.untyped(label)
         assert label["chart_type"] in ("vertical_bar", "scatter", "dot_line")
         assert label["image"] == {"width": 480, "height": 480}
         assert label["style"]["sheet"] == "default" and label["text"]["title"] is None

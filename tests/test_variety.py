@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 import yaml
 
-from plotdigit_cli import looks, tables
+from plotdigit_cli import looks, schema, tables
 from plotdigit_cli.config import load_config
 from plotdigit_cli.labels import validate_label
 from plotdigit_cli.render import draw, render
@@ -138,7 +138,7 @@ def test_texture_changes_pixels_only(tmp_path):
         assert spec["degrade"][0]["kind"] == "texture" and "texture" in spec["looks"]
         png, label = render(config, spec)
         clean_rgb, clean_label = draw(spec)
-        assert label == clean_label and "texture" in label["style"]["looks"]
+        assert schema.untyped(label) == clean_label and label["style"]["looks"]["texture"]
         textured = decode_png(png)
         assert textured.shape == clean_rgb.shape and not np.array_equal(textured, clean_rgb)
         assert (textured.astype(int) <= clean_rgb.astype(int) + 1).all()  # a light field multiplied in: never lighter
