@@ -11,12 +11,14 @@ the CLI turns each into one line and its exit status.
 from __future__ import annotations
 
 import os
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable, Sequence
 
 from plotdigit_cli.config import Config, load_config
-from plotdigit_cli.runner import Progress, Run, Summary
+from plotdigit_cli.runner import Incomplete, OutputError, Progress, Run, RunFailed, Stopped, Summary
 from plotdigit_cli.runner import generate as _generate
+from plotdigit_cli.store import StorageError, location, reason
 
 
 def default_workers() -> int:
@@ -29,7 +31,7 @@ def default_workers() -> int:
 
 def generate(n: int, out: str | os.PathLike, *, seed: int = 0, shard_size: int = 1000, workers: int | None = None,
              config: str | os.PathLike | Config | None = None, types: Sequence[str] | None = None,
-             image_size: int | None = None, overwrite: bool = False,
+             image_size: int | None = None, overwrite: bool = False, shards: tuple[int, int] | str | None = None,
              progress: Callable[[int, int], Progress] | None = None) -> Summary:
     """Render `n` seeded charts into webdataset shards in `out`, with a manifest, as
     `plotdigit generate` does (same bytes); returns the run's Summary (manifest, charts rendered
@@ -37,6 +39,8 @@ def generate(n: int, out: str | os.PathLike, *, seed: int = 0, shard_size: int =
 
     `config` is a YAML path over the packaged default, or a Config from load_config; `types`
     and `image_size` are the CLI's --types and --image-size (with a path or the default).
+    `shards` (A, B) or "A:B" makes only shards A..B-1 of the run (the same bytes) and no manifest:
+    `finish(out)` writes it once every range is done.
     """
     for name, value, low in (("n", n, 1), ("shard_size", shard_size, 1), ("seed", seed, 0)):
         if isinstance(value, bool) or not isinstance(value, int) or value < low:
@@ -49,8 +53,57 @@ def generate(n: int, out: str | os.PathLike, *, seed: int = 0, shard_size: int =
         resolved = config
     else:
         resolved = load_config(config, image_size=image_size, types=list(types) if types is not None else None)
-    run = Run(config=resolved, seed=seed, n=n, shard_size=shard_size, out=Path(out))
-    return _generate(run, workers=workers or default_workers(), overwrite=overwrite, progress=progress)
+    run = Run(config=resolved, seed=seed, n=n, shard_size=shard_size, out=_output(out), shards=shard_range(shards))
+    with _storage_errors(out):
+        return _generate(run, workers=workers or default_workers(), overwrite=overwrite, progress=progress)
+
+
+def _output(out) -> Path:
+    """--out as a local Path or an object store's UPath (store.py); OutputError for a URL that cannot be used."""
+    try:
+        return location(out)
+    except StorageError as e:
+        raise OutputError(f"--out {e}") from None
+
+
+@contextmanager
+def _storage_errors(out):
+    """Errors of an object store's driver (unreachable, unauthorised, a bucket gone mid-run) as one line."""
+    try:
+        yield
+    except (OutputError, RunFailed, Stopped, KeyboardInterrupt, Incomplete):
+        raise
+    except Exception as e:  # noqa: BLE001
+        if "://" not in str(out):
+            raise
+        raise OutputError(f"--out {out}: {reason(e)}") from None
+
+
+def shard_range(value: tuple[int, int] | str | None) -> tuple[int, int] | None:
+    """(A, B) of "A:B" (or of a pair); ValueError naming the problem."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        a, sep, b = value.partition(":")
+        if not sep or not a.strip().isdigit() or not b.strip().isdigit():
+            raise ValueError(f"--shards {value!r}: expected A:B, two shard numbers with A < B (e.g. 0:8)")
+        value = (int(a), int(b))
+    if (not isinstance(value, (tuple, list)) or len(value) != 2
+            or not all(isinstance(v, int) and not isinstance(v, bool) and v >= 0 for v in value)):
+        raise ValueError(f"shards must be (A, B) or 'A:B' with 0 <= A < B, got {value!r}")
+    if value[0] >= value[1]:
+        raise ValueError(f"--shards {value[0]}:{value[1]}: A must be less than B (shards A..B-1 are made)")
+    return int(value[0]), int(value[1])
+
+
+def finish(out: str | os.PathLike) -> dict:
+    """`plotdigit manifest OUT`: check every shard of the run in `out` against its record and write
+    manifest.json (the bytes one run writes); returns the manifest. Raises runner.Incomplete,
+    listing what is missing, or runner.OutputError."""
+    from plotdigit_cli.runner import finish as _finish
+
+    with _storage_errors(out):
+        return _finish(_output(out))
 
 
 def inspect(*targets: str | os.PathLike, stats_samples: int | None = None, preview: str | os.PathLike | None = None,

@@ -54,7 +54,8 @@ def _types(value: str | None) -> list[str] | None:
 
 @cli.command()
 @click.option("--n", "n", type=click.IntRange(min=1), required=True, help="Number of charts to make.")
-@click.option("--out", type=click.Path(path_type=Path), required=True, help="Directory for shards and manifest.")
+@click.option("--out", required=True,
+              help="Directory for shards and manifest: a path, or an fsspec URL (s3://bucket/prefix, gs://...).")
 @click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True, help="Run seed.")
 @click.option("--shard-size", type=click.IntRange(min=1), default=1000, show_default=True,
               help="Charts per shard.")
@@ -67,10 +68,13 @@ def _types(value: str | None) -> list[str] | None:
 @click.option("--image-size", type=int, default=None,
               help="Make every image N x N pixels.  [default: the config's sizes and aspect ratios]")
 @click.option("--overwrite", is_flag=True, help="Replace shards of another run already in --out.")
+@click.option("--shards", "shard_range", default=None, metavar="A:B",
+              help="Make only shards A..B-1 of the run (same bytes) and no manifest; for batch arrays. "
+                   "`plotdigit manifest OUT` finishes the run.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress and no summary.")
 @click.option("--progress-every", type=click.FloatRange(min=0.1), default=10.0, show_default=True,
               metavar="SECONDS", help="When stderr is not a terminal: a progress line this often.")
-def generate(n, out, seed, shard_size, workers, config_path, types, image_size, overwrite, quiet,
+def generate(n, out, seed, shard_size, workers, config_path, types, image_size, overwrite, shard_range, quiet,
              progress_every) -> None:
     """Render N seeded random charts into webdataset shards with a manifest.
 
@@ -81,40 +85,82 @@ def generate(n, out, seed, shard_size, workers, config_path, types, image_size, 
     (exit 130) and the same command resumes. Exit status: 0 done, 1 the run failed
     (finished shards kept), 2 bad input or OUT cannot be used, 130 stopped.
 
+    With --shards A:B, only shards A..B-1 are made, and no manifest: several such runs
+    (a Slurm array, one range per task) may fill one OUT at once; `plotdigit manifest OUT`
+    then checks the whole run and writes the manifest.
+
     Example:
 
         plotdigit generate --n 100000 --out shards/ --seed 1
     """
     from plotdigit_cli.api import generate as run_generate
+    from plotdigit_cli.api import shard_range as parse_range
     from plotdigit_cli.config import ConfigError, load_config
     from plotdigit_cli.runner import OutputError, RunFailed, Stopped
 
     try:
         config = load_config(config_path, image_size=image_size, types=_types(types))
-    except ConfigError as e:
+        shard_range = parse_range(shard_range)
+    except (ConfigError, ValueError) as e:
         raise BadInput(str(e)) from None
     # A scheduler's SIGTERM takes the same way out as Ctrl-C: workers ended, partial files removed, exit 130.
     signal.signal(signal.SIGTERM, _interrupt)
     try:
         summary = run_generate(n, out, seed=seed, shard_size=shard_size, workers=workers, config=config,
-                               overwrite=overwrite, progress=None if quiet else _progress(progress_every))
+                               overwrite=overwrite, shards=shard_range,
+                               progress=None if quiet else _progress(progress_every))
     except OutputError as e:
         raise BadInput(str(e)) from None
     except RunFailed as e:
         raise click.ClickException(str(e)) from None
     except Stopped as e:
         raise Interrupted(str(e)) from None
-    if not quiet:
+    if not quiet and summary.manifest is None:
+        a, b = summary.shards
+        found = summary.samples - summary.rendered
+        already = f" ({found} were already there)" if found else ""
+        click.echo(f"wrote {summary.rendered} charts{already} of shards {a}..{b - 1} to {out} in {summary.seconds:.1f} s; "
+                   f"no manifest: run `plotdigit manifest {out}` once every range is done")
+    elif not quiet:
         manifest = summary.manifest
         size = f"{len(manifest['shards'])} shard(s), {manifest['bytes'] / 1e6:.1f} MB"
         found = manifest["samples"] - summary.rendered
         if not summary.rendered:
             click.echo(f"wrote no charts: all {found} were already in {out} ({size}); "
-                       f"manifest: {out / 'manifest.json'}")
+                       f"manifest: {_join(out, 'manifest.json')}")
         else:
             already = f" ({found} were already there)" if found else ""
             click.echo(f"wrote {summary.rendered} charts{already} in {size}, to {out} in {summary.seconds:.1f} s "
-                       f"({summary.rate:.1f} charts/s); manifest: {out / 'manifest.json'}")
+                       f"({summary.rate:.1f} charts/s); manifest: {_join(out, 'manifest.json')}")
+
+
+@cli.command("manifest")
+@click.argument("out", metavar="OUT")
+def manifest_command(out) -> None:
+    """Finish a run made in pieces (generate --shards A:B): check that every shard of the run
+    is in OUT and matches its record, then write OUT/manifest.json, the same bytes one run
+    writes. Exit status: 0 written, 1 shards missing or not matching (listed; nothing
+    written), 2 OUT holds no run or is in use.
+
+    Example:
+
+        plotdigit manifest shards/
+    """
+    from plotdigit_cli.api import finish
+    from plotdigit_cli.runner import Incomplete, OutputError
+
+    try:
+        manifest = finish(out)
+    except OutputError as e:
+        raise BadInput(str(e)) from None
+    except Incomplete as e:
+        raise click.ClickException(str(e)) from None
+    click.echo(f"{_join(out, 'manifest.json')}: {len(manifest['shards'])} shard(s), {manifest['samples']} charts, "
+               f"{manifest['bytes'] / 1e6:.1f} MB")
+
+
+def _join(out: str, name: str) -> str:
+    return f"{out.rstrip('/')}/{name}"
 
 
 class Interrupted(click.ClickException):

@@ -13,19 +13,15 @@ import json
 import math
 from typing import Any
 
+from plotdigit_cli.layout import sample_key  # noqa: F401 - the key format, re-exported
+
 SCHEMA = "plotdigit.label/3"  # what is written: schema.py
 SCHEMA_V2 = "plotdigit.label/2"  # the renderers' labels (and shards written before /3): still read
 SCHEMA_V1 = "plotdigit.label/1"  # still read by inspect and load
 READ = (SCHEMA, SCHEMA_V2, SCHEMA_V1)
 TABLE_SEPARATOR = " | "
-KEY_DIGITS = 9
 PIXEL_DECIMALS = 3
 NORM_DECIMALS = 6
-
-
-def sample_key(index: int) -> str:
-    """Webdataset key of sample `index`: digits only, since readers split member names at the first dot."""
-    return f"{index:0{KEY_DIGITS}d}"
 
 
 def px(value: float) -> float:

@@ -30,7 +30,7 @@ import webdataset as wds
 from PIL import Image
 from webdataset.utils import pytorch_worker_info
 
-from plotdigit_cli import shards
+from plotdigit_cli import shards, store
 from plotdigit_cli.limits import image_problem, parse_json
 from plotdigit_cli.collate import CHART_TYPE_IDS, IMAGENET, Batch, Decoded, collate
 
@@ -295,12 +295,12 @@ def _samples_of(url: str, entry: dict | None, on_error):
     broken = partial(_broken, url)
 
     try:
-        f = open(url, "rb")
-    except OSError as e:
-        raise broken(f"cannot be opened ({e.strerror or e})") from None
+        f = store.open_read(url)
+    except Exception as e:  # noqa: BLE001 - OSError, or an object store's or web server's error
+        raise broken(f"cannot be opened ({store.reason(e)})") from None
     with f:
         if entry is not None:
-            size = os.fstat(f.fileno()).st_size
+            size = os.fstat(f.fileno()).st_size if isinstance(f, io.BufferedReader) else store.size_of(url)
             if size != entry.get("bytes"):
                 raise broken(f"{size} bytes, but its manifest says {entry.get('bytes')}: not the shard it lists")
             if hashlib.file_digest(f, "sha256").hexdigest() != entry.get("sha256"):

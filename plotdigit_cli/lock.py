@@ -7,7 +7,11 @@ behind is harmless. Two byte ranges:
 - byte 0, exclusive: the run (its main process) that owns the directory;
 - byte 1, shared: each worker process while it writes shards. A new owner waits (briefly) for an
   exclusive hold on it before it removes partial files, so it never races the workers of a
-  killed run, which stop by themselves when their parent dies (generate._die_with_parent).
+  killed run, which stop by themselves when their parent dies (generate._die_with_parent);
+- byte 2 + k, exclusive: the worker writing shard k. Runs of shard ranges (--shards) share the
+  owner byte, so several of them (a Slurm array) can fill one directory at once; such a run
+  only removes a partial file whose shard lock is free, and a worker that finds its shard being
+  written by another run waits for it, then takes the finished shard instead of making it again.
 Record locks also work on NFS; a file system without locks is refused with a message.
 """
 
@@ -23,9 +27,9 @@ import sys
 import time
 from pathlib import Path
 
-from plotdigit_cli.shards import LOCK_NAME
+from plotdigit_cli.layout import LOCK_NAME
 
-OWNER, WRITERS = 0, 1  # byte offsets of the two locks
+OWNER, WRITERS, SHARDS = 0, 1, 2  # byte offsets: the owner, the writers, shard k's writer at SHARDS + k
 WAIT_FOR_WRITERS = 30.0  # seconds a new owner waits for a killed run's workers to be gone
 CLAIM_WAIT = 2.0  # seconds a refused run waits to read who took the lock
 
@@ -57,9 +61,10 @@ class OutputLock:
         self.fd: int | None = None
         self.made = False
 
-    def acquire(self, *, make: bool = True) -> None:
+    def acquire(self, *, make: bool = True, shared: bool = False) -> None:
         """Take the directory or raise Busy; OSError where the file system cannot lock. With
-        make=False, only a lock file that is already there is taken (none: nothing happens)."""
+        make=False, only a lock file that is already there is taken (none: nothing happens).
+        With shared=True, take it alongside other shard-range runs (and wait for no writers)."""
         if self.fd is not None:
             return
         try:
@@ -70,8 +75,11 @@ class OutputLock:
         except FileExistsError:
             fd = os.open(self.path, os.O_RDWR)
         try:
-            if not _lock(fd, fcntl.LOCK_EX, OWNER):
+            if not _lock(fd, fcntl.LOCK_SH if shared else fcntl.LOCK_EX, OWNER):
                 raise Busy(_describe_owner(self.path, _holder(fd)))
+            if shared:
+                self.fd = fd
+                return
             deadline = time.monotonic() + WAIT_FOR_WRITERS
             while not _lock(fd, fcntl.LOCK_EX, WRITERS):
                 if time.monotonic() > deadline:
@@ -114,6 +122,22 @@ def hold_as_writer(directory: Path) -> int:
     fd = os.open(directory / LOCK_NAME, os.O_RDWR)
     _lock(fd, fcntl.LOCK_SH, WRITERS, wait=True)
     return fd
+
+
+def hold_shard(fd: int, k: int) -> None:
+    """In a worker: shard k's lock, waiting while another run writes that shard."""
+    _lock(fd, fcntl.LOCK_EX, SHARDS + k, wait=True)
+
+
+def shard_free(fd: int, k: int) -> bool:
+    """Whether no other process is writing shard k (its partial file may then be removed).
+
+    Asked through the lock file descriptor this process already holds: closing any other
+    descriptor of the file would drop every lock this process has on it (POSIX record locks)."""
+    if not _lock(fd, fcntl.LOCK_EX, SHARDS + k):
+        return False
+    fcntl.lockf(fd, fcntl.LOCK_UN, 1, SHARDS + k, os.SEEK_SET)
+    return True
 
 
 def _holder(fd: int) -> int | None:

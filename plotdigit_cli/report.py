@@ -25,7 +25,7 @@ import numpy as np
 from PIL import Image
 from tqdm import tqdm
 
-from plotdigit_cli import colors, labels, limits, shards, ticks
+from plotdigit_cli import colors, labels, limits, shards, store, ticks
 
 REPORT_FORMAT = "plotdigit.inspect/1"
 MAX_PROBLEMS = 1000
@@ -141,7 +141,7 @@ def _sample_total(refs: list[shards.ShardRef]) -> int | None:
             total += ref.listed["samples"]
             continue
         try:
-            with open(ref.path, "rb") as f:
+            with store.open_read(ref.path) as f:
                 total += sum(1 for _ in _groups(shards.read_members(f, read=False)))
         except (tarfile.TarError, OSError, EOFError, shards.ShardError):
             pass  # the reading pass will report it
@@ -155,13 +155,15 @@ def _read_shard(ref: shards.ShardRef, tally: _Tally, bar) -> None:
     tally.shards += 1
     count = 0
     try:
-        size = ref.path.stat().st_size
-        f = open(ref.path, "rb")
-    except OSError as e:
-        tally.problem(where, None, f"cannot be opened: {e.strerror or e}")
+        size = store.size_of(ref.path)
+        f = store.open_read(ref.path)
+    except Exception as e:  # noqa: BLE001 - OSError, or an object store's driver error
+        tally.problem(where, None, f"cannot be opened: {store.reason(e)}")
         return
-    tally.bytes += size
+    tally.bytes += size or 0
     with f:
+        if size is None:  # a stream: its size is what was read
+            f = _Counted(f, tally)
         reader = shards.HashingFile(f)
         last_key = None
         members = shards.read_members(reader)
@@ -171,7 +173,7 @@ def _read_shard(ref: shards.ShardRef, tally: _Tally, bar) -> None:
                 last_key = key
                 count += 1
                 bar.update(1)
-            trailer = _trailer_problem(ref.path, members.end, size)
+            trailer = _trailer_problem(f, members.end, size) if size is not None else None
             if trailer:
                 tally.problem(where, None, trailer)
             reader.drain()
@@ -184,12 +186,30 @@ def _read_shard(ref: shards.ShardRef, tally: _Tally, bar) -> None:
             reader.drain()
     listed = ref.listed
     if listed is not None:
-        checked = [("bytes", size)]
+        checked = [("bytes", size if size is not None else reader.size if reader else None)]
         if reader is not None:
             checked += [("samples", count), ("sha256", reader.sha256.hexdigest())]
         for field_name, actual in checked:
             if listed.get(field_name) != actual:
                 tally.problem(where, None, f"{field_name} {actual} but the manifest says {listed.get(field_name)}")
+
+
+class _Counted:
+    """A stream whose bytes read are added to the report's total as they pass."""
+
+    def __init__(self, f, tally: _Tally):
+        self.f, self.tally = f, tally
+
+    def read(self, n: int = -1) -> bytes:
+        data = self.f.read(n)
+        self.tally.bytes += len(data)
+        return data
+
+    def peek(self, n: int = 0) -> bytes:
+        return self.f.peek(n)
+
+    def seekable(self) -> bool:
+        return False
 
 
 def _groups(members: Iterator[tuple[str, str, bytes | None]]) -> Iterator[tuple[str, dict[str, list[bytes]]]]:
@@ -212,19 +232,22 @@ def _groups(members: Iterator[tuple[str, str, bytes | None]]) -> Iterator[tuple[
         yield key, group
 
 
-def _trailer_problem(path: Path, end: int, size: int) -> str | None:
+def _trailer_problem(f, end: int, size: int) -> str | None:
     """A tar ends with at least two zero blocks. The stream reader stops quietly at a garbled
     header in mid-file, so anything but zeros after the last member read is damage."""
     if size - end < 2 * tarfile.BLOCKSIZE:
         return f"ends at byte {size} without the end-of-archive blocks (truncated?)"
-    with open(path, "rb") as f:
-        f.seek(end)
-        offset = end
+    position = f.tell()
+    f.seek(end)
+    offset = end
+    try:
         for block in iter(lambda: f.read(1 << 16), b""):
             if block.count(0) != len(block):
                 first = offset + next(i for i, b in enumerate(block) if b)
                 return f"unreadable data at byte {first}, after the last member read (a damaged tar header?)"
             offset += len(block)
+    finally:
+        f.seek(position)  # the hashing pass reads on from where it was
     return None
 
 
@@ -340,7 +363,7 @@ def _check_duplicate_keys(refs: list[shards.ShardRef], tally: _Tally) -> None:
     where: dict[str, list[str]] = {}
     for ref in refs:
         try:
-            with open(ref.path, "rb") as f:
+            with store.open_read(ref.path) as f:
                 for key, _ in _groups(shards.read_members(f, read=False)):
                     if _key_hash(key) in repeated:
                         where.setdefault(key, []).append(str(ref.path))

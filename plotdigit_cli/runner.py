@@ -28,10 +28,10 @@ from multiprocessing.connection import wait
 from pathlib import Path
 from typing import Callable, Iterator, Protocol
 
-from plotdigit_cli import __version__, shards
+from plotdigit_cli import __version__, layout, shards, store
 from plotdigit_cli.config import Config
 from plotdigit_cli.limits import MAX_CHARTS, MAX_SHARDS
-from plotdigit_cli.lock import Busy, OutputLock, command_line, hold_as_writer
+from plotdigit_cli.lock import Busy, OutputLock, command_line, hold_as_writer, hold_shard, shard_free
 
 # Test hook: the sample with this index raises, to exercise failure handling end to end.
 FAIL_INDEX_ENV = "PLOTDIGIT_FAIL_INDEX"
@@ -54,6 +54,10 @@ class SampleFailed(RuntimeError):
     """Inside a worker: one chart failed; the message names its seed, index and shard."""
 
 
+class Incomplete(RuntimeError):
+    """`plotdigit manifest`: shards of the run are missing or do not match their records; the message lists them."""
+
+
 @dataclass(frozen=True)
 class Run:
     config: Config
@@ -61,6 +65,7 @@ class Run:
     n: int
     shard_size: int
     out: Path
+    shards: tuple[int, int] | None = None  # make only shards [A, B) of the run, and no manifest (--shards A:B)
 
     def identity(self) -> dict:
         """What makes two runs' shards interchangeable; a resume must match it exactly."""
@@ -80,10 +85,22 @@ class Run:
         """(first index, stop index) of shard k: it holds [k*S, min((k+1)*S, n))."""
         return k * self.shard_size, min((k + 1) * self.shard_size, self.n)
 
+    @property
+    def wanted(self) -> range:
+        """The shards this invocation makes: all of them, or its --shards range (clipped to the run)."""
+        if self.shards is None:
+            return range(self.shard_count)
+        return range(self.shards[0], min(self.shards[1], self.shard_count))
+
     def plan(self) -> Iterator[tuple[int, int, int]]:
-        """(k, first index, stop index) of every shard, lazily: a plan is never held in memory."""
-        for k in range(self.shard_count):
+        """(k, first index, stop index) of every shard wanted, lazily: a plan is never held in memory."""
+        for k in self.wanted:
             yield (k, *self.bounds(k))
+
+    def run_file(self) -> dict:
+        """OUT/.plotdigit-run.json: what `plotdigit manifest` needs to finish a run made in pieces."""
+        return {"run_id": self.run_id, "seed": self.seed, "n": self.n, "shard_size": self.shard_size,
+                "config": self.config.to_dict(), "versions": versions()}
 
     def check(self) -> None:
         """Refuse a run too large to name (shard names have six digits, keys nine) before any disk is touched."""
@@ -92,6 +109,13 @@ class Run:
         if self.shard_count > MAX_SHARDS:
             raise OutputError(f"--n {self.n} in shards of {self.shard_size} makes {self.shard_count:,} shards; "
                               f"at most {MAX_SHARDS:,} a run (raise --shard-size)")
+        if self.shards is not None:
+            a, b = self.shards
+            if not (0 <= a < b):
+                raise OutputError(f"--shards {a}:{b}: a range A:B needs 0 <= A < B")
+            if a >= self.shard_count:
+                raise OutputError(f"--shards {a}:{b} overlaps no shard: the run has {self.shard_count} "
+                                  f"(0:{self.shard_count})")
 
 
 def versions() -> dict:
@@ -124,20 +148,30 @@ def check_output(run: Run, *, overwrite: bool) -> str | None:
     return conflict
 
 
-def prepare_output(run: Run, conflict: str | None) -> dict[int, dict]:
+def prepare_output(run: Run, conflict: str | None, lock_fd: int | None = None) -> dict[int, dict]:
     """Make --out ready; returns the records of shards a previous try of this run finished.
 
     Runs while this process holds the directory's lock (lock.py), so no other run, and no
-    worker of a killed run, writes there meanwhile.
+    worker of a killed run, writes there meanwhile; a run of a shard range shares the lock with
+    other ranges and removes only partial files of its own shards that nobody is writing.
     """
     if conflict:
         _remove_run_files(run.out)
+    wanted = run.wanted
     for stale in run.out.glob(shards.PARTIAL_GLOB):  # left by a killed worker, which is gone (lock.py)
-        stale.unlink()
+        k = shards.record_index(stale.name.removesuffix(".tar.partial") + ".json")
+        if run.shards is None or (k in wanted and (lock_fd is None or shard_free(lock_fd, k))):
+            stale.unlink(missing_ok=True)
+    shards.write_json_atomic(run.out / layout.RUN_NAME, run.run_file(), indent=2)
     return _finished_shards(run)
 
 
 def _make_directory(out: Path) -> None:
+    if store.is_remote(out):  # object stores have no directories: the bucket must exist
+        problem = store.bucket_problem(out)
+        if problem:
+            raise OutputError(f"--out {out}: {problem}")
+        return
     if out.is_dir():
         return
     parent = next((p for p in out.parents if p.exists()), None)
@@ -187,7 +221,7 @@ def _difference(run: Run, theirs: dict) -> str:
 
 def _remove_run_files(out: Path) -> None:
     """--overwrite: remove what plotdigit writes, and nothing else a user keeps there (the lock stays)."""
-    for pattern in (shards.SHARD_GLOB, shards.RECORD_GLOB, shards.PARTIAL_GLOB, shards.MANIFEST):
+    for pattern in (shards.SHARD_GLOB, shards.RECORD_GLOB, shards.PARTIAL_GLOB, shards.MANIFEST, layout.RUN_NAME):
         for path in out.glob(pattern):
             path.unlink()
 
@@ -196,18 +230,27 @@ def _finished_shards(run: Run) -> dict[int, dict]:
     """Shards whose record says this run finished them and whose file matches it (found from the
     records on disk, so a resume costs what is there, not what is planned)."""
     done = {}
+    wanted = run.wanted
     for record_path in run.out.glob(shards.RECORD_GLOB):
         k = shards.record_index(record_path.name)
-        if k is None or k >= run.shard_count:
+        if k is None or k not in wanted:
             continue
-        start, stop = run.bounds(k)
-        path = run.out / shards.shard_name(k)
-        record = shards.read_record(run.out, k)
-        if (path.exists() and record and record.get("run", {}).get("id") == run.run_id
-                and record.get("samples") == stop - start and record.get("bytes") == path.stat().st_size
-                and record.get("sha256") == shards.sha256_file(path)):
+        record = _finished(run, k)
+        if record:
             done[k] = record
     return done
+
+
+def _finished(run: Run, k: int) -> dict | None:
+    """Shard k's record, when the shard is there and matches it (samples, size, sha256)."""
+    start, stop = run.bounds(k)
+    path = run.out / shards.shard_name(k)
+    record = shards.read_record(run.out, k)
+    if (record and record.get("run", {}).get("id") == run.run_id and path.exists()
+            and record.get("samples") == stop - start and record.get("bytes") == path.stat().st_size
+            and (store.is_remote(path) or record.get("sha256") == shards.sha256_file(path))):
+        return record  # (on object storage, size only: hashing would download every finished shard)
+    return None
 
 
 # --- workers ----------------------------------------------------------------------------
@@ -245,9 +288,13 @@ def _shard_process(conn, run: Run, k: int, main_pid: int) -> None:
     """A worker process: write shard k, sending ("progress", n) messages, then ("result", dict)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole process group; the main process decides
     _die_with_parent(main_pid)
-    writer = hold_as_writer(run.out)  # noqa: F841 - held until this process exits
+    local = not store.is_remote(run.out)
+    writer = hold_as_writer(run.out) if local else None  # held until this process exits
     try:
-        result = _make_shard(run, k, conn)
+        if local:
+            hold_shard(writer, k)  # a run of another --shards range may be writing it: wait, then take it
+        record = _finished(run, k) if run.shards is not None else None
+        result = {"ok": True, "record": record} if record else _make_shard(run, k, conn)
     except BaseException as e:  # noqa: BLE001 - reported, never raised across processes
         result = {"ok": False, "error": f"{shards.shard_name(k)}: {type(e).__name__}: {e}"}
     try:
@@ -311,12 +358,14 @@ class Progress(Protocol):
 
 @dataclass
 class Summary:
-    """What a run did: its manifest, and how many charts this invocation rendered (a resume
-    renders only what was missing)."""
-    manifest: dict
+    """What a run did: its manifest (None for a --shards range, which writes none), and how many
+    charts this invocation rendered (a resume renders only what was missing)."""
+    manifest: dict | None
     rendered: int
     seconds: float
     resumed_shards: int = 0
+    shards: tuple[int, int] | None = None  # the range made, for --shards
+    samples: int = 0  # charts in the shards this invocation was asked for
 
     @property
     def rate(self) -> float | None:
@@ -341,42 +390,118 @@ def generate(run: Run, *, workers: int, overwrite: bool = False,
 
 
 def _generate(run: Run, *, workers: int, overwrite: bool, progress, started: float) -> Summary:
-    lock = OutputLock(run.out)
+    if run.shards is not None and overwrite:
+        raise OutputError("--overwrite cannot be used with --shards: other ranges may be writing to --out; "
+                          "empty it first")
+    shared = run.shards is not None
+    lock = NoLock() if store.is_remote(run.out) else OutputLock(run.out)
     with lock:
         # A live owner is named before anything else; then every refusal comes before anything is made.
-        _acquire(lock, run.out, make=False)
+        _acquire(lock, run.out, make=False, shared=shared)
         check_output(run, overwrite=overwrite)
         _make_directory(run.out)
         if lock.fd is None:
-            _acquire(lock, run.out, make=True)
+            _acquire(lock, run.out, make=True, shared=shared)
         conflict = check_output(run, overwrite=overwrite)  # again, now that no other run can write there
+        if not shared:  # ranges share the lock: none of them is the one owner to name
+            try:
+                lock.claim(command_line())
+            except OSError as e:
+                raise OutputError(f"--out {run.out}: the lock file cannot be written: {_os_reason(e)}") from None
         try:
-            lock.claim(command_line())
+            done = prepare_output(run, conflict, lock.fd)
         except OSError as e:
-            raise OutputError(f"--out {run.out}: the lock file cannot be written: {_os_reason(e)}") from None
-        done = prepare_output(run, conflict)
+            raise OutputError(f"--out {run.out} cannot be written: {_os_reason(e)}") from None
         records = dict(done)
+        wanted = run.wanted
+        total = sum(run.bounds(k)[1] - run.bounds(k)[0] for k in (wanted if shared else ()))
+        total = total if shared else run.n
         already = sum(r["samples"] for r in done.values())
         todo = ((k, start, stop) for k, start, stop in run.plan() if k not in done)
-        if len(done) < run.shard_count:
-            records.update(_run_workers(run, todo, workers=min(workers, run.shard_count - len(done)),
-                                        progress=progress(run.n, already) if progress else None))
-        manifest = _manifest(run, [records[k] for k in range(run.shard_count)])
+        if len(done) < len(wanted):
+            records.update(_run_workers(run, todo, workers=min(workers, len(wanted) - len(done)),
+                                        progress=progress(total, already) if progress else None))
+        if shared:
+            return Summary(None, total - already, time.perf_counter() - started, len(done),
+                           shards=(wanted.start, wanted.stop), samples=total)
+        manifest = layout.manifest(run.run_file(), [records[k] for k in range(run.shard_count)])
         try:
             shards.write_json_atomic(run.out / shards.MANIFEST, manifest, indent=2)
         except OSError as e:
             raise RunFailed(f"{run.out / shards.MANIFEST} could not be written: {_os_reason(e)}; "
                             "every shard is finished: run the same command again to write it") from None
-    return Summary(manifest, run.n - already, time.perf_counter() - started, len(done))
+    return Summary(manifest, run.n - already, time.perf_counter() - started, len(done), samples=run.n)
 
 
-def _acquire(lock: OutputLock, out: Path, *, make: bool) -> None:
+def finish(out: Path) -> dict:
+    """`plotdigit manifest OUT`: check that every shard of the run in `out` is there and matches
+    its record (samples, size, sha256), then write the manifest, the same bytes one run writes.
+
+    Raises OutputError (no run there, or in use) or Incomplete (nothing written; the message
+    lists what is missing).
+    """
+    if not out.is_dir():
+        raise OutputError(f"{out}: no such directory")
+    lock = NoLock() if store.is_remote(out) else OutputLock(out)
+    with lock:
+        _acquire(lock, out, make=False)
+        try:
+            run_file = json.loads((out / layout.RUN_NAME).read_text(encoding="utf-8"))
+            seed, n, size = run_file["seed"], run_file["n"], run_file["shard_size"]
+        except FileNotFoundError:
+            raise OutputError(f"{out} holds no plotdigit run ({layout.RUN_NAME} is missing)") from None
+        except (OSError, ValueError, KeyError, TypeError) as e:
+            raise OutputError(f"{out / layout.RUN_NAME} cannot be read: {e}") from None
+        count = -(-n // size)
+        records, problems = [], []
+        for k in range(count):
+            name, start, stop = layout.shard_name(k), k * size, min((k + 1) * size, n)
+            path, record = out / name, shards.read_record(out, k)
+            if not path.exists():
+                problems.append(f"{name} missing")
+            elif not record or record.get("run", {}).get("id") != run_file["run_id"]:
+                problems.append(f"{name} has no record of this run")
+            elif (record.get("samples") != stop - start or record.get("bytes") != path.stat().st_size
+                  or record.get("sha256") != shards.sha256_file(path)):
+                problems.append(f"{name} does not match its record")
+            else:
+                records.append(record)
+        if problems:
+            more = f", and {len(problems) - 12} more" if len(problems) > 12 else ""
+            raise Incomplete(f"{out}: {len(problems)} of {count} shards not finished: {', '.join(problems[:12])}{more}; "
+                             f"no manifest written (seed {seed}, n {n}, shard size {size})")
+        manifest = layout.manifest(run_file, records)
+        try:
+            shards.write_json_atomic(out / shards.MANIFEST, manifest, indent=2)
+        except OSError as e:
+            raise OutputError(f"{out / shards.MANIFEST} could not be written: {_os_reason(e)}") from None
+    return manifest
+
+
+def _acquire(lock: OutputLock, out: Path, *, make: bool, shared: bool = False) -> None:
     try:
-        lock.acquire(make=make)
+        lock.acquire(make=make, shared=shared)
     except Busy as e:
         raise OutputError(f"--out {out} is in use: {e}") from None
     except OSError as e:
         raise OutputError(f"--out {out} cannot be locked: {_os_reason(e)}") from None
+
+
+class NoLock:
+    """Object storage has no locks: one run (or one set of --shards ranges) per prefix is the user's to keep."""
+    fd = None
+
+    def acquire(self, **_) -> None:
+        pass
+
+    def claim(self, command: str) -> None:
+        pass
+
+    def __enter__(self) -> "NoLock":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        pass
 
 
 @dataclass
@@ -420,7 +545,7 @@ def _run_workers(run: Run, todo: Iterator[tuple[int, int, int]], *, workers: int
                     _receive(worker, progress)  # anything sent just before it exited
                     del running[worker.k]
                     result = worker.result or _death(worker)
-                    (run.out / shards.partial_name(worker.k)).unlink(missing_ok=True)
+                    _remove_partial(run.out, worker.k)
                     if result["ok"]:
                         records[worker.k] = result["record"]
                     else:
@@ -471,24 +596,10 @@ def _end(workers, out: Path) -> None:
         worker.process.kill()
     for worker in workers:
         worker.process.join(timeout=10)
-        (out / shards.partial_name(worker.k)).unlink(missing_ok=True)
+        _remove_partial(out, worker.k)
 
 
-def _manifest(run: Run, records: list[dict]) -> dict:
-    totals: Counter = Counter()
-    for r in records:
-        totals.update(r["types"])
-    listed = [{k: r[k] for k in ("name", "samples", "bytes", "sha256", "first_index", "types")} for r in records]
-    return {
-        "format": "plotdigit.manifest/1",
-        "run_id": run.run_id,
-        "seed": run.seed,
-        "n": run.n,
-        "shard_size": run.shard_size,
-        "samples": sum(r["samples"] for r in records),
-        "bytes": sum(r["bytes"] for r in records),
-        "types": dict(sorted(totals.items())),
-        "versions": versions(),
-        "config": run.config.to_dict(),
-        "shards": listed,
-    }
+def _remove_partial(out: Path, k: int) -> None:
+    """A dead worker's partial file (local disks: on object storage nothing is visible until uploaded)."""
+    if not store.is_remote(out):
+        (out / shards.partial_name(k)).unlink(missing_ok=True)

@@ -12,51 +12,21 @@ import hashlib
 import io
 import json
 import os
+import shutil
 import tarfile
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Iterator
 
 from braceexpand import braceexpand
 
+from plotdigit_cli import store
 from plotdigit_cli.limits import member_limit
 
-MANIFEST = "manifest.json"
-SHARD_GLOB = "shard-*.tar"
-PARTIAL_GLOB = ".shard-*.tar.partial"
-RECORD_GLOB = ".shard-*.json"
-LOCK_NAME = ".plotdigit.lock"  # lock.py; stays after a run, and is only a lock while a process holds it
-TAR_MTIME = 1577836800  # 2020-01-01T00:00:00Z: fixed, and not so old that `tar` warns on extract
-TAR_OWNER = "plotdigit"
-
-
-def shard_name(k: int) -> str:
-    return f"shard-{k:06d}.tar"
-
-
-def shard_index(name: str) -> int | None:
-    """k for a name shard_name(k) gives, else None."""
-    return _index(name, "shard-", ".tar")
-
-
-def record_index(name: str) -> int | None:
-    """k for a name record_name(k) gives, else None."""
-    return _index(name, ".shard-", ".json")
-
-
-def _index(name: str, prefix: str, suffix: str) -> int | None:
-    stem = name[len(prefix):-len(suffix)] if name.startswith(prefix) and name.endswith(suffix) else ""
-    return int(stem) if len(stem) == 6 and stem.isdigit() else None
-
-
-def partial_name(k: int) -> str:
-    """Where shard k is written: hidden, and not matching shard-*.tar, so no reader picks it up."""
-    return f".shard-{k:06d}.tar.partial"
-
-
-def record_name(k: int) -> str:
-    """The shard's record (count, size, sha256), written before the shard is renamed into place."""
-    return f".shard-{k:06d}.json"
+from plotdigit_cli.layout import (  # noqa: F401 - the names, re-exported for the readers of this module
+    LOCK_NAME, MANIFEST, PARTIAL_GLOB, RECORD_GLOB, RUN_NAME, SHARD_GLOB, TAR_MTIME, TAR_OWNER, partial_name,
+    record_index, record_name, shard_index, shard_name)
 
 
 class HashingFile:
@@ -100,7 +70,10 @@ def write_shard(out: Path, k: int, samples: Iterable[tuple[str, dict[str, bytes]
 
     `finish`, if given, is called after the last sample and returns more fields for the record
     (counts gathered while the samples streamed). On any error the partial file is removed.
+    On object storage (store.py) the shard is made in a local temporary file and uploaded whole.
     """
+    if store.is_remote(out):
+        return _upload_shard(out, k, samples, meta=meta, finish=finish)
     tmp = out / partial_name(k)
     count = 0
     try:
@@ -123,6 +96,32 @@ def write_shard(out: Path, k: int, samples: Iterable[tuple[str, dict[str, bytes]
     return record
 
 
+def _upload_shard(out, k: int, samples, *, meta: dict | None, finish) -> dict:
+    """write_shard on object storage: the tar in a local temporary file (unnamed, so a killed worker
+    leaves nothing behind), its record, then one upload, which appears only when complete."""
+    count = 0
+    with tempfile.TemporaryFile(prefix="plotdigit-shard-") as f:
+        hashed = HashingFile(f)
+        with tarfile.open(fileobj=hashed, mode="w|") as tar:
+            for key, members in samples:
+                _add_sample(tar, key, members)
+                count += 1
+        f.flush()
+        record = {"name": shard_name(k), "samples": count, "bytes": hashed.size,
+                  "sha256": hashed.sha256.hexdigest(), **(meta or {}), **(finish() if finish else {})}
+        write_json_atomic(out / record_name(k), record)
+        target = out / shard_name(k)
+        f.seek(0)
+        upload = target.fs.open(target.path, "wb")
+        try:
+            shutil.copyfileobj(f, upload, 8 << 20)
+        except BaseException:
+            upload.discard()  # nothing becomes visible (an unfinished multipart upload is aborted)
+            raise
+        upload.close()
+    return record
+
+
 def write_problem(directory: Path) -> str | None:
     """Why files cannot be written in `directory`, or None: a real write, since root passes os.access."""
     probe = directory / f".plotdigit-write-test-{os.getpid()}"
@@ -130,7 +129,11 @@ def write_problem(directory: Path) -> str | None:
         probe.write_bytes(b"")
         probe.unlink()
     except OSError as e:
-        return e.strerror or str(e)
+        return store.reason(e) if store.is_remote(directory) else (e.strerror or str(e))
+    except Exception as e:  # noqa: BLE001 - an object store's driver raises its own errors
+        if not store.is_remote(directory):
+            raise
+        return store.reason(e)
     return None
 
 
@@ -157,14 +160,19 @@ def read_record(out: Path, k: int) -> dict | None:
 
 def sha256_file(path: Path) -> str:
     h = hashlib.sha256()
-    with open(path, "rb") as f:
+    with path.open("rb") as f:
         for block in iter(lambda: f.read(1 << 20), b""):
             h.update(block)
     return h.hexdigest()
 
 
 def write_json_atomic(path: Path, obj: dict, *, indent: int | None = None) -> None:
-    tmp = path.with_name(f".{path.name}.partial")
+    """Write JSON so that a reader sees the old file or the new one, never part of it: a temporary
+    file, fsync, rename on a local disk; one PUT on object storage."""
+    if store.is_remote(path):
+        path.write_bytes((json.dumps(obj, indent=indent, ensure_ascii=False) + "\n").encode("utf-8"))
+        return
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.partial")  # several --shards runs may write the run file
     with open(tmp, "w", encoding="utf-8") as f:
         json.dump(obj, f, indent=indent, ensure_ascii=False)
         f.write("\n")
@@ -254,8 +262,9 @@ class TargetError(ValueError):
 
 @dataclass(frozen=True)
 class ShardRef:
-    """A shard to read: its path as the user named it, and its manifest entry where one lists it."""
-    path: Path
+    """A shard to read: its path as the user named it (a Path, an object store's UPath, or a
+    `pipe:`/`https://` string, store.py), and its manifest entry where one lists it."""
+    path: Path | str
     listed: dict | None = None
 
 
@@ -281,7 +290,7 @@ def find_shards(targets: Iterable[str | os.PathLike]) -> ShardSet:
     manifests: dict[Path, dict | None] = {}
 
     def add(path: Path, listed: dict | None) -> None:
-        resolved = path.resolve()
+        resolved = str(path) if store.is_remote(path) else path.resolve()
         if resolved not in seen:
             seen.add(resolved)
             found.shards.append(ShardRef(path, listed))
@@ -299,38 +308,58 @@ def find_shards(targets: Iterable[str | os.PathLike]) -> ShardSet:
         add(path, listed)
 
     for target in map(str, targets):
-        path = Path(target)
-        if path.is_dir():
-            manifest = manifest_of(path)
-            on_disk = sorted(p for p in path.glob("*.tar") if p.is_file())
-            if manifest is None:
-                if not on_disk:
-                    found.problems.append((target, "no .tar shards in this directory"))
-                for p in on_disk:
-                    add(p, None)
-                continue
-            listed = {entry["name"]: entry for entry in manifest["shards"]}
-            for name, entry in listed.items():
-                if (path / name).is_file():
-                    add(path / name, entry)
-                else:
-                    found.problems.append((str(path / name), f"listed in {MANIFEST} but missing"))
-            found.problems.extend((str(p), f"not listed in {MANIFEST}") for p in on_disk if p.name not in listed)
-        elif path.is_file():
-            add_named(path)
-        elif path.exists():  # a FIFO or a device would block or never end: never opened
-            found.problems.append((target, "not a regular file; not read"))
-        else:
-            expanded = [Path(p) for p in braceexpand(target)]
-            present = [p for p in expanded if p.is_file()]
-            if expanded == [path] or not present:
-                raise TargetError(f"{target}: no such file or directory")
-            for p in expanded:
-                if p.is_file():
-                    add_named(p)
-                else:
-                    found.problems.append((str(p), "missing (named by the pattern)"))
+        if store.is_stream_url(target):  # read as webdataset reads it; nothing to list or check
+            for url in braceexpand(target):
+                if url not in seen:
+                    seen.add(url)
+                    found.shards.append(ShardRef(url))
+            continue
+        try:
+            _find(target, found, add, add_named, manifest_of)
+        except store.StorageError as e:
+            raise TargetError(str(e)) from None
+        except TargetError:
+            raise
+        except Exception as e:  # noqa: BLE001 - an object store's driver: unreachable, unauthorised, no bucket
+            if "://" not in target:
+                raise
+            raise TargetError(f"{target}: {store.reason(e)}") from None
     return found
+
+
+def _find(target: str, found: ShardSet, add, add_named, manifest_of) -> None:
+    """find_shards for one target that names files (a path, a URL, a brace pattern)."""
+    path = store.location(target)
+    if path.is_dir():
+        manifest = manifest_of(path)
+        on_disk = sorted(p for p in path.glob("*.tar") if p.is_file())
+        if manifest is None:
+            if not on_disk:
+                found.problems.append((target, "no .tar shards in this directory"))
+            for p in on_disk:
+                add(p, None)
+            return
+        listed = {entry["name"]: entry for entry in manifest["shards"]}
+        for name, entry in listed.items():
+            if (path / name).is_file():
+                add(path / name, entry)
+            else:
+                found.problems.append((str(path / name), f"listed in {MANIFEST} but missing"))
+        found.problems.extend((str(p), f"not listed in {MANIFEST}") for p in on_disk if p.name not in listed)
+    elif path.is_file():
+        add_named(path)
+    elif path.exists():  # a FIFO or a device would block or never end: never opened
+        found.problems.append((target, "not a regular file; not read"))
+    else:
+        expanded = [store.location(p) for p in braceexpand(target)]
+        present = [p for p in expanded if p.is_file()]
+        if expanded == [path] or not present:
+            raise TargetError(f"{target}: no such file or directory")
+        for p in expanded:
+            if p.is_file():
+                add_named(p)
+            else:
+                found.problems.append((str(p), "missing (named by the pattern)"))
 
 
 def _read_manifest(directory: Path, found: ShardSet) -> dict | None:
