@@ -32,7 +32,7 @@ def default_workers() -> int:
 def generate(n: int, out: str | os.PathLike, *, seed: int = 0, shard_size: int = 1000, workers: int | None = None,
              config: str | os.PathLike | Config | None = None, types: Sequence[str] | None = None,
              image_size: int | None = None, overwrite: bool = False, shards: tuple[int, int] | str | None = None,
-             progress: Callable[[int, int], Progress] | None = None) -> Summary:
+             dask: str | None = None, progress: Callable[[int, int], Progress] | None = None) -> Summary:
     """Render `n` seeded charts into webdataset shards in `out`, with a manifest, as
     `plotdigit generate` does (same bytes); returns the run's Summary (manifest, charts rendered
     by this call, seconds). A run that stopped part way resumes where it left off.
@@ -40,13 +40,23 @@ def generate(n: int, out: str | os.PathLike, *, seed: int = 0, shard_size: int =
     `config` is a YAML path over the packaged default, or a Config from load_config; `types`
     and `image_size` are the CLI's --types and --image-size (with a path or the default).
     `shards` (A, B) or "A:B" makes only shards A..B-1 of the run (the same bytes) and no manifest:
-    `finish(out)` writes it once every range is done.
+    `finish(out)` writes it once every range is done. `dask` ("tcp://HOST:PORT" or "local:N")
+    makes the shards on a Dask cluster (cluster.py), with the same bytes.
     """
     for name, value, low in (("n", n, 1), ("shard_size", shard_size, 1), ("seed", seed, 0)):
         if isinstance(value, bool) or not isinstance(value, int) or value < low:
             raise ValueError(f"{name} must be an integer >= {low}, got {value!r}")
     if workers is not None and (isinstance(workers, bool) or not isinstance(workers, int) or workers < 1):
         raise ValueError(f"workers must be an integer >= 1, got {workers!r}")
+    if dask is not None:
+        from plotdigit_cli.cluster import ClusterError, parse
+
+        if workers is not None:
+            raise ValueError("workers and dask: the cluster's workers make the shards; give one of them")
+        try:
+            parse(str(dask))
+        except ClusterError as e:
+            raise ValueError(str(e)) from None
     if isinstance(config, Config):
         if types is not None or image_size is not None:
             raise ValueError("types and image_size apply to a config file; give them to load_config instead")
@@ -55,7 +65,8 @@ def generate(n: int, out: str | os.PathLike, *, seed: int = 0, shard_size: int =
         resolved = load_config(config, image_size=image_size, types=list(types) if types is not None else None)
     run = Run(config=resolved, seed=seed, n=n, shard_size=shard_size, out=_output(out), shards=shard_range(shards))
     with _storage_errors(out):
-        return _generate(run, workers=workers or default_workers(), overwrite=overwrite, progress=progress)
+        return _generate(run, workers=workers or default_workers(), overwrite=overwrite, progress=progress,
+                         dask=str(dask) if dask is not None else None)
 
 
 def _output(out) -> Path:

@@ -71,10 +71,13 @@ def _types(value: str | None) -> list[str] | None:
 @click.option("--shards", "shard_range", default=None, metavar="A:B",
               help="Make only shards A..B-1 of the run (same bytes) and no manifest; for batch arrays. "
                    "`plotdigit manifest OUT` finishes the run.")
+@click.option("--dask", "dask", default=None, metavar="ADDRESS",
+              help="Make the shards on a Dask cluster: a scheduler (tcp://HOST:PORT) or local:N (N worker "
+                   "processes here). Workers write to --out directly.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress and no summary.")
 @click.option("--progress-every", type=click.FloatRange(min=0.1), default=10.0, show_default=True,
               metavar="SECONDS", help="When stderr is not a terminal: a progress line this often.")
-def generate(n, out, seed, shard_size, workers, config_path, types, image_size, overwrite, shard_range, quiet,
+def generate(n, out, seed, shard_size, workers, config_path, types, image_size, overwrite, shard_range, dask, quiet,
              progress_every) -> None:
     """Render N seeded random charts into webdataset shards with a manifest.
 
@@ -107,9 +110,9 @@ def generate(n, out, seed, shard_size, workers, config_path, types, image_size, 
     signal.signal(signal.SIGTERM, _interrupt)
     try:
         summary = run_generate(n, out, seed=seed, shard_size=shard_size, workers=workers, config=config,
-                               overwrite=overwrite, shards=shard_range,
+                               overwrite=overwrite, shards=shard_range, dask=dask,
                                progress=None if quiet else _progress(progress_every))
-    except OutputError as e:
+    except (OutputError, ValueError) as e:
         raise BadInput(str(e)) from None
     except RunFailed as e:
         raise click.ClickException(str(e)) from None

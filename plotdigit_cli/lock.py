@@ -118,7 +118,7 @@ class OutputLock:
 
 
 def hold_as_writer(directory: Path) -> int:
-    """In a worker: a shared lock on the writers' byte, held until the process exits (the fd is kept)."""
+    """In a worker: a shared lock on the writers' byte, held until the descriptor is closed (or the process exits)."""
     fd = os.open(directory / LOCK_NAME, os.O_RDWR)
     _lock(fd, fcntl.LOCK_SH, WRITERS, wait=True)
     return fd

@@ -12,6 +12,8 @@ its label; labels keep the true (unsnapped) geometry.
 
 from __future__ import annotations
 
+import warnings
+
 import matplotlib
 import matplotlib.style
 import numpy as np
@@ -78,6 +80,9 @@ def draw(spec: dict, *, reuse: bool = True, memo_text: bool = True) -> tuple[np.
 
 
 fonts.register()  # in the forkserver too (it imports this module), so every worker has them
+# matplotlib falls back to a default date interval, and says so on stderr for every such chart; the
+# ticks drawn are read back into the label whichever interval it picked, so the notice is only noise.
+warnings.filterwarnings("ignore", message="AutoDateLocator was unable to pick", category=UserWarning)
 
 # The frame the last chart was drawn on, when it can be drawn on again (one per process).
 _kept: Frame | None = None

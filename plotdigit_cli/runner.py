@@ -288,22 +288,32 @@ def _shard_process(conn, run: Run, k: int, main_pid: int) -> None:
     """A worker process: write shard k, sending ("progress", n) messages, then ("result", dict)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole process group; the main process decides
     _die_with_parent(main_pid)
-    local = not store.is_remote(run.out)
-    writer = hold_as_writer(run.out) if local else None  # held until this process exits
-    try:
-        if local:
-            hold_shard(writer, k)  # a run of another --shards range may be writing it: wait, then take it
-        record = _finished(run, k) if run.shards is not None else None
-        result = {"ok": True, "record": record} if record else _make_shard(run, k, conn)
-    except BaseException as e:  # noqa: BLE001 - reported, never raised across processes
-        result = {"ok": False, "error": f"{shards.shard_name(k)}: {type(e).__name__}: {e}"}
+    result = write_one(run, k, lambda n: conn.send(("progress", n)))
     try:
         conn.send(("result", result))
     except OSError:  # the main process is gone: nobody to tell
         pass
 
 
-def _make_shard(run: Run, k: int, conn) -> dict:
+def write_one(run: Run, k: int, progress: Callable[[int], object] | None = None, *, take_finished: bool = False) -> dict:
+    """Make shard k, holding the lock a writer holds (local disks); {"ok": True, "record"} or
+    {"ok": False, "error"}. A shard already finished for this run is taken as it is when another
+    range made it meanwhile (or, with `take_finished`, always: a retried cluster task)."""
+    local = not store.is_remote(run.out)
+    writer = hold_as_writer(run.out) if local else None
+    try:
+        if local:
+            hold_shard(writer, k)  # a run of another --shards range may be writing it: wait, then take it
+        record = _finished(run, k) if run.shards is not None or take_finished else None
+        return {"ok": True, "record": record} if record else _make_shard(run, k, progress)
+    except BaseException as e:  # noqa: BLE001 - reported, never raised across processes
+        return {"ok": False, "error": f"{shards.shard_name(k)}: {type(e).__name__}: {e}"}
+    finally:
+        if writer is not None:
+            os.close(writer)  # drops this process's locks on the file
+
+
+def _make_shard(run: Run, k: int, progress: Callable[[int], object] | None) -> dict:
     """Render and write one shard; returns {"ok": True, "record": ...} or {"ok": False, "error": ...}."""
     from plotdigit_cli.labels import dumps, sample_key
     from plotdigit_cli.render import render
@@ -327,11 +337,12 @@ def _make_shard(run: Run, k: int, conn) -> dict:
             types[spec["chart_type"]] += 1
             pending += 1
             if pending == PROGRESS_EVERY:
-                conn.send(("progress", pending))
+                if progress is not None:
+                    progress(pending)
                 pending = 0
             yield sample_key(index), {"png": png, "json": dumps(label)}
-        if pending:
-            conn.send(("progress", pending))
+        if pending and progress is not None:
+            progress(pending)
 
     meta = {"first_index": start, "run": {"id": run.run_id, "seed": run.seed, "n": run.n,
                                            "shard_size": run.shard_size}}
@@ -373,10 +384,13 @@ class Summary:
 
 
 def generate(run: Run, *, workers: int, overwrite: bool = False,
-             progress: Callable[[int, int], Progress] | None = None) -> Summary:
+             progress: Callable[[int, int], Progress] | None = None, dask: str | None = None) -> Summary:
     """Make every shard of `run` that is not already finished, then the manifest.
 
     `progress(total, already)`, if given, makes what is told of the charts as they are made.
+
+    With `dask` (a scheduler address, or local:N), the shards are made on a Dask cluster
+    (cluster.py) instead of local worker processes.
 
     Raises OutputError (nothing changed), RunFailed (finished shards kept, no manifest) or
     Stopped (Ctrl-C / SIGTERM: workers ended, partial files removed, finished shards kept).
@@ -384,12 +398,22 @@ def generate(run: Run, *, workers: int, overwrite: bool = False,
     started = time.perf_counter()
     run.check()
     try:
-        return _generate(run, workers=workers, overwrite=overwrite, progress=progress, started=started)
+        if dask is None:
+            return _generate(run, workers=workers, overwrite=overwrite, progress=progress, started=started, dask=None)
+        from plotdigit_cli import cluster
+
+        try:
+            connection = cluster.Connection(dask)
+        except cluster.ClusterError as e:
+            raise OutputError(str(e)) from None
+        with connection:
+            return _generate(run, workers=workers, overwrite=overwrite, progress=progress, started=started,
+                             dask=connection)
     except KeyboardInterrupt:  # before or after the workers ran (they have their own stop)
         raise Stopped(f"stopped; nothing half-written is left in {run.out}; the same command resumes") from None
 
 
-def _generate(run: Run, *, workers: int, overwrite: bool, progress, started: float) -> Summary:
+def _generate(run: Run, *, workers: int, overwrite: bool, progress, started: float, dask) -> Summary:
     if run.shards is not None and overwrite:
         raise OutputError("--overwrite cannot be used with --shards: other ranges may be writing to --out; "
                           "empty it first")
@@ -418,7 +442,11 @@ def _generate(run: Run, *, workers: int, overwrite: bool, progress, started: flo
         total = total if shared else run.n
         already = sum(r["samples"] for r in done.values())
         todo = ((k, start, stop) for k, start, stop in run.plan() if k not in done)
-        if len(done) < len(wanted):
+        if len(done) < len(wanted) and dask is not None:
+            from plotdigit_cli import cluster
+
+            records.update(cluster.run_shards(run, todo, dask, progress=progress(total, already) if progress else None))
+        elif len(done) < len(wanted):
             records.update(_run_workers(run, todo, workers=min(workers, len(wanted) - len(done)),
                                         progress=progress(total, already) if progress else None))
         if shared:
