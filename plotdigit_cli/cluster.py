@@ -101,7 +101,7 @@ def run_shards(run, todo, connection: Connection, *, progress) -> dict[int, dict
     """
     from distributed import as_completed
 
-    from plotdigit_cli.runner import RunFailed, versions
+    from plotdigit_cli.runner import run_failed, versions
 
     client = connection.client
     records: dict[int, dict] = {}
@@ -131,9 +131,7 @@ def run_shards(run, todo, connection: Connection, *, progress) -> dict[int, dict
         if progress is not None:
             progress.close()
     if failures:
-        also = f"; and {len(failures) - 1} more" if len(failures) > 1 else ""
-        raise RunFailed(f"{failures[0]}{also}; {len(records)} shard(s) finished by this run kept in {run.out}, "
-                        "no manifest written")
+        raise run_failed(failures, len(records), run.out)
     return records
 
 

@@ -60,6 +60,7 @@ class OutputLock:
         self.path = directory / LOCK_NAME
         self.fd: int | None = None
         self.made = False
+        self.claimed = False
 
     def acquire(self, *, make: bool = True, shared: bool = False) -> None:
         """Take the directory or raise Busy; OSError where the file system cannot lock. With
@@ -100,6 +101,7 @@ class OutputLock:
         os.ftruncate(self.fd, 0)
         os.pwrite(self.fd, (json.dumps(owner) + "\n").encode(), 0)
         self.made = False
+        self.claimed = True
 
     def release(self, *, refused: bool = False) -> None:
         """Drop the lock (closing the file drops every lock this process holds on it)."""
@@ -107,6 +109,11 @@ class OutputLock:
             return
         if refused and self.made:  # still empty: nobody else could have claimed it
             self.path.unlink(missing_ok=True)
+        elif self.claimed:  # done: the file that stays names nobody (and is the same after every run)
+            try:
+                os.ftruncate(self.fd, 0)
+            except OSError:
+                pass
         os.close(self.fd)
         self.fd = None
 

@@ -588,11 +588,16 @@ def _run_workers(run: Run, todo: Iterator[tuple[int, int, int]], *, workers: int
         if progress is not None:
             progress.close()
     if failures:
-        also = f"; and {len(failures) - 1} more: {', '.join(failures[1:4])}" if len(failures) > 1 else ""
-        more = ", ..." if len(failures) > 4 else ""
-        raise RunFailed(f"{failures[0]}{also}{more}; {len(records)} shard(s) finished by this run kept in "
-                        f"{run.out}, no manifest written")
+        raise run_failed(failures, len(records), run.out)
     return records
+
+
+def run_failed(failures: list[str], finished: int, out) -> RunFailed:
+    """The one line for a run whose shards failed: the first reasons, what was kept."""
+    also = f"; and {len(failures) - 1} more: {', '.join(failures[1:4])}" if len(failures) > 1 else ""
+    more = ", ..." if len(failures) > 4 else ""
+    return RunFailed(f"{failures[0]}{also}{more}; {finished} shard(s) finished by this run kept in {out}, "
+                     "no manifest written")
 
 
 def _receive(worker: _Worker, progress: Progress | None) -> None:

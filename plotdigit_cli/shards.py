@@ -75,18 +75,10 @@ def write_shard(out: Path, k: int, samples: Iterable[tuple[str, dict[str, bytes]
     if store.is_remote(out):
         return _upload_shard(out, k, samples, meta=meta, finish=finish)
     tmp = out / partial_name(k)
-    count = 0
     try:
         with open(tmp, "wb") as f:
-            hashed = HashingFile(f)
-            with tarfile.open(fileobj=hashed, mode="w|") as tar:
-                for key, members in samples:
-                    _add_sample(tar, key, members)
-                    count += 1
-            f.flush()
+            record = _write_tar(f, k, samples, meta, finish)
             os.fsync(f.fileno())
-        record = {"name": shard_name(k), "samples": count, "bytes": hashed.size,
-                  "sha256": hashed.sha256.hexdigest(), **(meta or {}), **(finish() if finish else {})}
         write_json_atomic(out / record_name(k), record)
         os.replace(tmp, out / shard_name(k))
         _fsync_dir(out)
@@ -96,19 +88,24 @@ def write_shard(out: Path, k: int, samples: Iterable[tuple[str, dict[str, bytes]
     return record
 
 
+def _write_tar(f, k: int, samples, meta: dict | None, finish) -> dict:
+    """The samples as a tar into the open file `f` (flushed); shard k's record."""
+    count = 0
+    hashed = HashingFile(f)
+    with tarfile.open(fileobj=hashed, mode="w|") as tar:
+        for key, members in samples:
+            _add_sample(tar, key, members)
+            count += 1
+    f.flush()
+    return {"name": shard_name(k), "samples": count, "bytes": hashed.size, "sha256": hashed.sha256.hexdigest(),
+            **(meta or {}), **(finish() if finish else {})}
+
+
 def _upload_shard(out, k: int, samples, *, meta: dict | None, finish) -> dict:
     """write_shard on object storage: the tar in a local temporary file (unnamed, so a killed worker
     leaves nothing behind), its record, then one upload, which appears only when complete."""
-    count = 0
     with tempfile.TemporaryFile(prefix="plotdigit-shard-") as f:
-        hashed = HashingFile(f)
-        with tarfile.open(fileobj=hashed, mode="w|") as tar:
-            for key, members in samples:
-                _add_sample(tar, key, members)
-                count += 1
-        f.flush()
-        record = {"name": shard_name(k), "samples": count, "bytes": hashed.size,
-                  "sha256": hashed.sha256.hexdigest(), **(meta or {}), **(finish() if finish else {})}
+        record = _write_tar(f, k, samples, meta, finish)
         write_json_atomic(out / record_name(k), record)
         target = out / shard_name(k)
         f.seek(0)

@@ -302,25 +302,30 @@ def test_train_example_runs_and_its_loss_falls(small_run):
     assert len(losses) == 6 and losses[-1] < losses[0]
 
 
-def test_label_v1_shards_still_inspect_and_load(small_run, truth, tmp_path):
-    """Shards written before label/2 (no text, table, visible flags) stay readable by inspect and load."""
-    from plotdigit_cli.labels import SCHEMA_V1
+@pytest.mark.parametrize("version", [1, 2])
+def test_label_v1_and_v2_shards_still_inspect_and_load(small_run, truth, tmp_path, version):
+    """Shards written before label/3 (/2: untyped, names in x and y, nulls and optional fields) and
+    before label/2 (/1: no text, table, visible flags) stay readable by inspect and load."""
+    from plotdigit_cli import schema
+    from plotdigit_cli.labels import SCHEMA_V1, SCHEMA_V2
 
-    old = tmp_path / "v1" / "shard-000000.tar"
+    old = tmp_path / f"v{version}" / "shard-000000.tar"
     old.parent.mkdir()
     with tarfile.open(small_run / "shard-000000.tar") as src, tarfile.open(old, "w", format=tarfile.USTAR_FORMAT) as dst:
         for member in src:
             data = src.extractfile(member).read()
             if member.name.endswith(".json"):
-                label = json.loads(data)
-                for field in ("text", "text_boxes", "table", "style"):
-                    del label[field]
-                for series in label["series"]:
-                    series.pop("style")
-                    for point in series["points"]:
-                        point.pop("visible")
-                        point.pop("base", None)
-                label["schema"] = SCHEMA_V1
+                label = schema.untyped(json.loads(data))  # the /2 label of the same chart
+                if version == 1:
+                    for field in ("text", "text_boxes", "table", "style", "source"):
+                        del label[field]
+                    for series in label["series"]:
+                        series.pop("style")
+                        for point in series["points"]:
+                            point.pop("visible")
+                            point.pop("base", None)
+                            point.pop("error", None)
+                    label["schema"] = SCHEMA_V1
                 data = json.dumps(label).encode()
             member.size = len(data)
             dst.addfile(member, io.BytesIO(data))
@@ -328,7 +333,7 @@ def test_label_v1_shards_still_inspect_and_load(small_run, truth, tmp_path):
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["sound"] is True
     batch = next(iter(load([str(old)], 10, shuffle=False, num_workers=0)))
-    assert batch.labels[0]["schema"] == SCHEMA_V1
+    assert batch.labels[0]["schema"] == (SCHEMA_V1 if version == 1 else SCHEMA_V2)
     for i, key in enumerate(batch.keys):
         n = len(truth[key][1]["keypoints"])
         expected = torch.tensor(truth[key][1]["keypoints"], dtype=torch.float32)
