@@ -206,7 +206,8 @@ class _Counted:
         return data
 
     def peek(self, n: int = 0) -> bytes:
-        return self.f.peek(n)
+        peek = getattr(self.f, "peek", None)
+        return peek(n) if peek is not None else b""
 
     def seekable(self) -> bool:
         return False

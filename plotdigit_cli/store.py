@@ -19,6 +19,7 @@ What differs on an object store, and how atomicity holds there:
 
 from __future__ import annotations
 
+import io
 import os
 import subprocess
 import tempfile
@@ -100,7 +101,8 @@ def open_read(path):
         else:
             import fsspec
 
-            return fsspec.open(path, "rb").open()
+            # Buffered, so that the first bytes can be looked at (a compressed 'shard' is refused unread).
+            return io.BufferedReader(fsspec.open(path, "rb").open(), buffer_size=1 << 20)
     if not is_remote(path):
         return open(path, "rb")
     with tempfile.NamedTemporaryFile(prefix="plotdigit-read-", delete=False) as tmp:

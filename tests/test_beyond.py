@@ -215,6 +215,27 @@ print(len(keys), len(set(keys)))
     assert failed.returncode != 0 and "exited with status 3" in failed.stderr
 
 
+def test_load_and_inspect_read_https_style_shard_urls_from_a_web_server(small_run):
+    port = free_port()
+    server = start(sys.executable, "-m", "http.server", "--bind", "127.0.0.1", str(port), "--directory", str(small_run))
+    try:
+        wait_for_port(port, server)
+        pattern = f"http://127.0.0.1:{port}/shard-{{000000..000002}}.tar"
+        script = f"""
+from plotdigit_cli import load
+keys = [k for b in load({pattern!r}, batch_size=5, shuffle=False, num_workers=1) for k in b.keys]
+print(len(keys), len(set(keys)))
+"""
+        result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300)
+        assert result.returncode == 0, result.stderr
+        assert result.stdout.split() == ["24", "24"]
+        report = run_script("inspect", pattern, "--json")
+        assert report.returncode == 0, report.stderr
+        assert json.loads(report.stdout)["samples"] == 24
+    finally:
+        stop(server)
+
+
 # --- Dask: a real scheduler and two worker processes ----------------------------------------
 
 @pytest.fixture(scope="module")
