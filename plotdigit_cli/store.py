@@ -55,7 +55,8 @@ def location(target) -> Path:
 
 
 def is_remote(path) -> bool:
-    return not isinstance(path, Path)
+    """An object store's UPath (which some universal-pathlib releases make a pathlib.Path subclass)."""
+    return getattr(path, "protocol", "") not in ("", "file", "local")
 
 
 def is_stream_url(text: str) -> bool:
