@@ -51,6 +51,9 @@ def location(target) -> Path:
                            f"{EXTRA}") from None
     except ValueError:
         raise StorageError(f"{text}: {scheme}:// is not a storage protocol fsspec knows") from None
+    global _pid
+    if _pid is None:
+        _pid = os.getpid()
     return UPath(text)
 
 
@@ -109,10 +112,34 @@ def open_read(path):
     with tempfile.NamedTemporaryFile(prefix="plotdigit-read-", delete=False) as tmp:
         name = tmp.name
     try:
-        path.fs.get_file(path.path, name)
+        filesystem(path).get_file(path.path, name)
         return open(name, "rb")
     finally:
         os.unlink(name)  # the open file stays readable until closed
+
+
+def filesystem(path):
+    """The path's fsspec filesystem, made in this process: one made before a fork (a DataLoader
+    worker) holds its parent's event loop, and some fsspec releases then hang in the child.
+    fsspec's instance cache is per process, so this is made once per process."""
+    import fsspec
+    import fsspec.asyn
+
+    global _pid
+    if _pid != os.getpid():  # the first use in a forked process: drop the parent's loop (fsspec < 2024.9 keeps it)
+        if _pid is not None and not _resets_after_fork():
+            fsspec.asyn.reset_lock()
+        _pid = os.getpid()
+    return fsspec.filesystem(path.protocol, **path.storage_options)
+
+
+_pid: int | None = None
+
+
+def _resets_after_fork() -> bool:
+    import fsspec.asyn
+
+    return hasattr(fsspec.asyn, "reset_after_fork")
 
 
 def size_of(path) -> int | None:
