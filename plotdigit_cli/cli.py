@@ -166,6 +166,32 @@ def _join(out: str, name: str) -> str:
     return f"{out.rstrip('/')}/{name}"
 
 
+@cli.command("score")
+@click.option("--pred", "pred", required=True, metavar="PRED.jsonl", help="Predictions, one JSON object per line.")
+@click.option("--truth", "truth", required=True, multiple=True, metavar="SOURCE",
+              help="The set predicted: a directory of shards, shard files or a brace pattern (repeatable).")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as one JSON object.")
+def score_command(pred, truth, as_json) -> None:
+    """Score predictions against a set's labels: the Benetech competition score, DePlot's RMS
+    (precision, recall, F1) and RNSS on the linear tables, and keypoint precision, recall and F1
+    at 1%, 2% and 5% of the plot diagonal; overall and per chart type. A chart without a
+    prediction scores 0 and is counted. Exit status: 0 the report, 2 a file that cannot be
+    read (named, with its line).
+
+    Example:
+
+        plotdigit score --pred preds.jsonl --truth heldout/
+    """
+    from plotdigit_cli import scoring
+
+    try:
+        predictions = scoring.read_predictions(pred)
+        report = scoring.score(scoring.read_truth(list(truth)), predictions)
+    except scoring.ScoreInputError as e:
+        raise BadInput(str(e)) from None
+    click.echo(scoring.dumps(report) if as_json else scoring.text(report))
+
+
 class Interrupted(click.ClickException):
     exit_code = 130
 

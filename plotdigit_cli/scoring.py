@@ -1,0 +1,289 @@
+"""`plotdigit score`: a model's predictions against a set's labels, with metrics.py.
+
+PRED is JSON Lines, one chart per line:
+
+    {"key": "000000012", "chart_type": "vertical_bar", "x": ["Mar", "Apr"], "y": [3.5, 4.0]}
+    {"key": "000000013", "chart_type": "line", "series": [{"name": "a", "x": [...], "y": [...]}, ...],
+     "keypoints": [[0.1, 0.5], ...], "table": "x | a\\n1 | 2"}
+
+`x`/`y` are one series (the competition's layout), `series` several; `keypoints` are [fx, fy]
+fractions of the plot area, y up (as in the labels); `table` a linear table (DePlot's output),
+otherwise the table is written from the series. Truth series and predicted series are paired
+by name when every predicted name is a true one, else in order.
+
+What is scored, per chart, and how the report adds it up:
+- Benetech: an `_x` and a `_y` row per true series (the competition has one series a chart);
+  the chart's type must be the truth's. Rows are averaged over the set and per chart type.
+- DePlot: RMS precision/recall/F1 and RNSS of the linear tables, averaged over charts.
+- Keypoints: matches, predicted and true points summed over charts (only points a reader can
+  see, `visible`), then precision/recall/F1 at each threshold.
+A chart without a prediction scores 0 everywhere (and is counted as missing); a prediction for
+a key the truth does not have is counted and named, not scored.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import tarfile
+
+from plotdigit_cli import labels, limits, metrics, shards, store
+
+REPORT_FORMAT = "plotdigit.score/1"
+MAX_UNKNOWN = 20  # unknown keys named in the report
+
+
+class ScoreInputError(ValueError):
+    """PRED or SOURCE cannot be read; the message names the file (and line)."""
+
+
+@dataclass
+class Truth:
+    key: str
+    chart_type: str
+    series: list[dict]  # [{name, x, y}] with names/dates as text, numbers as floats
+    keypoints: list[list[float]]  # visible points, [fx, fy]
+    plot_size: tuple[float, float]
+    table: str
+
+
+@dataclass
+class _Totals:
+    benetech: list[float] = field(default_factory=list)
+    rms: list[dict] = field(default_factory=list)
+    rnss: list[float] = field(default_factory=list)
+    kp_matched: dict = field(default_factory=lambda: defaultdict(int))
+    kp_predicted: int = 0
+    kp_truth: int = 0
+    charts: int = 0
+    missing: int = 0
+    wrong_type: int = 0
+
+    def report(self) -> dict:
+        mean = lambda xs: sum(xs) / len(xs) if xs else None  # noqa: E731
+        return {
+            "charts": self.charts, "missing": self.missing, "wrong_type": self.wrong_type,
+            "benetech": mean(self.benetech),
+            "rms": {k: mean([r[k] for r in self.rms]) for k in ("precision", "recall", "f1")},
+            "rnss": mean(self.rnss),
+            "keypoints": {f"{t:g}": metrics.prf(self.kp_matched[t], self.kp_predicted, self.kp_truth)
+                          for t in metrics.KEYPOINT_THRESHOLDS},
+        }
+
+
+def read_predictions(path: str | Path) -> dict[str, dict]:
+    """PRED.jsonl by key; ScoreInputError naming file and line for anything malformed."""
+    found: dict[str, dict] = {}
+    try:
+        f = open(path, "rb")
+    except OSError as e:
+        raise ScoreInputError(f"{path}: cannot be read ({e.strerror or e})") from None
+    with f:
+        for number, raw in enumerate(f, 1):
+            if len(raw) > limits.MAX_JSON_BYTES:
+                raise ScoreInputError(f"{path}:{number}: a line of {len(raw):,} bytes, over the "
+                                      f"{limits.MAX_JSON_BYTES:,}-byte limit")
+            if not raw.strip():
+                continue
+            try:
+                pred = limits.parse_json(raw)
+            except ValueError as e:
+                raise ScoreInputError(f"{path}:{number}: not JSON ({e})") from None
+            problem = _prediction_problem(pred)
+            if problem:
+                raise ScoreInputError(f"{path}:{number}: {problem}")
+            if pred["key"] in found:
+                raise ScoreInputError(f"{path}:{number}: key {pred['key']!r} predicted twice")
+            found[pred["key"]] = pred
+    return found
+
+
+def _prediction_problem(pred) -> str | None:
+    if not isinstance(pred, dict):
+        return f"a {type(pred).__name__}, not an object"
+    if not isinstance(pred.get("key"), str):
+        return "no 'key' (a string)"
+    if not isinstance(pred.get("chart_type"), str):
+        return "no 'chart_type' (a string)"
+    if "series" in pred:
+        series = pred["series"]
+        if not isinstance(series, list) or not all(isinstance(s, dict) for s in series):
+            return "'series' is not a list of objects"
+        for i, s in enumerate(series):
+            problem = _xy_problem(s, f"series[{i}].")
+            if problem:
+                return problem
+    elif "x" in pred or "y" in pred:
+        problem = _xy_problem(pred, "")
+        if problem:
+            return problem
+    else:
+        return "neither 'x' and 'y' nor 'series'"
+    points = pred.get("keypoints", [])
+    if not (isinstance(points, list) and all(isinstance(p, list) and len(p) >= 2 and all(_finite(v) for v in p[:2])
+                                             for p in points)):
+        return "'keypoints' is not a list of [fx, fy] numbers"
+    if not isinstance(pred.get("table", ""), str):
+        return "'table' is not a string"
+    return None
+
+
+def _xy_problem(s: dict, where: str) -> str | None:
+    for name in ("x", "y"):
+        values = s.get(name)
+        if not isinstance(values, list):
+            return f"'{where}{name}' is not a list"
+        if not all(isinstance(v, str) or _finite(v) for v in values):
+            return f"'{where}{name}' holds something that is neither text nor a finite number"
+    if "name" in s and not isinstance(s["name"], str):
+        return f"'{where}name' is not a string"
+    return None
+
+
+def _finite(v) -> bool:
+    return isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
+
+
+def read_truth(targets: list[str]) -> dict[str, Truth]:
+    """The labels of a shard set (directories, files, brace patterns, URLs) by key."""
+    try:
+        found = shards.find_shards(targets)
+    except shards.TargetError as e:
+        raise ScoreInputError(str(e)) from None
+    if found.problems:
+        where, reason = found.problems[0]
+        raise ScoreInputError(f"{where}: {reason}")
+    truth: dict[str, Truth] = {}
+    for ref in found.shards:
+        try:
+            with store.open_read(ref.path) as f:
+                for key, ext, data in shards.read_members(f):
+                    if ext != "json" or data is None:
+                        continue
+                    label, problems = labels.readable(limits.parse_json(data))
+                    if problems or not isinstance(label, dict):
+                        raise ScoreInputError(f"{ref.path} / {key}: not a plotdigit label ({(problems or ['?'])[0]})")
+                    truth[key] = _truth_of(key, label)
+        except (OSError, ValueError, tarfile.TarError, shards.ShardError) as e:
+            if isinstance(e, ScoreInputError):
+                raise
+            raise ScoreInputError(f"{ref.path}: cannot be read ({e})") from None
+    if not truth:
+        raise ScoreInputError(f"{' '.join(targets)}: no labels found")
+    return truth
+
+
+def _truth_of(key: str, label: dict) -> Truth:
+    series = [{"name": s["name"], "x": [_value(p["x"]) for p in s["points"]], "y": [_value(p["y"]) for p in s["points"]]}
+              for s in label["series"]]
+    points = [p["norm"] for s in label["series"] for p in s["points"] if p.get("visible", True)]
+    x0, y0, x1, y1 = label["plot_bbox"]
+    return Truth(key, label["chart_type"], series, points, (x1 - x0, y1 - y0), label.get("table", ""))
+
+
+def _value(v):
+    return v if isinstance(v, str) else float(v)
+
+
+def score(truth: dict[str, Truth], predictions: dict[str, dict]) -> dict:
+    """The report: overall and per chart type, the missing and unknown keys."""
+    overall, per_type = _Totals(), defaultdict(_Totals)
+    for key, t in sorted(truth.items()):
+        pred = predictions.get(key)
+        for totals in (overall, per_type[t.chart_type]):
+            _add(totals, t, pred)
+    unknown = sorted(set(predictions) - set(truth))
+    return {
+        "format": REPORT_FORMAT,
+        **overall.report(),
+        "per_chart_type": {name: totals.report() for name, totals in sorted(per_type.items())},
+        "unknown_keys": len(unknown),
+        "unknown_examples": unknown[:MAX_UNKNOWN],
+    }
+
+
+def _add(totals: _Totals, t: Truth, pred: dict | None) -> None:
+    totals.charts += 1
+    totals.kp_truth += len(t.keypoints)
+    rows = 2 * len(t.series)
+    if pred is None:
+        totals.missing += 1
+        totals.benetech.extend([0.0] * rows)
+        totals.rms.append({"precision": 0.0, "recall": 0.0, "f1": 0.0})
+        totals.rnss.append(0.0)
+        return
+    series = predicted_series(pred)
+    if pred["chart_type"] != t.chart_type:
+        totals.wrong_type += 1
+        totals.benetech.extend([0.0] * rows)
+    else:
+        for truth_series, guess in _pairs(t.series, series):
+            for axis in ("x", "y"):
+                totals.benetech.append(metrics.series_score(truth_series[axis], guess[axis]) if guess else 0.0)
+    table = pred.get("table") or table_of(series, pred["chart_type"])
+    totals.rms.append(metrics.rms(t.table, table))
+    totals.rnss.append(metrics.rnss(t.table, table))
+    points = pred.get("keypoints", [])
+    totals.kp_predicted += len(points)
+    for threshold, matched in metrics.keypoint_matches(t.keypoints, points, t.plot_size).items():
+        totals.kp_matched[threshold] += matched
+
+
+def predicted_series(pred: dict) -> list[dict]:
+    if "series" in pred:
+        return [{"name": s.get("name", ""), "x": s["x"], "y": s["y"]} for s in pred["series"]]
+    return [{"name": pred.get("name", ""), "x": pred["x"], "y": pred["y"]}]
+
+
+def _pairs(truth: list[dict], guess: list[dict]) -> list[tuple[dict, dict | None]]:
+    names = [g["name"] for g in guess]
+    true_names = [s["name"] for s in truth]
+    if names and len(set(names)) == len(names) and set(names) <= set(true_names):
+        by_name = {g["name"]: g for g in guess}
+        return [(s, by_name.get(s["name"])) for s in truth]
+    return [(s, guess[i] if i < len(guess) else None) for i, s in enumerate(truth)]
+
+
+def table_of(series: list[dict], chart_type: str = "") -> str:
+    """A linear table of predicted series, laid out as the labels' tables are: a row per category
+    (first seen order; a horizontal bar's is its y), a column per series; a pie's columns are
+    `label | share`. (A histogram's rows are keyed by bin ranges, which centres cannot give:
+    predict `table` for those.)"""
+    rows: dict = {}
+    flip = chart_type == "horizontal_bar"
+    for j, s in enumerate(series):
+        for x, y in zip(s["x"], s["y"]):
+            key, value = (y, x) if flip else (x, y)
+            rows.setdefault(labels.cell(key), [None] * len(series))[j] = value
+    names = [s["name"] or f"series {j + 1}" for j, s in enumerate(series)]
+    header = ["label", "share"] if chart_type in ("pie", "donut") else ["x"] + names
+    return labels.linear_table(header, [[k] + cells for k, cells in rows.items()])
+
+
+def dumps(report: dict) -> str:
+    return json.dumps(report, indent=2, ensure_ascii=False)
+
+
+def text(report: dict) -> str:
+    """The report for a terminal: a line per chart type and one for the whole set."""
+    def line(name: str, r: dict) -> str:
+        kp = "  ".join(f"kp@{t} F1 {_f(v['f1'])}" for t, v in r["keypoints"].items())
+        return (f"{name:<16}{r['charts']:>7}{r['missing']:>8}  benetech {_f(r['benetech'])}  RMS-F1 {_f(r['rms']['f1'])}"
+                f"  RNSS {_f(r['rnss'])}  {kp}")
+    out = [f"{'chart type':<16}{'charts':>7}{'missing':>8}"]
+    out += [line(name, r) for name, r in report["per_chart_type"].items()]
+    out.append(line("all", report))
+    if report["wrong_type"]:
+        out.append(f"{report['wrong_type']} chart(s) predicted as the wrong type (Benetech 0)")
+    if report["unknown_keys"]:
+        out.append(f"{report['unknown_keys']} prediction(s) for keys not in the truth, e.g. "
+                   f"{', '.join(report['unknown_examples'][:5])}")
+    return "\n".join(out)
+
+
+def _f(v) -> str:
+    return "   -  " if v is None else f"{v:.4f}"
