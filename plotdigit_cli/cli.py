@@ -192,6 +192,31 @@ def score_command(pred, truth, as_json) -> None:
     click.echo(scoring.dumps(report) if as_json else scoring.text(report))
 
 
+@cli.command("export")
+@click.argument("source", nargs=-1, required=True, metavar="SOURCE...")
+@click.option("--format", "fmt", required=True, type=click.Choice(["benetech", "coco", "parquet", "deplot"]),
+              help="benetech (the competition's annotations), coco (keypoints), parquet (a row per chart), deplot "
+                   "(the chart-to-table targets, JSONL).")
+@click.option("--out", required=True, type=click.Path(path_type=Path), help="A new (or empty) directory.")
+def export_command(source, fmt, out) -> None:
+    """Export a shard set (a directory, shard files or a brace pattern) to the formats models
+    train on; formats and how families map to them: docs/export.md. OUT is made whole or not
+    at all. Exit status: 0 written, 2 bad input (nothing written).
+
+    Example:
+
+        plotdigit export shards/ --format coco --out coco/
+    """
+    from plotdigit_cli import export
+
+    try:
+        summary = export.export(list(source), fmt, out)
+    except export.ExportError as e:
+        raise BadInput(str(e)) from None
+    skipped = f" ({summary['skipped']} skipped: {export.SKIPPED[fmt]})" if summary["skipped"] else ""
+    click.echo(f"exported {summary['charts']} charts as {fmt} to {out}{skipped}")
+
+
 class Interrupted(click.ClickException):
     exit_code = 130
 

@@ -149,7 +149,10 @@ def _finite(v) -> bool:
 
 
 def read_truth(targets: list[str]) -> dict[str, Truth]:
-    """The labels of a shard set (directories, files, brace patterns, URLs) by key."""
+    """The labels of a shard set (directories, files, brace patterns, URLs) by key, or of a directory
+    of Benetech annotations (`plotdigit export --format benetech`: DIR/annotations/<key>.json)."""
+    if len(targets) == 1 and _benetech_dir(targets[0]):
+        return _benetech_truth(_benetech_dir(targets[0]))
     try:
         found = shards.find_shards(targets)
     except shards.TargetError as e:
@@ -174,6 +177,29 @@ def read_truth(targets: list[str]) -> dict[str, Truth]:
             raise ScoreInputError(f"{ref.path}: cannot be read ({e})") from None
     if not truth:
         raise ScoreInputError(f"{' '.join(targets)}: no labels found")
+    return truth
+
+
+def _benetech_dir(target: str) -> Path | None:
+    path = Path(target)
+    for candidate in (path / "annotations", path):
+        if candidate.is_dir() and any(candidate.glob("*.json")) and not any(candidate.glob("*.tar")):
+            return candidate
+    return None
+
+
+def _benetech_truth(directory: Path) -> dict[str, Truth]:
+    truth = {}
+    for path in sorted(directory.glob("*.json")):
+        try:
+            note = limits.parse_json(path.read_bytes())
+            kind, data = note["chart-type"], note["data-series"]
+            series = [{"name": "", "x": [_value(d["x"]) for d in data], "y": [_value(d["y"]) for d in data]}]
+            box = note["plot-bb"]
+            size = (float(box["width"]), float(box["height"]))
+        except (OSError, ValueError, KeyError, TypeError) as e:
+            raise ScoreInputError(f"{path}: not a Benetech annotation ({type(e).__name__}: {e})") from None
+        truth[path.stem] = Truth(path.stem, kind, series, [], size, table_of(series, kind))
     return truth
 
 
