@@ -2,12 +2,13 @@
 
 `plotdigit_cli.generate(n, out, ...)` and `plotdigit_cli.inspect(*targets, ...)` are the CLI's
 commands as functions (plotdigit_cli.api); `from plotdigit_cli import load` gives the training
-loader (plotdigit_cli.loader.load). All are looked up lazily, so that torch is imported only by
+loader (plotdigit_cli.loader.load), and `stream` the same batches rendered on the fly
+(plotdigit_cli.live.stream). All are looked up lazily, so that torch is imported only by
 those who load, never by the generator.
 """
 
 __version__ = "0.1.0"
-__all__ = ["generate", "inspect", "load", "__version__"]
+__all__ = ["generate", "inspect", "load", "stream", "__version__"]
 
 
 def __getattr__(name: str):
@@ -15,13 +16,16 @@ def __getattr__(name: str):
         from plotdigit_cli import api
 
         return getattr(api, name)
-    if name == "load":
+    if name in ("load", "stream"):
         try:
-            from plotdigit_cli.loader import load
+            if name == "load":
+                from plotdigit_cli.loader import load as found
+            else:
+                from plotdigit_cli.live import stream as found
         except ModuleNotFoundError as e:
             if e.name != "torch":
                 raise
-            raise ModuleNotFoundError("plotdigit_cli.load needs torch: pip install 'plotdigit[torch]'",
+            raise ModuleNotFoundError(f"plotdigit_cli.{name} needs torch: pip install 'plotdigit[torch]'",
                                       name="torch") from None
-        return load
+        return found
     raise AttributeError(f"module 'plotdigit_cli' has no attribute {name!r}")

@@ -85,6 +85,16 @@ def load(source, batch_size: int, *, shuffle: bool = True, seed: int = 0, num_wo
     Iterating again starts the next epoch: shards and samples are reshuffled from (seed, epoch).
     See docs/load.md for the batch layout and every option.
     """
+    checked = batch_options(batch_size, num_workers=num_workers, image_size=image_size, dtype=dtype,
+                            normalize=normalize, pin_memory=pin_memory, epoch_size=epoch_size, handler=handler)
+    urls, listed = _shards_of(source)
+    return Loader(urls=urls, listed=listed, shuffle=shuffle, seed=seed, resampled=resampled, handler=handler,
+                  drop_last=drop_last, **checked)
+
+
+def batch_options(batch_size: int, *, num_workers: int | None, image_size, dtype: str, normalize, pin_memory,
+                  epoch_size: int | None, handler: str = "raise") -> dict:
+    """The options every Batch source shares (load, stream), checked: ValueError naming the bad one."""
     if not isinstance(batch_size, int) or batch_size < 1:
         raise ValueError(f"batch_size must be a positive integer, not {batch_size!r}")
     if dtype not in DTYPES:
@@ -115,13 +125,10 @@ def load(source, batch_size: int, *, shuffle: bool = True, seed: int = 0, num_wo
     if pin_memory == "auto":
         pin_memory = torch.cuda.is_available()
     elif pin_memory and not torch.cuda.is_available():
-        warnings.warn("pin_memory=True but no CUDA device is available; batches are not pinned", stacklevel=2)
+        warnings.warn("pin_memory=True but no CUDA device is available; batches are not pinned", stacklevel=3)
         pin_memory = False
-    urls, listed = _shards_of(source)
-    return Loader(urls=urls, listed=listed, batch_size=batch_size, shuffle=shuffle, seed=seed,
-                  num_workers=num_workers, image_size=image_size, dtype=dtype, normalize=normalize,
-                  pin_memory=bool(pin_memory), epoch_size=epoch_size, resampled=resampled, handler=handler,
-                  drop_last=drop_last)
+    return {"batch_size": batch_size, "num_workers": num_workers, "image_size": image_size, "dtype": dtype,
+            "normalize": normalize, "pin_memory": bool(pin_memory), "epoch_size": epoch_size}
 
 
 def shard_urls(source) -> list[str]:
