@@ -1,23 +1,30 @@
 """A tiny chart digitiser trained on plotdigit shards with plotdigit_cli.load, on CPU.
 
 A small CNN (about 0.6M parameters) with a fixed-slot regression head: slot i predicts
-point i of the chart (fx, fy, in series order) and whether the chart has a point i.
-Loss = BCE on presence over every slot + L1 on (fx, fy) over the real points, read from
-the batch's `boxes` (slots 1..n) and `mask`. It prints the loss as it falls.
+point i of the chart (fx, fy, in series order) and whether the chart has a point i, and a
+chart-type head. Loss = BCE on presence over every slot + L1 on (fx, fy) over the real points,
+read from the batch's `boxes` (slots 1..n) and `mask`, + cross-entropy on the chart type.
+It prints the loss as it falls. With --predict, it then writes predictions for a held-out set
+in `plotdigit score`'s format (chart type and keypoints; it reads no values, so its series
+are empty and the value metrics score 0 by design):
 
     plotdigit generate --n 2000 --out shards/
-    python scripts/train_example.py --shards shards/ --steps 300
+    plotdigit generate --n 300 --seed 99 --out heldout/
+    python scripts/train_example.py --shards shards/ --steps 300 --predict heldout/ --pred-out preds.jsonl
+    plotdigit score --pred preds.jsonl --truth heldout/
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import time
 
 import torch
 from torch import nn
 
 from plotdigit_cli import load
+from plotdigit_cli.collate import CHART_TYPES
 
 SLOTS = 48  # points per chart the head can express; the default config draws at most 40
 SIDE = 128  # images are resized to SIDE x SIDE
@@ -32,10 +39,13 @@ class TinyDigitiser(nn.Module):
             channels = width
         self.features = nn.Sequential(*layers)
         self.head = nn.Linear(64 * 8 * 8, slots * 3)
+        self.kind = nn.Linear(64 * 8 * 8, len(CHART_TYPES))
         self.slots = slots
 
-    def forward(self, images: torch.Tensor) -> torch.Tensor:
-        return self.head(self.features(images).flatten(1)).view(-1, self.slots, 3)  # (fx, fy, presence logit)
+    def forward(self, images: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        features = self.features(images).flatten(1)
+        # (fx, fy, presence logit) per slot; chart-type logits
+        return self.head(features).view(-1, self.slots, 3), self.kind(features)
 
 
 def targets(batch, slots: int = SLOTS) -> tuple[torch.Tensor, torch.Tensor]:
@@ -62,6 +72,8 @@ def main() -> None:
     parser.add_argument("--lr", type=float, default=3e-3)
     parser.add_argument("--every", type=int, default=20, help="print the mean loss every N steps")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--predict", default=None, help="a held-out set to predict after training")
+    parser.add_argument("--pred-out", default="preds.jsonl", help="where --predict writes (plotdigit score's PRED)")
     args = parser.parse_args()
 
     torch.manual_seed(args.seed)
@@ -74,7 +86,8 @@ def main() -> None:
     while step < args.steps:
         for batch in loader:  # each pass is a new epoch, reshuffled
             points, present = targets(batch)
-            loss = loss_fn(model(batch.images), points, present)
+            slots, kinds = model(batch.images)
+            loss = loss_fn(slots, points, present) + nn.functional.cross_entropy(kinds, batch.chart_type)
             optimiser.zero_grad()
             loss.backward()
             optimiser.step()
@@ -86,6 +99,25 @@ def main() -> None:
                 window = []
             if step == args.steps:
                 break
+    if args.predict:
+        predict(model, args)
+
+
+def predict(model: TinyDigitiser, args) -> None:
+    """One line per held-out chart: its predicted type and the points of the slots it says are present."""
+    model.eval()
+    written = 0
+    with torch.no_grad(), open(args.pred_out, "w", encoding="utf-8") as out:
+        for batch in load(args.predict, args.batch_size, shuffle=False, num_workers=args.workers,
+                          image_size=(SIDE, SIDE), dtype="float32", normalize="imagenet"):
+            slots, kinds = model(batch.images)
+            for key, chart_slots, kind in zip(batch.keys, slots, kinds.argmax(1).tolist()):
+                points = [[round(x, 6), round(y, 6)] for x, y, present in chart_slots.sigmoid().tolist()
+                          if present > 0.5]
+                out.write(json.dumps({"key": key, "chart_type": CHART_TYPES[kind], "series": [],
+                                      "keypoints": points}) + "\n")
+                written += 1
+    print(f"wrote {written} predictions to {args.pred_out}")
 
 
 if __name__ == "__main__":

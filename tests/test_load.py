@@ -291,15 +291,23 @@ def test_load_command_prints_shapes_and_speed(small_run, broken):
     assert missing.exit_code == 2 and "no such file or directory" in missing.stderr
 
 
-def test_train_example_runs_and_its_loss_falls(small_run):
+def test_train_example_runs_its_loss_falls_and_its_predictions_score(small_run, tmp_path):
+    preds = tmp_path / "preds.jsonl"
     proc = subprocess.run([sys.executable, str(REPO / "scripts" / "train_example.py"), "--shards", str(small_run),
-                           "--steps", "24", "--batch-size", "8", "--workers", "0", "--every", "4"],
+                           "--steps", "24", "--batch-size", "8", "--workers", "0", "--every", "4",
+                           "--predict", str(small_run), "--pred-out", str(preds)],
                           capture_output=True, text=True, timeout=600)
     assert proc.returncode == 0, proc.stderr
     params = int(proc.stdout.splitlines()[0].split()[1].replace(",", ""))
     assert params < 1_000_000
     losses = [float(line.split()[3]) for line in proc.stdout.splitlines() if line.startswith("step")]
     assert len(losses) == 6 and losses[-1] < losses[0]
+    assert "wrote 24 predictions" in proc.stdout
+    scored = invoke("score", "--pred", str(preds), "--truth", str(small_run), "--json")
+    assert scored.exit_code == 0, scored.output
+    report = json.loads(scored.stdout)
+    assert report["charts"] == 24 and report["missing"] == 0 and report["unknown_keys"] == 0
+    assert 0.0 <= report["keypoints"]["0.05"]["f1"] <= 1.0
 
 
 @pytest.mark.parametrize("version", [1, 2])
