@@ -23,11 +23,10 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import tarfile
 import tempfile
 from pathlib import Path
 
-from plotdigit_cli import labels, limits, schema, shards, store
+from plotdigit_cli import schema, sets
 
 FORMATS = ("benetech", "coco", "parquet", "deplot")
 BENETECH_FAMILIES = ("vertical_bar", "horizontal_bar", "line", "scatter", "dot")
@@ -38,47 +37,6 @@ SKIPPED = {"benetech": "families the competition does not have, or more than one
 
 class ExportError(ValueError):
     """SOURCE or DIR cannot be used; nothing was written."""
-
-
-def samples(targets: list[str]):
-    """(key, png bytes, the /2 label, the /3 label or None) of every chart of a shard set."""
-    try:
-        found = shards.find_shards(targets)
-    except shards.TargetError as e:
-        raise ExportError(str(e)) from None
-    if found.problems:
-        where, reason = found.problems[0]
-        raise ExportError(f"{where}: {reason}")
-    for ref in found.shards:
-        try:
-            with store.open_read(ref.path) as f:
-                key, members = None, {}
-                for name, ext, data in shards.read_members(f):
-                    if name != key and members:
-                        yield _sample(ref.path, key, members)
-                        members = {}
-                    key = name
-                    if data is not None:
-                        members[ext] = data
-                if members:
-                    yield _sample(ref.path, key, members)
-        except (OSError, tarfile.TarError, shards.ShardError) as e:
-            raise ExportError(f"{ref.path}: cannot be read ({e})") from None
-
-
-def _sample(where, key: str, members: dict):
-    if "png" not in members or "json" not in members:
-        raise ExportError(f"{where} / {key}: not a plotdigit sample (a .png and a .json)")
-    try:
-        raw = limits.parse_json(members["json"])
-    except ValueError as e:
-        raise ExportError(f"{where} / {key}: label does not parse ({e})") from None
-    label, problems = labels.readable(raw)
-    if problems or labels.validate_label(label):
-        raise ExportError(f"{where} / {key}: not a sound label ({(problems or labels.validate_label(label))[0]})")
-    typed = raw if raw.get("schema") == labels.SCHEMA else (schema.typed(label) if label["schema"] == labels.SCHEMA_V2
-                                                            else None)
-    return key, members["png"], label, typed
 
 
 def export(targets: list[str], fmt: str, out: Path) -> dict:
@@ -97,7 +55,7 @@ def export(targets: list[str], fmt: str, out: Path) -> dict:
         raise ExportError(f"--out {out}: cannot write in {parent} ({e.strerror or e})") from None
     try:
         counts = {"benetech": _benetech, "coco": _coco, "parquet": _parquet, "deplot": _deplot}[fmt](
-            samples(targets), work)
+            _charts(targets), work)
         if out.exists():
             out.rmdir()
         os.replace(work, out)
@@ -105,6 +63,13 @@ def export(targets: list[str], fmt: str, out: Path) -> dict:
         shutil.rmtree(work, ignore_errors=True)
         raise
     return {"format": fmt, "out": str(out), **counts}
+
+
+def _charts(targets: list[str]):
+    try:
+        yield from sets.charts(targets)
+    except sets.SetError as e:
+        raise ExportError(str(e)) from None
 
 
 def _image(work: Path, key: str, png: bytes) -> str:

@@ -29,9 +29,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import tarfile
-
-from plotdigit_cli import labels, limits, metrics, shards, store
+from plotdigit_cli import labels, limits, metrics, sets
 
 REPORT_FORMAT = "plotdigit.score/1"
 MAX_UNKNOWN = 20  # unknown keys named in the report
@@ -153,28 +151,12 @@ def read_truth(targets: list[str]) -> dict[str, Truth]:
     of Benetech annotations (`plotdigit export --format benetech`: DIR/annotations/<key>.json)."""
     if len(targets) == 1 and _benetech_dir(targets[0]):
         return _benetech_truth(_benetech_dir(targets[0]))
-    try:
-        found = shards.find_shards(targets)
-    except shards.TargetError as e:
-        raise ScoreInputError(str(e)) from None
-    if found.problems:
-        where, reason = found.problems[0]
-        raise ScoreInputError(f"{where}: {reason}")
     truth: dict[str, Truth] = {}
-    for ref in found.shards:
-        try:
-            with store.open_read(ref.path) as f:
-                for key, ext, data in shards.read_members(f):
-                    if ext != "json" or data is None:
-                        continue
-                    label, problems = labels.readable(limits.parse_json(data))
-                    if problems or not isinstance(label, dict):
-                        raise ScoreInputError(f"{ref.path} / {key}: not a plotdigit label ({(problems or ['?'])[0]})")
-                    truth[key] = _truth_of(key, label)
-        except (OSError, ValueError, tarfile.TarError, shards.ShardError) as e:
-            if isinstance(e, ScoreInputError):
-                raise
-            raise ScoreInputError(f"{ref.path}: cannot be read ({e})") from None
+    try:
+        for key, _, label, _ in sets.charts(targets):
+            truth[key] = _truth_of(key, label)
+    except sets.SetError as e:
+        raise ScoreInputError(str(e)) from None
     if not truth:
         raise ScoreInputError(f"{' '.join(targets)}: no labels found")
     return truth
