@@ -51,6 +51,11 @@ def shard_index(name: str) -> int | None:
     return _index(name, "shard-", ".tar")
 
 
+def partial_index(name: str) -> int | None:
+    """k for a name partial_name(k) gives, else None."""
+    return _index(name, ".shard-", ".tar.partial")
+
+
 def record_index(name: str) -> int | None:
     """k for a name record_name(k) gives, else None."""
     return _index(name, ".shard-", ".json")

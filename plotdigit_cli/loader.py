@@ -307,7 +307,7 @@ def _samples_of(url: str, entry: dict | None, on_error):
         raise broken(f"cannot be opened ({store.reason(e)})") from None
     with f:
         if entry is not None:
-            size = os.fstat(f.fileno()).st_size  # a local file, or an object's local download (store.open_read)
+            size = store.size_of(f)  # a local file, or an object's local download (store.open_read)
             if size != entry.get("bytes"):
                 raise broken(f"{size} bytes, but its manifest says {entry.get('bytes')}: not the shard it lists")
             if hashlib.file_digest(f, "sha256").hexdigest() != entry.get("sha256"):

@@ -155,8 +155,8 @@ def _read_shard(ref: shards.ShardRef, tally: _Tally, bar) -> None:
     tally.shards += 1
     count = 0
     try:
-        size = store.size_of(ref.path)
         f = store.open_read(ref.path)
+        size = store.size_of(f)
     except Exception as e:  # noqa: BLE001 - OSError, or an object store's driver error
         tally.problem(where, None, f"cannot be opened: {store.reason(e)}")
         return

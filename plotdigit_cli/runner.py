@@ -99,8 +99,7 @@ class Run:
 
     def run_file(self) -> dict:
         """OUT/.plotdigit-run.json: what `plotdigit manifest` needs to finish a run made in pieces."""
-        return {"run_id": self.run_id, "seed": self.seed, "n": self.n, "shard_size": self.shard_size,
-                "config": self.config.to_dict(), "versions": versions()}
+        return {"run_id": self.run_id, **self.identity()}
 
     def check(self) -> None:
         """Refuse a run too large to name (shard names have six digits, keys nine) before any disk is touched."""
@@ -159,7 +158,7 @@ def prepare_output(run: Run, conflict: str | None, lock_fd: int | None = None) -
         _remove_run_files(run.out)
     wanted = run.wanted
     for stale in run.out.glob(shards.PARTIAL_GLOB):  # left by a killed worker, which is gone (lock.py)
-        k = shards.record_index(stale.name.removesuffix(".tar.partial") + ".json")
+        k = layout.partial_index(stale.name)
         if run.shards is None or (k in wanted and (lock_fd is None or shard_free(lock_fd, k))):
             stale.unlink(missing_ok=True)
     shards.write_json_atomic(run.out / layout.RUN_NAME, run.run_file(), indent=2)
@@ -242,15 +241,26 @@ def _finished_shards(run: Run) -> dict[int, dict]:
 
 
 def _finished(run: Run, k: int) -> dict | None:
-    """Shard k's record, when the shard is there and matches it (samples, size, sha256)."""
-    start, stop = run.bounds(k)
-    path = run.out / shards.shard_name(k)
-    record = shards.read_record(run.out, k)
-    if (record and record.get("run", {}).get("id") == run.run_id and path.exists()
-            and record.get("samples") == stop - start and record.get("bytes") == path.stat().st_size
-            and (store.is_remote(path) or record.get("sha256") == shards.sha256_file(path))):
-        return record  # (on object storage, size only: hashing would download every finished shard)
-    return None
+    """Shard k's record, when the shard is there and matches it (samples, size, and on a local
+    disk sha256: on object storage hashing would download every finished shard)."""
+    record, problem = check_shard(run.out, k, run.run_id, *run.bounds(k), hashed=not store.is_remote(run.out))
+    return None if problem else record
+
+
+def check_shard(out: Path, k: int, run_id: str, start: int, stop: int, *, hashed: bool = True
+                ) -> tuple[dict | None, str | None]:
+    """(shard k's record, None) when the shard is there and matches its record of run `run_id`
+    (samples [start, stop), size, and with `hashed` its sha256), else (None, what is wrong)."""
+    name = shards.shard_name(k)
+    path, record = out / name, shards.read_record(out, k)
+    if not path.exists():
+        return None, f"{name} missing"
+    if not record or record.get("run", {}).get("id") != run_id:
+        return None, f"{name} has no record of this run"
+    if (record.get("samples") != stop - start or record.get("bytes") != path.stat().st_size
+            or (hashed and record.get("sha256") != shards.sha256_file(path))):
+        return None, f"{name} does not match its record"
+    return record, None
 
 
 # --- workers ----------------------------------------------------------------------------
@@ -418,7 +428,7 @@ def _generate(run: Run, *, workers: int, overwrite: bool, progress, started: flo
         raise OutputError("--overwrite cannot be used with --shards: other ranges may be writing to --out; "
                           "empty it first")
     shared = run.shards is not None
-    lock = NoLock() if store.is_remote(run.out) else OutputLock(run.out)
+    lock = _lock_for(run.out)
     with lock:
         # A live owner is named before anything else; then every refusal comes before anything is made.
         _acquire(lock, run.out, make=False, shared=shared)
@@ -438,17 +448,17 @@ def _generate(run: Run, *, workers: int, overwrite: bool, progress, started: flo
             raise OutputError(f"--out {run.out} cannot be written: {_os_reason(e)}") from None
         records = dict(done)
         wanted = run.wanted
-        total = sum(run.bounds(k)[1] - run.bounds(k)[0] for k in (wanted if shared else ()))
-        total = total if shared else run.n
+        total = sum(stop - start for _, start, stop in run.plan())  # run.n, unless a --shards range
         already = sum(r["samples"] for r in done.values())
         todo = ((k, start, stop) for k, start, stop in run.plan() if k not in done)
-        if len(done) < len(wanted) and dask is not None:
-            from plotdigit_cli import cluster
+        if len(done) < len(wanted):
+            bar = progress(total, already) if progress else None
+            if dask is not None:
+                from plotdigit_cli import cluster
 
-            records.update(cluster.run_shards(run, todo, dask, progress=progress(total, already) if progress else None))
-        elif len(done) < len(wanted):
-            records.update(_run_workers(run, todo, workers=min(workers, len(wanted) - len(done)),
-                                        progress=progress(total, already) if progress else None))
+                records.update(cluster.run_shards(run, todo, dask, progress=bar))
+            else:
+                records.update(_run_workers(run, todo, workers=min(workers, len(wanted) - len(done)), progress=bar))
         if shared:
             return Summary(None, total - already, time.perf_counter() - started, len(done),
                            shards=(wanted.start, wanted.stop), samples=total)
@@ -458,7 +468,7 @@ def _generate(run: Run, *, workers: int, overwrite: bool, progress, started: flo
         except OSError as e:
             raise RunFailed(f"{run.out / shards.MANIFEST} could not be written: {_os_reason(e)}; "
                             "every shard is finished: run the same command again to write it") from None
-    return Summary(manifest, run.n - already, time.perf_counter() - started, len(done), samples=run.n)
+    return Summary(manifest, total - already, time.perf_counter() - started, len(done), samples=total)
 
 
 def finish(out: Path) -> dict:
@@ -470,7 +480,7 @@ def finish(out: Path) -> dict:
     """
     if not out.is_dir():
         raise OutputError(f"{out}: no such directory")
-    lock = NoLock() if store.is_remote(out) else OutputLock(out)
+    lock = _lock_for(out)
     with lock:
         _acquire(lock, out, make=False)
         try:
@@ -483,15 +493,9 @@ def finish(out: Path) -> dict:
         count = -(-n // size)
         records, problems = [], []
         for k in range(count):
-            name, start, stop = layout.shard_name(k), k * size, min((k + 1) * size, n)
-            path, record = out / name, shards.read_record(out, k)
-            if not path.exists():
-                problems.append(f"{name} missing")
-            elif not record or record.get("run", {}).get("id") != run_file["run_id"]:
-                problems.append(f"{name} has no record of this run")
-            elif (record.get("samples") != stop - start or record.get("bytes") != path.stat().st_size
-                  or record.get("sha256") != shards.sha256_file(path)):
-                problems.append(f"{name} does not match its record")
+            record, problem = check_shard(out, k, run_file["run_id"], k * size, min((k + 1) * size, n))
+            if problem:
+                problems.append(problem)
             else:
                 records.append(record)
         if problems:
@@ -513,6 +517,11 @@ def _acquire(lock: OutputLock, out: Path, *, make: bool, shared: bool = False) -
         raise OutputError(f"--out {out} is in use: {e}") from None
     except OSError as e:
         raise OutputError(f"--out {out} cannot be locked: {_os_reason(e)}") from None
+
+
+def _lock_for(out: Path):
+    """The directory's lock; object storage has none (NoLock)."""
+    return NoLock() if store.is_remote(out) else OutputLock(out)
 
 
 class NoLock:

@@ -250,7 +250,7 @@ def _describe(v: Any) -> str:
 # --- /2 (the renderers' labels) <-> /3 ------------------------------------------------------
 
 STACKED = ("stacked_bar", "area")
-_STYLE_NAMES = [name for name, _, _ in STYLE[1]]
+_STYLE_TYPES = {name: kind for name, kind, _ in STYLE[1]}
 _EMPTY = {F64: 0.0, STR: ""}
 EPOCH = _dt.date(1970, 1, 1)
 
@@ -301,7 +301,7 @@ def typed(label: dict, spec: dict | None = None) -> dict:
         named = s["name"] in legend if kind not in ("pie", "donut") else bool(legend)
         series_out.append({
             "name": s["name"], "color": s["color"] or "", "legend": named,
-            "style": {name: _style_value(style.get(name), name) for name in _STYLE_NAMES},
+            "style": {name: _style_value(style.get(name), kind) for name, kind in _STYLE_TYPES.items()},
             "points": points,
         })
     text, boxes, style = label["text"], label["text_boxes"], label["style"]
@@ -342,8 +342,7 @@ def untyped(label: dict) -> dict:
     series_out, annotations, legend = [], [], []
     for s in label["series"]:
         style = {name: value for name, value in s["style"].items() if value not in ("", 0.0)}
-        bars_outlined = any(p["edge_color"] for p in s["points"])
-        if bars_outlined:
+        if any(p["edge_color"] for p in s["points"]):  # the outline look
             if pie:
                 style["edge_colors"] = [p["edge_color"] for p in s["points"]]
             else:
@@ -434,8 +433,7 @@ def _floats(values) -> list[float]:
     return [float(v) for v in values]
 
 
-def _style_value(value, name: str):
-    kind = dict((n, t) for n, t, _ in STYLE[1])[name]
+def _style_value(value, kind: str):
     if value is None:
         return _EMPTY[kind]
     return float(value) if kind == F64 else str(value)

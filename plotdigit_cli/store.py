@@ -142,13 +142,13 @@ def _resets_after_fork() -> bool:
     return hasattr(fsspec.asyn, "reset_after_fork")
 
 
-def size_of(path) -> int | None:
-    """Bytes in a shard where that can be known before reading it (None for a stream)."""
-    if isinstance(path, str):
-        if is_stream_url(path):
-            return None
-        path = location(path)
-    return path.stat().st_size
+def size_of(f) -> int | None:
+    """Bytes in a shard opened by open_read: a local file's or a downloaded object's size (known
+    before a byte is read), None for a stream (pipe:, http)."""
+    try:
+        return os.fstat(f.fileno()).st_size
+    except (AttributeError, OSError, io.UnsupportedOperation):
+        return None
 
 
 class _Pipe:
