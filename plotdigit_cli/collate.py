@@ -1,32 +1,40 @@
 """Collate: decoded charts -> one padded batch (the plot-digitizer blog's layout), and the Batch type.
 
-Imports torch, so only loader.py imports this module, and only when a loader is made.
+Imports torch, so only the loader's modules import it, and only when a loader is made.
 
 Layout of a batch of B charts whose longest has L points:
 - images [B, 3, H, W], H and W the largest in the batch (or the fixed `image_size`); each image
-  sits at the top-left, `image_mask` [B, H, W] is true on its real pixels (DETR's convention).
-  The tensor is channels-last in memory, so each decoded HWC image is copied in one block,
-  and is made in shared memory inside a DataLoader worker. Fresh memory is what costs most
-  here (page faults), so nothing is allocated twice and the mask is derived on demand.
+  sits at the top-left, padding 0; `image_mask` [B, H, W] is true on its real pixels (DETR's
+  convention). The tensor is channels-last in memory, so each decoded HWC image is copied in
+  one block.
 - boxes [B, L + 2, 4]: slot 0 is the start slot, slots 1..n the chart's n keypoints
   (fx, fy, w, h) in series order, slot n + 1 the end slot, then padding; start, end and
   padding slots are all zero.
 - mask [B, L + 2]: true on the n point slots only (not on start, end or padding).
+
+Every field of a batch, the raw JSON labels included, is packed into one flat block of memory
+(`Layout` says where each lies), so that a batch is made in a reusable buffer (ring.py) with
+no allocation, and crosses from a worker to the trainer as a slot number. Packing is done with
+NumPy, single-threaded: torch's intra-op threads never run inside the loader.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, fields, replace
-from typing import NamedTuple, Sequence
+from typing import Any, NamedTuple
 
 import numpy as np
 import torch
+
+from plotdigit_cli.limits import parse_json
 
 # Fixed ids for `chart_type`: new families are appended, never renumbered.
 CHART_TYPES = ("vertical_bar", "horizontal_bar", "scatter", "line", "dot_line", "pie",
                "grouped_bar", "stacked_bar", "histogram", "area", "dot", "donut")
 CHART_TYPE_IDS = {name: i for i, name in enumerate(CHART_TYPES)}
 IMAGENET = ((0.485, 0.456, 0.406), (0.229, 0.224, 0.225))
+ALIGN = 64  # every field starts on a cache line (and so on its element size)
 
 
 class Decoded(NamedTuple):
@@ -36,8 +44,153 @@ class Decoded(NamedTuple):
     image: np.ndarray  # [H, W, 3] uint8
     boxes: np.ndarray  # [n, 4] float32: the label's keypoints
     chart_type: int
-    label: dict
+    label: bytes  # the label's JSON, as stored: parsed only if someone reads batch.labels[i]
     size: tuple[int, int]  # (H, W) of the image as stored, before any resize
+
+
+class Labels(Sequence):
+    """`batch.labels`: the B JSON labels as dicts, each parsed from its raw bytes when first read
+    (most training steps never read them, and parsing a label costs more than decoding a small
+    image's worth of bytes). A sequence: index, slice, iterate, `len`, compare with a list.
+    `raw(i)` gives label i's bytes unparsed."""
+
+    __slots__ = ("_blob", "_ends", "_parsed")
+
+    def __init__(self, blob: torch.Tensor | bytes, ends: list[int]):
+        self._blob, self._ends = blob, ends
+        self._parsed: list[Any] = [None] * len(ends)
+
+    @classmethod
+    def of(cls, raw: Sequence[bytes]) -> "Labels":
+        data = b"".join(raw)
+        return cls(data, np.cumsum([len(r) for r in raw], dtype=np.int64).tolist())
+
+    def raw(self, i: int) -> bytes:
+        i = range(len(self._ends))[i]  # negative indices; IndexError past the end
+        start = self._ends[i - 1] if i else 0
+        blob = self._blob
+        return blob[start:self._ends[i]] if isinstance(blob, bytes) else blob[start:self._ends[i]].numpy().tobytes()
+
+    def __len__(self) -> int:
+        return len(self._ends)
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return [self[j] for j in range(len(self))[i]]
+        i = range(len(self._ends))[i]
+        if self._parsed[i] is None:
+            self._parsed[i] = parse_json(self.raw(i))  # the loader checked it is JSON
+        return self._parsed[i]
+
+    def __eq__(self, other) -> bool:
+        if not isinstance(other, Sequence) or isinstance(other, (str, bytes)):
+            return NotImplemented
+        return len(self) == len(other) and all(a == b for a, b in zip(self, other))
+
+    __hash__ = None
+
+    def __repr__(self) -> str:
+        return f"Labels({len(self)} labels)"
+
+    def __reduce__(self):  # a pickled batch carries its labels' bytes, never a view of a reused buffer
+        return Labels.of, ([self.raw(i) for i in range(len(self))],)
+
+
+class Layout(NamedTuple):
+    """Where each field of one packed batch lies in its flat block; small enough to send per batch."""
+    batch: int
+    height: int
+    width: int
+    longest: int  # L: points of the longest chart
+    float32: bool
+    label_bytes: int
+
+    def regions(self) -> dict[str, tuple[int, int]]:
+        """name -> (offset, bytes), in packing order."""
+        b, slots = self.batch, self.longest + 2
+        sizes = (("images", b * self.height * self.width * 3 * (4 if self.float32 else 1)),
+                 ("boxes", b * slots * 16), ("mask", b * slots), ("lengths", 8 * b), ("chart_type", 8 * b),
+                 ("image_sizes", 16 * b), ("shown_sizes", 16 * b), ("label_ends", 8 * b),
+                 ("labels", self.label_bytes))
+        out, offset = {}, 0
+        for name, size in sizes:
+            out[name] = (offset, size)
+            offset = -(-(offset + size) // ALIGN) * ALIGN
+        return out
+
+    @property
+    def nbytes(self) -> int:
+        offset, size = self.regions()["labels"]
+        return offset + size
+
+
+def layout_of(charts: Sequence[Decoded], dtype: str) -> Layout:
+    return Layout(len(charts), max(c.image.shape[0] for c in charts), max(c.image.shape[1] for c in charts),
+                  max(len(c.boxes) for c in charts), dtype == "float32", sum(len(c.label) for c in charts))
+
+
+def pack(charts: Sequence[Decoded], layout: Layout, out: np.ndarray, normalize=None) -> None:
+    """Write the batch into `out` (uint8, at least layout.nbytes): images padded with 0 (converted
+    and normalised when float32), boxes, masks, sizes, types and the raw labels. Everything the
+    block held before is overwritten where the batch has data and zeroed where it is padding."""
+    regions = layout.regions()
+
+    def part(name: str, dtype, shape) -> np.ndarray:
+        offset, size = regions[name]
+        return out[offset:offset + size].view(dtype).reshape(shape)
+
+    b, height, width = layout.batch, layout.height, layout.width
+    images = part("images", np.float32 if layout.float32 else np.uint8, (b, height, width, 3))
+    if normalize is not None:
+        mean, std = (np.asarray(v, dtype=np.float32) for v in normalize)
+    for i, c in enumerate(charts):
+        h, w = c.image.shape[:2]
+        image = images[i, :h, :w]
+        if layout.float32:  # as torch's .float().div_(255).sub_(mean).div_(std): float32 IEEE operations
+            np.divide(c.image, 255, out=image, dtype=np.float32)
+            if normalize is not None:
+                np.subtract(image, mean, out=image)
+                np.divide(image, std, out=image)
+        else:
+            image[...] = c.image
+        if w < width:
+            images[i, :h, w:] = 0
+        if h < height:
+            images[i, h:] = 0
+    slots = layout.longest + 2
+    boxes, mask = part("boxes", np.float32, (b, slots, 4)), part("mask", np.bool_, (b, slots))
+    boxes[...] = 0
+    mask[...] = False
+    for i, c in enumerate(charts):
+        n = len(c.boxes)
+        boxes[i, 1:n + 1] = c.boxes
+        mask[i, 1:n + 1] = True
+    part("lengths", np.int64, (b,))[...] = [len(c.boxes) for c in charts]
+    part("chart_type", np.int64, (b,))[...] = [c.chart_type for c in charts]
+    part("image_sizes", np.int64, (b, 2))[...] = [c.size for c in charts]
+    part("shown_sizes", np.int64, (b, 2))[...] = [c.image.shape[:2] for c in charts]
+    part("label_ends", np.int64, (b,))[...] = np.cumsum([len(c.label) for c in charts])
+    offset, size = regions["labels"]
+    out[offset:offset + size] = np.frombuffer(b"".join(c.label for c in charts), dtype=np.uint8)
+
+
+def unpack(flat: torch.Tensor, layout: Layout, keys: list[str]) -> dict:
+    """The Batch fields of a packed block, as views of it (nothing is copied)."""
+    regions = layout.regions()
+
+    def part(name: str, dtype, shape) -> torch.Tensor:
+        offset, size = regions[name]
+        return flat[offset:offset + size].view(dtype).view(shape)
+
+    b, height, width = layout.batch, layout.height, layout.width
+    slots = layout.longest + 2
+    images = part("images", torch.float32 if layout.float32 else torch.uint8, (b, height, width, 3))
+    return {"images": images.permute(0, 3, 1, 2),  # [B, 3, H, W], channels-last in memory
+            "boxes": part("boxes", torch.float32, (b, slots, 4)), "mask": part("mask", torch.bool, (b, slots)),
+            "lengths": part("lengths", torch.int64, (b,)), "chart_type": part("chart_type", torch.int64, (b,)),
+            "image_sizes": part("image_sizes", torch.int64, (b, 2)),
+            "shown_sizes": part("shown_sizes", torch.int64, (b, 2)), "keys": keys,
+            "labels": Labels(part("labels", torch.uint8, (-1,)), part("label_ends", torch.int64, (b,)).tolist())}
 
 
 @dataclass
@@ -50,7 +203,11 @@ class Batch:
     image_sizes: torch.Tensor  # [B, 2] int64, (H, W) of each image as stored in the shard
     shown_sizes: torch.Tensor  # [B, 2] int64, (H, W) of each image in `images` (after any resize)
     keys: list[str]
-    labels: list[dict]
+    labels: Sequence[dict]  # a Labels: parsed on first read
+    # Not fields: the reusable buffer this batch lives in (ring.Lease), if any, and whether it is
+    # page-locked. Set by ring.Ring.batch; a batch made otherwise has neither.
+    _lease = None
+    _pinned = False
 
     @property
     def image_mask(self) -> torch.Tensor:
@@ -62,56 +219,36 @@ class Batch:
         return replace(self, **{f.name: fn(getattr(self, f.name)) for f in fields(self)
                                 if isinstance(getattr(self, f.name), torch.Tensor)})
 
+    @property
+    def is_pinned(self) -> bool:
+        return self._pinned
+
     def pin_memory(self) -> "Batch":
-        """Page-locked copies, so that .to(cuda, non_blocking=True) overlaps compute (DataLoader calls this)."""
-        return self._map(lambda t: t.pin_memory())
+        """Page-locked, so that .to(cuda, non_blocking=True) overlaps compute. A batch from a pinned
+        loader already is (its buffer is): it is returned as it is, not copied again."""
+        if self._pinned:
+            return self
+        pinned = self._map(lambda t: t.pin_memory())
+        pinned._pinned = True
+        return pinned
 
     def to(self, device, non_blocking: bool = False) -> "Batch":
-        return self._map(lambda t: t.to(device, non_blocking=non_blocking))
+        moved = self._map(lambda t: t.to(device, non_blocking=non_blocking))
+        if self._lease is not None and non_blocking:
+            self._lease.copied_to(moved.images.device)  # its buffer is reused only once the copy is done
+        return moved
 
     def __len__(self) -> int:
         return len(self.keys)
 
 
 def collate(charts: Sequence[Decoded], *, dtype: str = "uint8", normalize=None) -> Batch:
-    """Pad and stack decoded charts; `normalize` is None or (mean, std) per channel, float32 only."""
-    b = len(charts)
-    height = max(c.image.shape[0] for c in charts)
-    width = max(c.image.shape[1] for c in charts)
-    images = _canvas(b, height, width)
-    sizes = [c.image.shape[:2] for c in charts]
-    if any(size != (height, width) for size in sizes):
-        images.zero_()  # padding is 0; a batch of equal sizes (the usual case) skips this pass
-    longest = max(len(c.boxes) for c in charts)
-    boxes = torch.zeros((b, longest + 2, 4), dtype=torch.float32)
-    mask = torch.zeros((b, longest + 2), dtype=torch.bool)
-    for i, (c, (h, w)) in enumerate(zip(charts, sizes)):
-        images[i, :, :h, :w] = torch.from_numpy(c.image).permute(2, 0, 1)  # same layout: a block copy
-        n = len(c.boxes)
-        boxes[i, 1:n + 1] = torch.from_numpy(c.boxes)
-        mask[i, 1:n + 1] = True
-    shown = torch.tensor(sizes, dtype=torch.int64)
-    if dtype == "float32":
-        images = images.float().div_(255)
-        if normalize is not None:
-            mean, std = (torch.tensor(v, dtype=torch.float32).view(1, 3, 1, 1) for v in normalize)
-            images = images.sub_(mean).div_(std).mul_(_mask(shown, height, width).unsqueeze(1))  # padding stays 0
-    return Batch(
-        images=images, boxes=boxes, mask=mask,
-        lengths=torch.tensor([len(c.boxes) for c in charts], dtype=torch.int64),
-        chart_type=torch.tensor([c.chart_type for c in charts], dtype=torch.int64),
-        image_sizes=torch.tensor([c.size for c in charts], dtype=torch.int64), shown_sizes=shown,
-        keys=[c.key for c in charts], labels=[c.label for c in charts])
-
-
-def _canvas(b: int, height: int, width: int) -> torch.Tensor:
-    """An uninitialised [B, 3, H, W] uint8 tensor, channels-last. In a DataLoader worker it is made
-    in shared memory at once, as default_collate does, so sending it to the main process copies nothing."""
-    shape, strides = (b, 3, height, width), (3 * height * width, 1, 3 * width, 3)
-    if torch.utils.data.get_worker_info() is None:
-        return torch.empty_strided(shape, strides, dtype=torch.uint8)
-    storage = torch.UntypedStorage._new_shared(b * 3 * height * width)
-    return torch.empty(0, dtype=torch.uint8).set_(storage, 0, shape, strides)
+    """Pad and stack decoded charts into a Batch of its own (fresh memory); `normalize` is None or
+    (mean, std) per channel, float32 only. The loader packs into reusable buffers instead (ring.py)."""
+    layout = layout_of(charts, dtype)
+    flat = np.empty(layout.nbytes, dtype=np.uint8)
+    pack(charts, layout, flat, normalize)
+    return Batch(**unpack(torch.from_numpy(flat), layout, [c.key for c in charts]))
 
 
 def _mask(shown: torch.Tensor, height: int, width: int) -> torch.Tensor:

@@ -15,16 +15,16 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from functools import partial
-from itertools import count, islice
+from itertools import count
 
 import torch
 
 from plotdigit_cli import labels
-from plotdigit_cli.collate import collate
 from plotdigit_cli.config import Config, load_config
 from plotdigit_cli.layout import sample_key
 from plotdigit_cli.limits import MAX_CHARTS
 from plotdigit_cli.loader import _decode, batch_options
+from plotdigit_cli.ring import Keeper, batches
 
 
 def stream(batch_size: int, *, config: str | Config | None = None, seed: int = 0, start: int = 0,
@@ -56,7 +56,11 @@ class Stream:
     pin_memory: bool
     epoch_size: int | None
     drop_last: bool
-    _made: int = field(default=0, repr=False)
+    _rings: Keeper | None = field(default=None, repr=False)
+
+    def __post_init__(self):
+        self._rings = Keeper(batch_size=self.batch_size, workers=self.num_workers, dtype=self.dtype,
+                             image_size=self.image_size, pin=self.pin_memory)
 
     def seek(self, index: int) -> None:
         """Start the next iteration at chart `index`."""
@@ -69,15 +73,15 @@ class Stream:
 
     def __iter__(self):
         first = self.next_index
-        batches = None if self.epoch_size is None else len(self)
-        dataset = _Charts(self.config, self.seed, first, self.batch_size, self.epoch_size, self.image_size, self.dtype,
-                          self.normalize, self.drop_last)
+        limit = None if self.epoch_size is None else len(self)
+
+        def charts(ring):
+            return _Charts(self.config, self.seed, first, self.batch_size, self.epoch_size, self.image_size,
+                           self.dtype, self.normalize, self.drop_last, ring)
+
         # Workers start from a fresh forkserver, not a fork of this process: the renderers hold threads
         # (Vega's JavaScript runtime, matplotlib's caches) that a forked child would inherit stopped.
-        loader = torch.utils.data.DataLoader(dataset, batch_size=None, num_workers=self.num_workers,
-                                             pin_memory=self.pin_memory,
-                                             multiprocessing_context="forkserver" if self.num_workers else None)
-        for batch in islice(loader, batches):
+        for batch in batches(self._rings, charts, workers=self.num_workers, context="forkserver", limit=limit):
             self.next_index += len(batch.keys)
             yield batch
 
@@ -85,18 +89,16 @@ class Stream:
 class _Charts(torch.utils.data.IterableDataset):
     """Batches of rendered charts; each worker makes every W-th batch."""
 
-    def __init__(self, config, seed, first, batch_size, epoch_size, image_size, dtype, normalize, drop_last):
+    def __init__(self, config, seed, first, batch_size, epoch_size, image_size, dtype, normalize, drop_last, ring):
         self.config, self.seed, self.first, self.batch_size = config, seed, first, batch_size
         self.stop = None if epoch_size is None else min(first + epoch_size, MAX_CHARTS)
         self.decode = partial(_decode, image_size=image_size)
-        self.collate = partial(collate, dtype=dtype, normalize=normalize)
+        self.collate = partial(ring.fill, dtype=dtype, normalize=normalize)
         self.drop_last = drop_last
 
     def __iter__(self):
         info = torch.utils.data.get_worker_info()
         worker, workers = (info.id, info.num_workers) if info else (0, 1)
-        if info is not None:
-            torch.set_num_threads(1)  # a worker renders and decodes; torch's own threads would only contend
         for b in count(worker, workers):
             begin = self.first + b * self.batch_size
             end = begin + self.batch_size if self.stop is None else min(begin + self.batch_size, self.stop)

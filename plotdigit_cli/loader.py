@@ -1,12 +1,16 @@
-"""Loader: shards -> webdataset pipeline -> decode -> collate -> (pinned) Batch, for training jobs.
+"""Loader: shards -> webdataset pipeline -> decode -> pack into a reusable buffer -> (pinned) Batch.
 
 The pipeline, per epoch:
     shard list (from a manifest, a list or a brace pattern; shuffled by (seed, epoch))
       -> split_by_node -> split_by_worker (or, resampled: shards drawn with replacement per worker)
       -> tar reader -> sample shuffle buffer (seeded by seed, epoch, rank, worker)
-      -> decode (PNG with libspng where installed, else Pillow; JSON) -> collate -> DataLoader.
-Torch is imported here, and this module is only imported when `plotdigit_cli.load` is first
-asked for (see __init__.py), so the generator keeps working without torch.
+      -> decode (PNG with libspng where installed, else Pillow; of the JSON only what a batch's
+         tensors need, the chart type and keypoints, read by msgspec, which still checks it all)
+      -> pack into a slot of the loader's ring of shared, page-locked buffers (ring.py)
+      -> DataLoader, which carries only the slot's number -> Batch of views of the slot.
+The per-sample work besides decoding the PNG is kept to a few percent of the decode
+(scripts/bench_load.py). Torch is imported here, and this module is only imported when
+`plotdigit_cli.load` is first asked for (see __init__.py), so the generator keeps working without torch.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from dataclasses import dataclass
 from functools import partial
 from itertools import islice
 
+import msgspec
 import numpy as np
 import torch
 import webdataset as wds
@@ -31,8 +36,9 @@ from PIL import Image
 from webdataset.utils import pytorch_worker_info
 
 from plotdigit_cli import shards, store
-from plotdigit_cli.limits import image_problem, parse_json
-from plotdigit_cli.collate import CHART_TYPE_IDS, IMAGENET, Batch, Decoded, collate
+from plotdigit_cli.limits import image_problem
+from plotdigit_cli.collate import CHART_TYPE_IDS, IMAGENET, Batch, Decoded
+from plotdigit_cli.ring import Keeper, Ring, batches
 
 try:  # libspng decodes our PNGs about 2.3x faster than Pillow (scripts/bench_load.py)
     import pyspng
@@ -175,8 +181,14 @@ class Loader:
     epoch: int = 0
 
     def __post_init__(self):
+        fork = multiprocessing.get_context("fork")
         # shared with the DataLoader's (forked) workers, which is where samples are skipped
-        self._skipped = multiprocessing.get_context("fork").Value("q", 0) if self.handler == "skip" else None
+        self._skipped = fork.Value("q", 0) if self.handler == "skip" else None
+        # The shards found to match their manifest entries, as (url index) -> the file's identity
+        # then: a shard whose file has not changed since is not hashed again in later epochs.
+        self._verified = _Verified(fork, [i for i, url in enumerate(self.urls) if url in self.listed])
+        self._rings = Keeper(batch_size=self.batch_size, workers=self.num_workers, dtype=self.dtype,
+                             image_size=self.image_size, pin=self.pin_memory)
 
     @property
     def skipped(self) -> int:
@@ -186,33 +198,54 @@ class Loader:
         """Start the next iteration at `epoch` (as DistributedSampler.set_epoch), e.g. when resuming."""
         self.epoch = epoch
 
+    def __len__(self) -> int:
+        """Batches the next iteration yields (on this rank): from the sample counts of a manifest that
+        lists every shard, and at most epoch_size's whole batches. TypeError where neither says (as
+        len() of an endless iterable). Skipped broken samples make an epoch shorter than this."""
+        limit = None if self.epoch_size is None else math.ceil(self.epoch_size / self.batch_size)
+        counts = [self.listed.get(url, {}).get("samples") for url in self.urls]
+        if self.resampled or any(not isinstance(n, int) or isinstance(n, bool) for n in counts):
+            if limit is None:
+                raise TypeError("the number of batches is not known: give epoch_size" +
+                                ("" if self.resampled else ", or load shards a manifest lists"))
+            return limit
+        order = _ShardList(list(range(len(self.urls))), self.seed if self.shuffle else None, self.epoch).order()
+        rank, world, _, _ = pytorch_worker_info()
+        mine = order[rank::world]
+        workers = max(self.num_workers, 1)
+        batches = 0
+        for worker in range(workers):  # each worker batches its own shards' samples
+            samples = sum(counts[i] for i in mine[worker::workers])
+            full, rest = divmod(samples, self.batch_size)
+            batches += full + (1 if rest and not self.drop_last else 0)
+        return batches if limit is None else min(batches, limit)
+
     def __iter__(self) -> Iterator[Batch]:
         epoch = self.epoch
         self.epoch += 1
-        loader = torch.utils.data.DataLoader(
-            self._pipeline(epoch), batch_size=None, num_workers=self.num_workers, pin_memory=self.pin_memory,
-            multiprocessing_context="fork" if self.num_workers else None)
         limit = None if self.epoch_size is None else math.ceil(self.epoch_size / self.batch_size)
         try:
-            yield from islice(loader, limit)
+            yield from batches(self._rings, partial(self._pipeline, epoch), workers=self.num_workers,
+                               context="fork", limit=limit)
         except BrokenSample as e:  # the same one-line message whether a worker raised it or not
             raise BrokenSample(_message_from_worker(e), e.shard) from None
 
-    def _pipeline(self, epoch: int) -> wds.DataPipeline:
+    def _pipeline(self, epoch: int, ring: Ring) -> wds.DataPipeline:
         on_error = _Handler(self.handler, self._skipped)
         if self.resampled:
             shard_stage = [_ResampledShards(self.urls, self.seed, epoch)]
         else:
             shard_stage = [_ShardList(self.urls, self.seed if self.shuffle else None, epoch),
                            wds.split_by_node, wds.split_by_worker]
-        sample_stages = [partial(_tar_samples, listed=self.listed, on_error=on_error)]
+        sample_stages = [partial(_tar_samples, listed=self.listed, verified=self._verified, urls=self.urls,
+                                 on_error=on_error)]
         if self.shuffle:
             sample_stages.append(partial(_shuffle_samples, seed=self.seed, epoch=epoch))
         return wds.DataPipeline(
             *shard_stage, *sample_stages,
             wds.map(partial(_decode, image_size=self.image_size), handler=on_error),
             wds.batched(self.batch_size, partial=not self.drop_last,
-                        collation_fn=partial(collate, dtype=self.dtype, normalize=self.normalize)))
+                        collation_fn=partial(ring.fill, dtype=self.dtype, normalize=self.normalize)))
 
 
 def _seed(*parts: int) -> int:
@@ -225,11 +258,14 @@ class _ShardList(torch.utils.data.IterableDataset):
     def __init__(self, urls: list[str], seed: int | None, epoch: int):
         self.urls, self.seed, self.epoch = urls, seed, epoch
 
-    def __iter__(self):
+    def order(self) -> list:
         urls = list(self.urls)
         if self.seed is not None:
             random.Random(_seed(self.seed, self.epoch)).shuffle(urls)
-        for url in urls:
+        return urls
+
+    def __iter__(self):
+        for url in self.order():
             yield {"url": url}
 
 
@@ -252,6 +288,15 @@ def _shuffle_samples(samples, *, seed: int, epoch: int):
     yield from wds.shuffle(SHUFFLE_BUFFER, SHUFFLE_INITIAL, rng=rng)(samples)
 
 
+class _Head(msgspec.Struct):
+    """What a batch's tensors need of a label; the rest is checked to be JSON, not built."""
+    chart_type: str
+    keypoints: list
+
+
+_head = msgspec.json.Decoder(_Head)
+
+
 def _decode(sample: dict, *, image_size) -> Decoded:
     key, shard = sample.get("__key__"), sample.get("__url__")
     broken = partial(_broken, shard, key=key)
@@ -266,29 +311,33 @@ def _decode(sample: dict, *, image_size) -> Decoded:
         image = decode_png(sample["png"])
     except Exception as e:  # noqa: BLE001 - damaged bytes raise many kinds of error
         raise broken(f"png does not decode ({type(e).__name__}: {e})") from None
+    label = sample["json"]
     try:
-        label = parse_json(sample["json"])
-        points = np.asarray(label["keypoints"], dtype=np.float32).reshape(-1, 4)
-        chart_type = CHART_TYPE_IDS[label["chart_type"]]
+        head = _head.decode(label)
+        points = np.asarray(head.keypoints, dtype=np.float32).reshape(-1, 4)
+        chart_type = CHART_TYPE_IDS[head.chart_type]
     except KeyError as e:
-        raise broken(f"label has no usable {e}") from None
-    except (ValueError, TypeError) as e:
+        raise broken(f"label is not usable (chart_type {e} is not one of plotdigit's)") from None
+    except RecursionError:
+        raise broken("label is not usable (json nests too deeply: hundreds of levels; labels nest 5)") from None
+    except (msgspec.DecodeError, ValueError, TypeError) as e:  # ValidationError too: a field missing or mistyped
         raise broken(f"label is not usable ({e})") from None
     size = image.shape[:2]
     if image_size is not None and size != image_size:
         image = np.array(Image.fromarray(image).resize((image_size[1], image_size[0]), Image.Resampling.BILINEAR))
-    return Decoded(key, shard, image, points, chart_type, label, (int(size[0]), int(size[1])))
+    return Decoded(key, shard, image, points, chart_type, bytes(label), (int(size[0]), int(size[1])))
 
 
-def _tar_samples(shard_items, *, listed: dict[str, dict], on_error):
+def _tar_samples(shard_items, *, listed: dict[str, dict], verified: "_Verified", urls: list[str], on_error):
     """{"url"} items -> webdataset-style samples ({"__key__", "__url__", ext: bytes}), read with
     plotdigit's own tar reader (shards.read_members): plain tar only, every member under its size
     limit, a member repeated within a sample reported, and a shard a manifest lists checked
     against it (size, then sha256) before any of its samples is given out."""
+    index = {url: i for i, url in enumerate(urls)}
     for item in shard_items:
         url = item["url"]
         try:
-            yield from _samples_of(url, listed.get(url), on_error)
+            yield from _samples_of(url, listed.get(url), on_error, verified, index.get(url))
         except BrokenSample as e:
             on_error(e)  # raises, or (skip) counts: the rest of this shard is skipped
 
@@ -298,7 +347,7 @@ def _broken(shard: str, reason: str, key: str | None = None) -> BrokenSample:
     return BrokenSample(f"{where}: {reason}", shard)
 
 
-def _samples_of(url: str, entry: dict | None, on_error):
+def _samples_of(url: str, entry: dict | None, on_error, verified: "_Verified", index: int | None):
     broken = partial(_broken, url)
 
     try:
@@ -307,12 +356,16 @@ def _samples_of(url: str, entry: dict | None, on_error):
         raise broken(f"cannot be opened ({store.reason(e)})") from None
     with f:
         if entry is not None:
-            size = store.size_of(f)  # a local file, or an object's local download (store.open_read)
-            if size != entry.get("bytes"):
-                raise broken(f"{size} bytes, but its manifest says {entry.get('bytes')}: not the shard it lists")
-            if hashlib.file_digest(f, "sha256").hexdigest() != entry.get("sha256"):
-                raise broken("sha256 differs from its manifest's: not the shard it lists")
-            f.seek(0)
+            identity = _identity(f)
+            if index is None or identity is None or not verified.holds(index, identity):
+                size = store.size_of(f)  # a local file, or an object's local download (store.open_read)
+                if size != entry.get("bytes"):
+                    raise broken(f"{size} bytes, but its manifest says {entry.get('bytes')}: not the shard it lists")
+                if hashlib.file_digest(f, "sha256").hexdigest() != entry.get("sha256"):
+                    raise broken("sha256 differs from its manifest's: not the shard it lists")
+                f.seek(0)
+                if index is not None and identity is not None:
+                    verified.record(index, identity)
         key, sample = None, {}
         try:
             for name, ext, data in shards.read_members(f):
@@ -336,6 +389,41 @@ def _samples_of(url: str, entry: dict | None, on_error):
         except (tarfile.TarError, EOFError, OSError) as e:
             after = f" after key {shards.printable(key)}" if key is not None else ""
             raise broken(f"not a readable tar{after} ({e or type(e).__name__})") from None
+
+
+def _identity(f) -> tuple[int, ...] | None:
+    """A local file's identity: device, inode, size, modification and change times. Any write, or
+    another file renamed into its place, changes it. None for a stream or an object's download
+    (a fresh temporary file each time, so never trusted from an earlier check)."""
+    try:
+        st = os.fstat(f.fileno())
+    except (OSError, ValueError, AttributeError, io.UnsupportedOperation):
+        return None
+    return tuple(v & 0xFFFF_FFFF_FFFF_FFFF for v in (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns))
+
+
+class _Verified:
+    """Which listed shards were hashed and found to match, and the file's identity then: shared by
+    a loader's forked workers and kept across its epochs, so that an unchanged shard is hashed once
+    per loader, not once per epoch."""
+
+    FIELDS = 6  # a flag and the five numbers of _identity
+
+    def __init__(self, context, indices: list[int]):
+        self.slot = {i: n for n, i in enumerate(indices)}
+        self.table = context.RawArray("Q", max(1, len(indices)) * self.FIELDS)
+
+    def holds(self, index: int, identity: tuple[int, ...]) -> bool:
+        n = self.slot.get(index)
+        if n is None:
+            return False
+        row = self.table[n * self.FIELDS:(n + 1) * self.FIELDS]
+        return row[0] == 1 and tuple(row[1:]) == identity
+
+    def record(self, index: int, identity: tuple[int, ...]) -> None:
+        n = self.slot.get(index)
+        if n is not None:
+            self.table[n * self.FIELDS:(n + 1) * self.FIELDS] = [1, *identity]
 
 
 class _Handler:
