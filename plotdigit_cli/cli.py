@@ -361,7 +361,11 @@ def load_command(source, batch_size, workers, batches, seed, image_size, skip_br
                       handler="skip" if skip_broken else "raise", pin_memory="auto")
     except (FileNotFoundError, ValueError) as e:
         raise BadInput(str(e)) from None
-    click.echo(f"{len(loader.urls)} shard(s), batch size {batch_size}, {workers} worker(s), "
+    try:
+        per_epoch = f" ({len(loader)} per epoch)"
+    except TypeError:  # shards no manifest lists: the count is not known before reading them
+        per_epoch = ""
+    click.echo(f"{len(loader.urls)} shard(s), batch size {batch_size}{per_epoch}, {workers} worker(s), "
                f"PNG decoder {decoder_name()}, pinned: {loader.pin_memory}")
     started = time.perf_counter()
     count = samples = 0

@@ -41,11 +41,17 @@ class Decoded(NamedTuple):
     """One chart after decoding, before batching."""
     key: str
     shard: str
-    image: np.ndarray  # [H, W, 3] uint8
+    image: np.ndarray | None  # [H, W, 3] uint8; None when decoded straight into the batch's buffer
     boxes: np.ndarray  # [n, 4] float32: the label's keypoints
     chart_type: int
     label: bytes  # the label's JSON, as stored: parsed only if someone reads batch.labels[i]
     size: tuple[int, int]  # (H, W) of the image as stored, before any resize
+    staged: int = -1  # where in its buffer it was decoded (ring.Ring.stage), or -1
+
+    @property
+    def shown(self) -> tuple[int, int]:
+        """(H, W) of the image in the batch: after any resize."""
+        return self.size if self.image is None else self.image.shape[:2]
 
 
 class Labels(Sequence):
@@ -125,14 +131,15 @@ class Layout(NamedTuple):
 
 
 def layout_of(charts: Sequence[Decoded], dtype: str) -> Layout:
-    return Layout(len(charts), max(c.image.shape[0] for c in charts), max(c.image.shape[1] for c in charts),
+    return Layout(len(charts), max(c.shown[0] for c in charts), max(c.shown[1] for c in charts),
                   max(len(c.boxes) for c in charts), dtype == "float32", sum(len(c.label) for c in charts))
 
 
 def pack(charts: Sequence[Decoded], layout: Layout, out: np.ndarray, normalize=None) -> None:
     """Write the batch into `out` (uint8, at least layout.nbytes): images padded with 0 (converted
     and normalised when float32), boxes, masks, sizes, types and the raw labels. Everything the
-    block held before is overwritten where the batch has data and zeroed where it is padding."""
+    block held before is overwritten where the batch has data and zeroed where it is padding.
+    A chart decoded into `out` itself (staged) must already be in its place (ring.spread)."""
     regions = layout.regions()
 
     def part(name: str, dtype, shape) -> np.ndarray:
@@ -144,9 +151,11 @@ def pack(charts: Sequence[Decoded], layout: Layout, out: np.ndarray, normalize=N
     if normalize is not None:
         mean, std = (np.asarray(v, dtype=np.float32) for v in normalize)
     for i, c in enumerate(charts):
-        h, w = c.image.shape[:2]
+        h, w = c.shown
         image = images[i, :h, :w]
-        if layout.float32:  # as torch's .float().div_(255).sub_(mean).div_(std): float32 IEEE operations
+        if c.image is None:
+            pass  # decoded in place
+        elif layout.float32:  # as torch's .float().div_(255).sub_(mean).div_(std): float32 IEEE operations
             np.divide(c.image, 255, out=image, dtype=np.float32)
             if normalize is not None:
                 np.subtract(image, mean, out=image)
@@ -168,7 +177,7 @@ def pack(charts: Sequence[Decoded], layout: Layout, out: np.ndarray, normalize=N
     part("lengths", np.int64, (b,))[...] = [len(c.boxes) for c in charts]
     part("chart_type", np.int64, (b,))[...] = [c.chart_type for c in charts]
     part("image_sizes", np.int64, (b, 2))[...] = [c.size for c in charts]
-    part("shown_sizes", np.int64, (b, 2))[...] = [c.image.shape[:2] for c in charts]
+    part("shown_sizes", np.int64, (b, 2))[...] = [c.shown for c in charts]
     part("label_ends", np.int64, (b,))[...] = np.cumsum([len(c.label) for c in charts])
     offset, size = regions["labels"]
     out[offset:offset + size] = np.frombuffer(b"".join(c.label for c in charts), dtype=np.uint8)

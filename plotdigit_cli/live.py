@@ -92,7 +92,7 @@ class _Charts(torch.utils.data.IterableDataset):
     def __init__(self, config, seed, first, batch_size, epoch_size, image_size, dtype, normalize, drop_last, ring):
         self.config, self.seed, self.first, self.batch_size = config, seed, first, batch_size
         self.stop = None if epoch_size is None else min(first + epoch_size, MAX_CHARTS)
-        self.decode = partial(_decode, image_size=image_size)
+        self.decode = partial(_decode, image_size=image_size, ring=ring)
         self.collate = partial(ring.fill, dtype=dtype, normalize=normalize)
         self.drop_last = drop_last
 

@@ -35,7 +35,7 @@ import webdataset as wds
 from PIL import Image
 from webdataset.utils import pytorch_worker_info
 
-from plotdigit_cli import shards, store
+from plotdigit_cli import shards, spng, store
 from plotdigit_cli.limits import image_problem
 from plotdigit_cli.collate import CHART_TYPE_IDS, IMAGENET, Batch, Decoded
 from plotdigit_cli.ring import Keeper, Ring, batches
@@ -194,6 +194,13 @@ class Loader:
     def skipped(self) -> int:
         return self._skipped.value if self._skipped is not None else 0
 
+    @property
+    def fresh_buffers(self) -> int:
+        """Batches so far that were made in fresh memory instead of a reusable buffer: because the
+        batches held at the time (kept by the user) left their worker no free buffer, or because a
+        batch was larger than a buffer (docs/load.md, "Batch lifetime"). Steady training keeps it 0."""
+        return self._rings.fresh
+
     def set_epoch(self, epoch: int) -> None:
         """Start the next iteration at `epoch` (as DistributedSampler.set_epoch), e.g. when resuming."""
         self.epoch = epoch
@@ -243,9 +250,22 @@ class Loader:
             sample_stages.append(partial(_shuffle_samples, seed=self.seed, epoch=epoch))
         return wds.DataPipeline(
             *shard_stage, *sample_stages,
-            wds.map(partial(_decode, image_size=self.image_size), handler=on_error),
-            wds.batched(self.batch_size, partial=not self.drop_last,
-                        collation_fn=partial(ring.fill, dtype=self.dtype, normalize=self.normalize)))
+            wds.map(partial(_decode, image_size=self.image_size, ring=ring), handler=on_error),
+            partial(_batched, size=self.batch_size, keep_partial=not self.drop_last,
+                    fill=partial(ring.fill, dtype=self.dtype, normalize=self.normalize)))
+
+
+def _batched(charts, *, size: int, keep_partial: bool, fill):
+    """Batches of `size` decoded charts, each packed as soon as its last chart is there (webdataset's
+    batched looks one chart ahead, which would decode the next batch's first chart into this one's slot)."""
+    batch = []
+    for chart in charts:
+        batch.append(chart)
+        if len(batch) == size:
+            yield fill(batch)
+            batch = []
+    if batch and keep_partial:
+        yield fill(batch)
 
 
 def _seed(*parts: int) -> int:
@@ -297,23 +317,33 @@ class _Head(msgspec.Struct):
 _head = msgspec.json.Decoder(_Head)
 
 
-def _decode(sample: dict, *, image_size) -> Decoded:
+def _decode(sample: dict, *, image_size, ring: Ring | None = None) -> Decoded:
+    """A sample's image and the label's chart type and keypoints. Where it can, the PNG is decoded
+    straight into the ring slot its batch is being gathered in (spng.py), not into an array of its own."""
     key, shard = sample.get("__key__"), sample.get("__url__")
     broken = partial(_broken, shard, key=key)
 
     missing = [ext for ext in ("png", "json") if ext not in sample]
     if missing:
         raise broken(f"no .{missing[0]} member")
-    too_large = image_problem(sample["png"])  # from the header, before a byte is decompressed
+    png = sample["png"]
+    too_large = image_problem(png)  # from the header, before a byte is decompressed
     if too_large:
         raise broken(too_large)
+    size = spng.rgb_size(png) if ring is not None and spng.AVAILABLE else None
+    room = ring.stage(*size) if size is not None else None
     try:
-        image = decode_png(sample["png"])
+        if room is not None:
+            staged, image = room[0], None
+            spng.decode_into(png, room[1])
+        else:
+            staged, image = -1, decode_png(png)
+            size = image.shape[:2]
     except Exception as e:  # noqa: BLE001 - damaged bytes raise many kinds of error
         raise broken(f"png does not decode ({type(e).__name__}: {e})") from None
     label = sample["json"]
     try:
-        head = _head.decode(label)
+        head = _head.decode(label.decode("utf-8"))  # msgspec checks UTF-8 only where it builds strings
         points = np.asarray(head.keypoints, dtype=np.float32).reshape(-1, 4)
         chart_type = CHART_TYPE_IDS[head.chart_type]
     except KeyError as e:
@@ -322,10 +352,11 @@ def _decode(sample: dict, *, image_size) -> Decoded:
         raise broken("label is not usable (json nests too deeply: hundreds of levels; labels nest 5)") from None
     except (msgspec.DecodeError, ValueError, TypeError) as e:  # ValidationError too: a field missing or mistyped
         raise broken(f"label is not usable ({e})") from None
-    size = image.shape[:2]
     if image_size is not None and size != image_size:
         image = np.array(Image.fromarray(image).resize((image_size[1], image_size[0]), Image.Resampling.BILINEAR))
-    return Decoded(key, shard, image, points, chart_type, bytes(label), (int(size[0]), int(size[1])))
+    if room is not None:
+        ring.commit(*size)
+    return Decoded(key, shard, image, points, chart_type, bytes(label), (int(size[0]), int(size[1])), staged)
 
 
 def _tar_samples(shard_items, *, listed: dict[str, dict], verified: "_Verified", urls: list[str], on_error):

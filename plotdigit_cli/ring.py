@@ -58,6 +58,7 @@ class Keeper:
 
     def __init__(self, **options):
         self.options, self.ring, self.busy = options, None, False
+        self.fresh = 0  # batches made in fresh memory: no slot of their worker was free, or too large
 
     @contextmanager
     def taken(self):
@@ -82,8 +83,13 @@ def batches(keeper: Keeper, dataset_with, *, workers: int, context: str, limit: 
             dataset_with(ring), batch_size=None, num_workers=workers, pin_memory=False,
             worker_init_fn=_one_thread if workers else None, prefetch_factor=PREFETCH if workers else None,
             multiprocessing_context=context if workers else None)
-        for filled in islice(loader, limit):
-            yield ring.batch(filled)
+        filled_batches = iter(loader)
+        try:
+            for filled in islice(filled_batches, limit):
+                keeper.fresh += filled.slot < 0
+                yield ring.batch(filled)
+        finally:
+            del filled_batches  # its workers are stopped (and joined) before the ring is free for reuse
 
 
 def _one_thread(worker: int) -> None:
@@ -119,6 +125,9 @@ class Ring:
         side = image_size or (LARGEST_SIDE, LARGEST_SIDE)
         images = batch_size * side[0] * side[1] * 3 * (4 if dtype == "float32" else 1)
         self.slot_bytes = -(-min(images + batch_size * LABEL_ROOM, MAX_SLOT) // PAGE) * PAGE
+        # Charts are decoded straight into a slot (stage) only as uint8 and at their own size.
+        self.stages = dtype == "uint8" and image_size is None
+        self.batch_size, self.image_room = batch_size, min(images, self.slot_bytes)
         self.groups, self.per_worker = max(workers, 1), per_worker
         self.slots = self.groups * per_worker
         self.size = HEADER + self.slots * self.slot_bytes
@@ -144,18 +153,54 @@ class Ring:
             self._pid = os.getpid()
             self._bytes = np.frombuffer(self._map, dtype=np.uint8)
             self._state = self._bytes[:self.slots]
+            self._staging, self._staged, self._staged_charts = None, 0, 0
+
+    def stage(self, height: int, width: int) -> tuple[int, np.ndarray] | None:
+        """Room to decode the next chart of the batch being gathered straight into its slot:
+        (offset, an uninitialised [height, width, 3] uint8 view), or None (decode it elsewhere:
+        no slot of this worker is free, or the slot is full). The charts of a batch are placed one
+        after another as they come; `fill` moves them to their padded places. `commit` keeps it."""
+        if not self.stages or self._staged_charts >= self.batch_size:
+            return None
+        self._attach()
+        if self._staging is None:
+            slot = self._claim()
+            if slot is None:
+                return None
+            self._staging, self._staged, self._staged_charts = slot, 0, 0
+        nbytes = height * width * 3
+        if self._staged + nbytes > self.image_room:
+            return None
+        start = self._staged
+        return start, self._slot(self._staging)[start:start + nbytes].reshape(height, width, 3)
+
+    def commit(self, height: int, width: int) -> None:
+        self._staged += height * width * 3
+        self._staged_charts += 1
 
     def _slot(self, slot: int) -> np.ndarray:
         start = HEADER + slot * self.slot_bytes
         return self._bytes[start:start + self.slot_bytes]
 
     def fill(self, charts: list[Decoded], *, dtype: str, normalize) -> Filled:
-        """Pack a batch where the pipeline runs (a worker, or the trainer with 0 workers)."""
+        """Pack a batch where the pipeline runs (a worker, or the trainer with 0 workers): into the
+        slot its charts were decoded in, or another free one, or else fresh memory."""
         layout = layout_of(charts, dtype)
         keys = [c.key for c in charts]
-        slot = self._claim() if layout.nbytes <= self.slot_bytes else None
+        if sum(c.staged >= 0 for c in charts) != self._staged_charts:
+            raise RuntimeError("a batch must be packed as soon as its charts are decoded (plotdigit's bug)")
+        slot, self._staging, self._staged, self._staged_charts = self._staging, None, 0, 0
+        if slot is not None and layout.nbytes > self.slot_bytes:  # labels too large: out of the slot
+            charts = [c._replace(image=_staged_image(self._slot(slot), c), staged=-1) if c.staged >= 0 else c
+                      for c in charts]
+            self._state[slot] = 0
+            slot = None
+        elif slot is None and layout.nbytes <= self.slot_bytes:
+            slot = self._claim()
         if slot is not None:
-            pack(charts, layout, self._slot(slot), normalize)
+            out = self._slot(slot)
+            spread(out, charts, layout)
+            pack(charts, layout, out, normalize)
             return Filled(slot, None, layout, keys)
         if torch.utils.data.get_worker_info() is None:
             buffer = torch.empty(layout.nbytes, dtype=torch.uint8)
@@ -236,6 +281,7 @@ class Ring:
         """Before an iteration starts its workers: slots taken by a previous iteration's workers but
         never handed out (an epoch left early) are free again; slots the user holds stay taken."""
         self._collect()
+        self._staging, self._staged, self._staged_charts = None, 0, 0
         with self._lock:
             held = self._leased | {slot for slot, _ in self._pending}
             for slot in range(self.slots):
@@ -264,7 +310,30 @@ class Ring:
         return True
 
 
-_SENT = ("slot_bytes", "groups", "per_worker", "slots", "size", "owner", "pin")
+def spread(out: np.ndarray, charts: list[Decoded], layout: Layout) -> None:
+    """Move the charts decoded one after another at the start of `out` (Ring.stage) to their places
+    in the padded batch: chart i at i*H*W*3, rows W*3 apart. Each place lies at or after where its
+    chart was decoded, so moving them from the last to the first never overwrites one not yet
+    moved. In a batch of equal sizes every chart already is in its place, and nothing moves."""
+    row, plane = layout.width * 3, layout.height * layout.width * 3
+    for i in reversed(range(len(charts))):
+        c = charts[i]
+        if c.staged < 0:
+            continue
+        h, w = c.size
+        if c.staged == i * plane and w == layout.width:
+            continue
+        place = out[i * plane:i * plane + plane].reshape(layout.height, row)[:h, :w * 3]
+        place[...] = out[c.staged:c.staged + h * w * 3].reshape(h, w * 3)  # NumPy copies through a buffer if they overlap
+
+
+def _staged_image(out: np.ndarray, c: Decoded) -> np.ndarray:
+    h, w = c.size
+    return out[c.staged:c.staged + h * w * 3].reshape(h, w, 3).copy()
+
+
+_SENT = ("slot_bytes", "groups", "per_worker", "slots", "size", "owner", "pin", "stages", "batch_size",
+         "image_room")
 
 
 def _received(fd: reduction.DupFd, state: dict) -> Ring:
@@ -276,13 +345,12 @@ def _received(fd: reduction.DupFd, state: dict) -> Ring:
 
 def _shared_file(size: int) -> int:
     """A file in memory, unnamed, `size` bytes long and sparse."""
-    if hasattr(os, "memfd_create"):
-        fd = os.memfd_create("plotdigit-batches", 0)
+    if hasattr(os, "memfd_create"):  # forked workers inherit it; exec'd programs do not
+        fd = os.memfd_create("plotdigit-batches")
     else:  # pragma: no cover - macOS: an unlinked file, in /dev/shm where there is one
         with tempfile.NamedTemporaryFile(dir="/dev/shm" if os.path.isdir("/dev/shm") else None, delete=False) as f:
             fd = os.dup(f.fileno())
         os.unlink(f.name)
-    os.set_inheritable(fd, True)
     os.ftruncate(fd, size)
     return fd
 

@@ -236,21 +236,26 @@ class read_members:
             problem = compression_problem(peek(8)[:8])
             if problem:
                 raise ShardError(problem)
-        # From a file that can seek, headers only skip over the data instead of reading through it;
-        # from a local file, data is read straight from the file at the member's offset: a third
-        # of the cost of tarfile's member file objects, which the loader feels (scripts/bench_load.py).
+        # From a file that can seek, headers only skip over the data instead of reading through it.
+        # From a local file, the simple members (a ustar header of a regular file, which is every
+        # member plotdigit writes) are read by _simple_members, at a third of tarfile's cost, which
+        # the loader feels (scripts/bench_load.py); tarfile takes over at the first header that is
+        # anything else (a pax or GNU header, a link, a bad checksum, the end), so that every such
+        # case reads exactly as tarfile reads it.
         seekable = getattr(self.stream, "seekable", lambda: False)()
         direct = self.read and _regular_file(self.stream)
+        if direct:
+            simple = _SimpleMembers(self.stream)
+            for name, size in simple.headers():
+                key, ext = self._checked(name, size)
+                yield key, ext, simple.data(size)
+            self.stream.seek(simple.offset)  # tarfile starts where the simple members ended
         with tarfile.open(fileobj=self.stream, mode="r:" if direct or (not self.read and seekable) else "r|") as tar:
             for info in tar:
-                key, ext = split_name(info.name)
                 if not info.isfile():
-                    yield key, ext, None
+                    yield *split_name(info.name), None
                     continue
-                limit = member_limit(ext.lower()) or max(member_limit("png"), member_limit("json"))
-                if info.size > limit:
-                    raise ShardError(f"member {printable(info.name)} is {info.size:,} bytes, over the {limit:,}-byte "
-                                     "limit of a plotdigit member; the rest of the shard is not read")
+                key, ext = self._checked(info.name, info.size)
                 if not self.read:
                     yield key, ext, b""
                 elif direct:
@@ -262,6 +267,60 @@ class read_members:
                 else:
                     yield key, ext, tar.extractfile(info).read()
             self.end = tar.offset
+
+    @staticmethod
+    def _checked(name: str, size: int) -> tuple[str, str]:
+        key, ext = split_name(name)
+        limit = member_limit(ext.lower()) or max(member_limit("png"), member_limit("json"))
+        if size > limit:
+            raise ShardError(f"member {printable(name)} is {size:,} bytes, over the {limit:,}-byte "
+                             "limit of a plotdigit member; the rest of the shard is not read")
+        return key, ext
+
+
+class _SimpleMembers:
+    """The leading members of a local tar file that are regular files with plain ustar (or v7)
+    headers, each header parsed once: `headers()` gives (name, size) and leaves the file at the
+    member's data, which `data(size)` reads; `offset` is where the first header that is not such
+    a member starts, from where tarfile reads on. The name is made as tarfile makes it
+    (prefix/name, decoded as tarfile decodes it); tests/test_fast_paths.py checks the two agree."""
+
+    def __init__(self, f):
+        self.f, self.offset, self.padding = f, f.tell(), 0
+
+    def headers(self) -> Iterator[tuple[str, int]]:
+        while True:
+            if self.padding:  # the last member's padding must be there, as tarfile checks
+                if len(self.f.read(self.padding)) != self.padding:
+                    raise tarfile.ReadError("unexpected end of data")
+                self.offset += self.padding
+                self.padding = 0
+            header = self.f.read(tarfile.BLOCKSIZE)
+            if len(header) != tarfile.BLOCKSIZE or header[156:157] not in (tarfile.REGTYPE, tarfile.AREGTYPE) \
+                    or header[124] in (0o200, 0o377) or header[148] in (0o200, 0o377):
+                return  # the end, a short block, another type, a base-256 number: tarfile's
+            try:
+                size = int(header[124:136].split(b"\0", 1)[0].decode("ascii").strip() or "0", 8)
+                checksum = int(header[148:156].split(b"\0", 1)[0].decode("ascii").strip() or "0", 8)
+            except ValueError:
+                return
+            if checksum != 256 + sum(header[:148]) + sum(header[156:]):
+                return  # tarfile also accepts a signed sum, or stops, or raises: its to decide
+            name = header[:100].split(b"\0", 1)[0].decode(tarfile.ENCODING, "surrogateescape")
+            if header[156:157] == tarfile.AREGTYPE and name.endswith("/"):
+                return  # a v7 directory
+            prefix = header[345:500].split(b"\0", 1)[0]
+            if prefix:
+                name = prefix.decode(tarfile.ENCODING, "surrogateescape") + "/" + name
+            yield name, size
+
+    def data(self, size: int) -> bytes:
+        data = self.f.read(size)
+        if len(data) != size:
+            raise tarfile.ReadError("unexpected end of data")
+        self.offset += tarfile.BLOCKSIZE + size
+        self.padding = -size % tarfile.BLOCKSIZE
+        return data
 
 
 def _regular_file(stream) -> bool:

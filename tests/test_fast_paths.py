@@ -162,3 +162,173 @@ def test_png_records_the_zlib_that_made_its_bytes():
     from plotdigit_cli.runner import versions
 
     assert versions()["zlib"] == zlib.ZLIB_RUNTIME_VERSION
+
+
+# --- the loader's tar reader: simple members parsed by hand, the rest by tarfile ----------------
+
+def _tar_variants(tmp_path) -> dict:
+    """Tar files of every kind of member and damage a shard can meet."""
+    import tarfile
+
+    def build(name, entries, fmt=tarfile.USTAR_FORMAT):
+        buffer = io.BytesIO()
+        with tarfile.open(fileobj=buffer, mode="w", format=fmt) as tar:
+            for entry in entries:
+                if isinstance(entry, tarfile.TarInfo):
+                    tar.addfile(entry)
+                else:
+                    member, data = entry
+                    info = tarfile.TarInfo(member)
+                    info.size = len(data)
+                    tar.addfile(info, io.BytesIO(data))
+        return buffer.getvalue()
+
+    def info(name, kind, **extra):
+        made = tarfile.TarInfo(name)
+        made.type = kind
+        for key, value in extra.items():
+            setattr(made, key, value)
+        return made
+
+    plain = [(f"{i:09d}.png", bytes(range(i % 256)) * (i + 1)) for i in range(6)] + [("000000006.json", b"{}")]
+    long_name = "d/" * 60 + "000000001.png"  # past 100 bytes: ustar's prefix field
+    tars = {
+        "plain": build("plain", plain),
+        "empty members and exact blocks": build("x", [("a.png", b""), ("a.json", b"x" * 512), ("b.png", b"y" * 1024)]),
+        "ustar prefix": build("p", [(long_name, b"data"), ("z.json", b"{}")]),
+        "gnu long name": build("g", [("a.png", b"1"), ("e/" * 80 + "b.png", b"22"), ("c.png", b"333")],
+                               tarfile.GNU_FORMAT),
+        "pax header": build("x", [("a.png", b"1"), ("ü" * 70 + ".png", b"22"), ("c.png", b"333")], tarfile.PAX_FORMAT),
+        "directory and link": build("d", [("a.png", b"1"), info("dir", tarfile.DIRTYPE),
+                                          info("l.png", tarfile.SYMTYPE, linkname="a.png"), ("c.png", b"3")]),
+        "non-utf8 name": _resum(build("n", [("a.png", b"1")]).replace(b"a.png", b"\xff.png", 1)),
+        "v7 format": _resum(build("v", plain[:3]).replace(b"ustar\x0000", b"\x00" * 8)),
+        "v7 directory": _resum(build("v", [("a.png", b"1"), ("dir/", b""), ("c.png", b"3")]), kind=b"\x00"),
+        "empty file": b"",
+    }
+    good = tars["plain"]
+    second = 512 + 512 * (-(-len(plain[0][1]) // 512))  # the second member's header
+    tars.update({
+        "bad checksum first": good[:148] + b"0000000\0" + good[156:],
+        "bad checksum later": good[:second + 148] + b"0000000\0" + good[second + 156:],
+        "truncated header": good[:second + 100],
+        "truncated data": good[:second + 512 + 1],
+        "truncated in padding": good[:second - 10],
+        "ends without zero blocks": good[:-1024],
+        "garbage after the end": good + b"garbage" * 100,
+        "not a tar": b"hello world" * 100,
+    })
+    return tars
+
+
+def _resum(data: bytes, kind: bytes | None = None) -> bytes:
+    """Every header's checksum made right again after an edit (and, given `kind`, the type of the
+    headers whose name ends in '/' set to it: a v7 directory is a regular file named 'dir/')."""
+    import tarfile
+
+    out, offset = bytearray(data), 0
+    while offset + 512 <= len(out) and any(out[offset:offset + 512]):
+        header = out[offset:offset + 512]
+        if kind is not None and header[:100].split(b"\0", 1)[0].endswith(b"/"):
+            header[156:157] = kind
+        header[148:156] = b" " * 8
+        header[148:156] = b"%06o\0 " % sum(header)
+        out[offset:offset + 512] = header
+        size = int(header[124:136].split(b"\0", 1)[0].strip() or b"0", 8)
+        offset += 512 + -(-size // 512) * 512
+    assert tarfile.is_tarfile(io.BytesIO(bytes(out))) or not data
+    return bytes(out)
+
+
+def _read_with_tarfile(path):
+    """The reference: tarfile itself, every regular member's data."""
+    import tarfile
+
+    from plotdigit_cli.shards import split_name
+
+    got = []
+    try:
+        with tarfile.open(path, "r:") as tar:
+            for info in tar:
+                got.append((*split_name(info.name), tar.extractfile(info).read() if info.isfile() else None))
+    except (tarfile.TarError, EOFError, OSError) as e:
+        return got, type(e).__name__
+    return got, None
+
+
+def _read_with_plotdigit(path):
+    import tarfile
+
+    from plotdigit_cli import shards
+
+    got = []
+    try:
+        with open(path, "rb") as f:
+            got.extend(shards.read_members(f))
+    except (tarfile.TarError, EOFError, OSError) as e:
+        return got, type(e).__name__
+    return got, None
+
+
+def test_the_tar_readers_fast_path_reads_what_tarfile_reads(tmp_path):
+    for name, data in _tar_variants(tmp_path).items():
+        path = tmp_path / "x.tar"
+        path.write_bytes(data)
+        assert _read_with_plotdigit(path) == _read_with_tarfile(path), name
+
+
+def test_the_tar_readers_fast_path_reads_real_shards(small_run):
+    for shard in sorted(small_run.glob("shard-*.tar")):
+        got, error = _read_with_plotdigit(shard)
+        assert error is None and got == _read_with_tarfile(shard)[0]
+        keys = sorted({k for k, _, _ in got})
+        assert sorted((k, e) for k, e, _ in got) == [(k, ext) for k in keys for ext in ("json", "png")]
+
+
+# --- decoding straight into the batch: libspng through pyspng's exported functions --------------
+
+def test_decoding_into_a_buffer_gives_pyspngs_pixels(small_run, small_images_any):
+    pyspng = pytest.importorskip("pyspng")
+    from plotdigit_cli import spng
+
+    if not spng.AVAILABLE:
+        pytest.skip(f"pyspng {pyspng.__version__} is not one spng.py was tested with")
+    pngs = [s["png"] for s in read_samples(small_run).values()] + small_images_any
+    for data in pngs:
+        expected = pyspng.load(data)
+        size = spng.rgb_size(data)
+        assert size == expected.shape[:2]
+        out = np.full(expected.shape, 7, dtype=np.uint8)
+        spng.decode_into(data, out)
+        assert np.array_equal(out, expected)
+
+
+@pytest.fixture
+def small_images_any():
+    """PNGs pyspng decodes to RGB that plotdigit does not write: palette, odd sizes, interlaced."""
+    made = []
+    rng = np.random.default_rng(0)
+    for mode, size, options in (("P", (37, 5), {}), ("RGB", (1, 1), {}), ("RGB", (300, 7), {"optimize": True})):
+        image = Image.fromarray(rng.integers(0, 255, (size[1], size[0], 3), dtype=np.uint8)).convert(mode)
+        buffer = io.BytesIO()
+        image.save(buffer, format="PNG", **options)
+        made.append(buffer.getvalue())
+    return made
+
+
+def test_decoding_into_a_buffer_refuses_what_does_not_fit(small_run):
+    pytest.importorskip("pyspng")
+    from plotdigit_cli import spng
+
+    if not spng.AVAILABLE:
+        pytest.skip("spng.py is not enabled with this pyspng")
+    png = next(iter(read_samples(small_run).values()))["png"]
+    with pytest.raises(ValueError, match="not the 479x480 expected"):
+        spng.decode_into(png, np.zeros((480, 479, 3), dtype=np.uint8))
+    with pytest.raises(ValueError, match="could not decode image"):
+        spng.decode_into(png[:len(png) // 2], np.zeros((480, 480, 3), dtype=np.uint8))
+    rgba, gray = io.BytesIO(), io.BytesIO()
+    Image.new("RGBA", (4, 4)).save(rgba, format="PNG")
+    Image.new("L", (4, 4)).save(gray, format="PNG")
+    assert spng.rgb_size(rgba.getvalue()) is None and spng.rgb_size(gray.getvalue()) is None
+    assert spng.rgb_size(b"not a png at all, not at all") is None

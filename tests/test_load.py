@@ -278,7 +278,7 @@ def test_load_command_prints_shapes_and_speed(small_run, broken):
     result = invoke("load", str(small_run), "--batch-size", "8", "--workers", "0", "--batches", "2")
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
-    assert lines[0].startswith("3 shard(s), batch size 8, 0 worker(s), PNG decoder ")
+    assert lines[0].startswith("3 shard(s), batch size 8 (3 per epoch), 0 worker(s), PNG decoder ")
     assert lines[1].startswith("first batch: images [8, 3, 480, 480] uint8, image_mask [8, 480, 480] bool, boxes [8, ")
     assert lines[-1].startswith("2 batches, 16 samples in ")
     failed = invoke("load", str(broken / "shard-000001.tar"), "--workers", "0")
