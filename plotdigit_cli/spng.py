@@ -18,10 +18,12 @@ import numpy as np
 try:
     import pyspng
     from pyspng import _pyspng_c
-except ImportError:  # pragma: no cover - depends on the environment
+except ImportError:  # pyspng missing, or 0.1.1, whose extension is a top-level module that exports nothing
     pyspng = None
 
-TESTED = ("0.1.1", "0.1.2", "0.1.3", "0.1.4")
+# Checked (tests/test_fast_paths.py) to export libspng's functions and decode to pyspng's pixels;
+# 0.1.1 exports none of them, and falls back.
+TESTED = ("0.1.2", "0.1.3", "0.1.4")
 SPNG_CRC_USE = 2
 CHUNK_LIMIT = 64 << 20  # pyspng's
 COLOR_TRUECOLOR, COLOR_INDEXED = 2, 3
