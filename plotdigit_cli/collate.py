@@ -183,23 +183,25 @@ def pack(charts: Sequence[Decoded], layout: Layout, out: np.ndarray, normalize=N
     out[offset:offset + size] = np.frombuffer(b"".join(c.label for c in charts), dtype=np.uint8)
 
 
-def unpack(flat: torch.Tensor, layout: Layout, keys: list[str]) -> dict:
-    """The Batch fields of a packed block, as views of it (nothing is copied)."""
+def unpack(flat: np.ndarray, layout: Layout, keys: list[str]) -> dict:
+    """The Batch fields of a packed block, as tensors over it (nothing is copied). Each field is a
+    tensor of its own extent (so that saving or sharing `batch.boxes` takes the boxes alone, not
+    the block), and each keeps `flat`'s base, and so the block, alive."""
     regions = layout.regions()
 
     def part(name: str, dtype, shape) -> torch.Tensor:
         offset, size = regions[name]
-        return flat[offset:offset + size].view(dtype).view(shape)
+        return torch.from_numpy(flat[offset:offset + size].view(dtype).reshape(shape))
 
     b, height, width = layout.batch, layout.height, layout.width
     slots = layout.longest + 2
-    images = part("images", torch.float32 if layout.float32 else torch.uint8, (b, height, width, 3))
+    images = part("images", np.float32 if layout.float32 else np.uint8, (b, height, width, 3))
     return {"images": images.permute(0, 3, 1, 2),  # [B, 3, H, W], channels-last in memory
-            "boxes": part("boxes", torch.float32, (b, slots, 4)), "mask": part("mask", torch.bool, (b, slots)),
-            "lengths": part("lengths", torch.int64, (b,)), "chart_type": part("chart_type", torch.int64, (b,)),
-            "image_sizes": part("image_sizes", torch.int64, (b, 2)),
-            "shown_sizes": part("shown_sizes", torch.int64, (b, 2)), "keys": keys,
-            "labels": Labels(part("labels", torch.uint8, (-1,)), part("label_ends", torch.int64, (b,)).tolist())}
+            "boxes": part("boxes", np.float32, (b, slots, 4)), "mask": part("mask", np.bool_, (b, slots)),
+            "lengths": part("lengths", np.int64, (b,)), "chart_type": part("chart_type", np.int64, (b,)),
+            "image_sizes": part("image_sizes", np.int64, (b, 2)),
+            "shown_sizes": part("shown_sizes", np.int64, (b, 2)), "keys": keys,
+            "labels": Labels(part("labels", np.uint8, (-1,)), part("label_ends", np.int64, (b,)).tolist())}
 
 
 @dataclass
@@ -232,6 +234,10 @@ class Batch:
     def is_pinned(self) -> bool:
         return self._pinned
 
+    def __getstate__(self) -> dict:
+        """A pickled or deep-copied batch owns its memory: no reference to the loader's buffer."""
+        return {k: v for k, v in self.__dict__.items() if k not in ("_lease", "_pinned")}
+
     def pin_memory(self) -> "Batch":
         """Page-locked, so that .to(cuda, non_blocking=True) overlaps compute. A batch from a pinned
         loader already is (its buffer is): it is returned as it is, not copied again."""
@@ -257,7 +263,7 @@ def collate(charts: Sequence[Decoded], *, dtype: str = "uint8", normalize=None) 
     layout = layout_of(charts, dtype)
     flat = np.empty(layout.nbytes, dtype=np.uint8)
     pack(charts, layout, flat, normalize)
-    return Batch(**unpack(torch.from_numpy(flat), layout, [c.key for c in charts]))
+    return Batch(**unpack(flat, layout, [c.key for c in charts]))
 
 
 def _mask(shown: torch.Tensor, height: int, width: int) -> torch.Tensor:

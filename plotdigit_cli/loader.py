@@ -369,6 +369,8 @@ def _tar_samples(shard_items, *, listed: dict[str, dict], verified: "_Verified",
         url = item["url"]
         try:
             yield from _samples_of(url, listed.get(url), on_error, verified, index.get(url))
+        except GeneratorExit:  # closed (an epoch left early), perhaps as the interpreter exits,
+            raise  # when this module's names may already be gone: match nothing of ours
         except BrokenSample as e:
             on_error(e)  # raises, or (skip) counts: the rest of this shard is skipped
 
@@ -415,6 +417,8 @@ def _samples_of(url: str, entry: dict | None, on_error, verified: "_Verified", i
                     sample[ext] = data
             if sample:
                 yield sample
+        except GeneratorExit:
+            raise
         except shards.ShardError as e:
             raise broken(str(e)) from None
         except (tarfile.TarError, EOFError, OSError) as e:

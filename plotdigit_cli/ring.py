@@ -108,9 +108,10 @@ class Filled(NamedTuple):
 
 
 class Lease(np.ndarray):
-    """A view of one slot, made per batch handed out: the tensors of the batch are made from it
-    (torch.from_numpy keeps it alive), so it dies exactly when the last of them does, and its
-    finalizer hands the slot back. `events`: CUDA events the slot's reuse must wait for."""
+    """A view of one slot's batch, made per batch handed out: the tensors of the batch are made
+    from views of it (torch.from_numpy keeps each alive, and each has the lease as its base), so it
+    dies exactly when the last of them does, and its finalizer hands the slot back. `events`: CUDA
+    events the slot's reuse must wait for."""
 
     def copied_to(self, device: torch.device) -> None:
         if device.type == "cuda":
@@ -235,18 +236,20 @@ class Ring:
         self._collect()
         keys = filled.keys
         if filled.slot < 0:
-            flat = filled.buffer
-            batch = Batch(**unpack(flat, filled.layout, keys))
+            batch = Batch(**unpack(filled.buffer.numpy(), filled.layout, keys))
             return batch.pin_memory() if self.pin else batch
         slot = filled.slot
         pinned = self.pin and self._register(slot, filled.layout.nbytes)
-        lease = self._slot(slot).view(Lease)
+        # Made on the mapping itself, so that its base is not an array: NumPy collapses a chain of
+        # array bases that own no memory, and would skip a lease that sat between two arrays.
+        lease = Lease((filled.layout.nbytes,), dtype=np.uint8, buffer=self._map,
+                      offset=HEADER + slot * self.slot_bytes)
         lease.events = []
         with self._lock:
             self._leased.add(slot)
         finalizer = weakref.finalize(lease, self._release, slot, lease.events)
         finalizer.atexit = False
-        batch = Batch(**unpack(torch.from_numpy(lease), filled.layout, keys))
+        batch = Batch(**unpack(lease.view(np.ndarray), filled.layout, keys))  # each field's base: the lease
         batch._lease, batch._pinned = lease, pinned
         if self.pin and not pinned:
             batch = batch.pin_memory()  # page-locking the ring failed: a copy, as before the ring

@@ -245,3 +245,19 @@ def test_stream_batches_hold_their_buffers_too():
         assert a.keys == b.keys and torch.equal(a.images, b.images) and a.labels == b.labels
     assert len({b.images.data_ptr() for b in batches}) == 6
     assert np.array_equal(batches[0].images.numpy(), again[0].images.numpy())
+
+
+def test_a_batch_copied_or_saved_takes_its_own_memory_and_no_more(small_run, truth):
+    import copy
+
+    loader = load(small_run, 4, shuffle=False, num_workers=0)
+    batch = next(iter(loader))
+    for made in (pickle.loads(pickle.dumps(batch)), copy.deepcopy(batch)):
+        assert made._lease is None and made.labels == batch.labels and made.keys == batch.keys
+        for name in FIELDS:
+            assert torch.equal(getattr(made, name), getattr(batch, name))
+            assert getattr(made, name).data_ptr() != getattr(batch, name).data_ptr()
+    saved = io.BytesIO()
+    torch.save(batch.boxes, saved)  # the boxes alone, not the buffer they sit in
+    assert len(saved.getvalue()) < batch.boxes.nbytes + 4096
+    assert torch.equal(torch.load(io.BytesIO(saved.getvalue())), batch.boxes)
