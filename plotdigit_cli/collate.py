@@ -230,10 +230,6 @@ class Batch:
         return replace(self, **{f.name: fn(getattr(self, f.name)) for f in fields(self)
                                 if isinstance(getattr(self, f.name), torch.Tensor)})
 
-    @property
-    def is_pinned(self) -> bool:
-        return self._pinned
-
     def __getstate__(self) -> dict:
         """A pickled or deep-copied batch owns its memory: no reference to the loader's buffer."""
         return {k: v for k, v in self.__dict__.items() if k not in ("_lease", "_pinned")}

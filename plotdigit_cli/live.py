@@ -13,7 +13,7 @@ with `seek`); `epoch_size` bounds an iteration (default: endless).
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import partial
 from itertools import count
 
@@ -23,8 +23,8 @@ from plotdigit_cli import labels
 from plotdigit_cli.config import Config, load_config
 from plotdigit_cli.layout import sample_key
 from plotdigit_cli.limits import MAX_CHARTS
-from plotdigit_cli.loader import _decode, batch_options
-from plotdigit_cli.ring import Keeper, batches
+from plotdigit_cli.loader import BatchSource, _decode, batch_options
+from plotdigit_cli.ring import batches
 
 
 def stream(batch_size: int, *, config: str | Config | None = None, seed: int = 0, start: int = 0,
@@ -44,23 +44,10 @@ def stream(batch_size: int, *, config: str | Config | None = None, seed: int = 0
 
 
 @dataclass(eq=False)
-class Stream:
+class Stream(BatchSource):
     config: Config
     seed: int
     next_index: int  # the first chart of the next iteration
-    batch_size: int
-    num_workers: int
-    image_size: tuple[int, int] | None
-    dtype: str
-    normalize: tuple | None
-    pin_memory: bool
-    epoch_size: int | None
-    drop_last: bool
-    _rings: Keeper | None = field(default=None, repr=False)
-
-    def __post_init__(self):
-        self._rings = Keeper(batch_size=self.batch_size, workers=self.num_workers, dtype=self.dtype,
-                             image_size=self.image_size, pin=self.pin_memory)
 
     def seek(self, index: int) -> None:
         """Start the next iteration at chart `index`."""

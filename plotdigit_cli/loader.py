@@ -161,38 +161,22 @@ def _shards_of(source) -> tuple[list[str], dict[str, dict]]:
 
 
 @dataclass(eq=False)
-class Loader:
-    """Iterate for one epoch of Batches; `epoch` counts the epochs begun. `skipped` counts skipped samples."""
+class BatchSource:
+    """What every source of Batches shares (load, stream): the options batch_options checks, and
+    the ring of reusable buffers its batches are made in (ring.py)."""
 
-    urls: list[str]
-    listed: dict[str, dict]  # url -> its manifest entry (bytes, sha256, samples), where a manifest lists it
     batch_size: int
-    shuffle: bool
-    seed: int
     num_workers: int
     image_size: tuple[int, int] | None
     dtype: str
     normalize: tuple | None
     pin_memory: bool
     epoch_size: int | None
-    resampled: bool
-    handler: str
     drop_last: bool
-    epoch: int = 0
 
     def __post_init__(self):
-        fork = multiprocessing.get_context("fork")
-        # shared with the DataLoader's (forked) workers, which is where samples are skipped
-        self._skipped = fork.Value("q", 0) if self.handler == "skip" else None
-        # The shards found to match their manifest entries, as (url index) -> the file's identity
-        # then: a shard whose file has not changed since is not hashed again in later epochs.
-        self._verified = _Verified(fork, [i for i, url in enumerate(self.urls) if url in self.listed])
         self._rings = Keeper(batch_size=self.batch_size, workers=self.num_workers, dtype=self.dtype,
                              image_size=self.image_size, pin=self.pin_memory)
-
-    @property
-    def skipped(self) -> int:
-        return self._skipped.value if self._skipped is not None else 0
 
     @property
     def fresh_buffers(self) -> int:
@@ -200,6 +184,32 @@ class Loader:
         batches held at the time (kept by the user) left their worker no free buffer, or because a
         batch was larger than a buffer (docs/load.md, "Batch lifetime"). Steady training keeps it 0."""
         return self._rings.fresh
+
+
+@dataclass(eq=False)
+class Loader(BatchSource):
+    """Iterate for one epoch of Batches; `epoch` counts the epochs begun. `skipped` counts skipped samples."""
+
+    urls: list[str]
+    listed: dict[str, dict]  # url -> its manifest entry (bytes, sha256, samples), where a manifest lists it
+    shuffle: bool
+    seed: int
+    resampled: bool
+    handler: str
+    epoch: int = 0
+
+    def __post_init__(self):
+        super().__post_init__()
+        fork = multiprocessing.get_context("fork")
+        # shared with the DataLoader's (forked) workers, which is where samples are skipped
+        self._skipped = fork.Value("q", 0) if self.handler == "skip" else None
+        # The shards found to match their manifest entries, as (url index) -> the file's identity
+        # then: a shard whose file has not changed since is not hashed again in later epochs.
+        self._verified = _Verified(fork, [i for i, url in enumerate(self.urls) if url in self.listed])
+
+    @property
+    def skipped(self) -> int:
+        return self._skipped.value if self._skipped is not None else 0
 
     def set_epoch(self, epoch: int) -> None:
         """Start the next iteration at `epoch` (as DistributedSampler.set_epoch), e.g. when resuming."""

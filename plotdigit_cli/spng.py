@@ -15,6 +15,8 @@ import ctypes
 
 import numpy as np
 
+from plotdigit_cli.limits import png_size
+
 try:
     import pyspng
     from pyspng import _pyspng_c
@@ -65,12 +67,12 @@ RGB8 = int(_pyspng_c.SPNG_FMT_RGB8) if AVAILABLE else 0
 def rgb_size(data: bytes) -> tuple[int, int] | None:
     """(height, width) of a PNG that pyspng decodes to 8-bit RGB (truecolour of 8 bits, or
     indexed), from its header; None for any other PNG, or bytes that are not one."""
-    if len(data) < 29 or data[12:16] != b"IHDR":
+    size = png_size(data)
+    if size is None or len(data) < 26:
         return None
-    width, height = int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
     depth, color = data[24], data[25]
     if (color == COLOR_TRUECOLOR and depth == 8) or color == COLOR_INDEXED:
-        return height, width
+        return size[1], size[0]
     return None
 
 

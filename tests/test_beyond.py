@@ -200,16 +200,20 @@ def test_storage_that_cannot_be_used_gets_one_line_and_nothing_is_lost(small_run
     assert snapshot(root / "bucket" / "runs" / "c") == before
 
 
-def test_load_reads_pipe_urls_as_webdataset_does(small_run):
-    pattern = f"pipe:cat {small_run}/shard-{{000000..000002}}.tar"
+def keys_loaded(pattern: str, *, workers: int) -> list[str]:
+    """[keys, distinct keys] that `load` gives from `pattern`, counted in a fresh interpreter."""
     script = f"""
 from plotdigit_cli import load
-keys = [k for b in load({pattern!r}, batch_size=5, shuffle=False, num_workers=0) for k in b.keys]
+keys = [k for b in load({pattern!r}, batch_size=5, shuffle=False, num_workers={workers}) for k in b.keys]
 print(len(keys), len(set(keys)))
 """
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.split() == ["24", "24"]
+    return result.stdout.split()
+
+
+def test_load_reads_pipe_urls_as_webdataset_does(small_run):
+    assert keys_loaded(f"pipe:cat {small_run}/shard-{{000000..000002}}.tar", workers=0) == ["24", "24"]
     failed = subprocess.run([sys.executable, "-c", "from plotdigit_cli import load\n"
                              "list(load('pipe:exit 3', batch_size=2, num_workers=0))"], capture_output=True, text=True)
     assert failed.returncode != 0 and "exited with status 3" in failed.stderr
@@ -221,14 +225,7 @@ def test_load_and_inspect_read_https_style_shard_urls_from_a_web_server(small_ru
     try:
         wait_for_port(port, server)
         pattern = f"http://127.0.0.1:{port}/shard-{{000000..000002}}.tar"
-        script = f"""
-from plotdigit_cli import load
-keys = [k for b in load({pattern!r}, batch_size=5, shuffle=False, num_workers=1) for k in b.keys]
-print(len(keys), len(set(keys)))
-"""
-        result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300)
-        assert result.returncode == 0, result.stderr
-        assert result.stdout.split() == ["24", "24"]
+        assert keys_loaded(pattern, workers=1) == ["24", "24"]
         report = run_script("inspect", pattern, "--json")
         assert report.returncode == 0, report.stderr
         assert json.loads(report.stdout)["samples"] == 24
