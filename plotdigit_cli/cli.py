@@ -213,7 +213,8 @@ def export_command(source, fmt, out) -> None:
         summary = export.export(list(source), fmt, out)
     except export.ExportError as e:
         raise BadInput(str(e)) from None
-    skipped = f" ({summary['skipped']} skipped: {export.SKIPPED[fmt]})" if summary["skipped"] else ""
+    skipped = "; ".join(f"{n} skipped: {why}" for why, n in summary["skipped"].items())
+    skipped = f" ({skipped})" if skipped else ""
     click.echo(f"exported {summary['charts']} charts as {fmt} to {out}{skipped}")
 
 

@@ -24,6 +24,7 @@ import json
 import os
 import shutil
 import tempfile
+from collections import Counter
 from pathlib import Path
 
 from plotdigit_cli import schema, sets
@@ -32,7 +33,8 @@ FORMATS = ("benetech", "coco", "parquet", "deplot")
 BENETECH_FAMILIES = ("vertical_bar", "horizontal_bar", "line", "scatter", "dot")
 PARQUET_ROWS = 256  # rows per row group
 SKIPPED = {"benetech": "families the competition does not have, or more than one series",
-           "parquet": "label/1, which has no typed form", "coco": "", "deplot": ""}
+           "parquet": "label/1, which has no typed form"}
+DUPLICATE_KEY = "keys already exported from an earlier shard or set (export each set to a directory of its own)"
 
 
 class ExportError(ValueError):
@@ -40,7 +42,10 @@ class ExportError(ValueError):
 
 
 def export(targets: list[str], fmt: str, out: Path) -> dict:
-    """Write the export; returns {format, out, charts, skipped, files}."""
+    """Write the export; returns {format, out, charts, skipped: {reason: count}}.
+
+    A sample whose key is not a plain name, or whose key an earlier sample had (two sets of
+    one seed's indexes), is skipped and counted: a key names the files it is written to."""
     if fmt not in FORMATS:
         raise ExportError(f"--format {fmt}: expected one of {', '.join(FORMATS)}")
     out = Path(out)
@@ -54,20 +59,29 @@ def export(targets: list[str], fmt: str, out: Path) -> dict:
     except OSError as e:
         raise ExportError(f"--out {out}: cannot write in {parent} ({e.strerror or e})") from None
     try:
+        skipped: Counter = Counter()
         counts = {"benetech": _benetech, "coco": _coco, "parquet": _parquet, "deplot": _deplot}[fmt](
-            _charts(targets), work)
+            _charts(targets, skipped), work)
+        if counts["skipped"]:
+            skipped[SKIPPED[fmt]] += counts["skipped"]
         if out.exists():
             out.rmdir()
         os.replace(work, out)
     except BaseException:
         shutil.rmtree(work, ignore_errors=True)
         raise
-    return {"format": fmt, "out": str(out), **counts}
+    return {"format": fmt, "out": str(out), "charts": counts["charts"], "skipped": dict(skipped)}
 
 
-def _charts(targets: list[str]):
+def _charts(targets: list[str], skipped: Counter):
+    seen: set[str] = set()
     try:
-        yield from sets.charts(targets)
+        for chart in sets.charts(targets, skipped):
+            if chart[0] in seen:
+                skipped[DUPLICATE_KEY] += 1
+                continue
+            seen.add(chart[0])
+            yield chart
     except sets.SetError as e:
         raise ExportError(str(e)) from None
 

@@ -31,6 +31,24 @@ def sample_key(index: int) -> str:
     return f"{index:0{KEY_DIGITS}d}"
 
 
+KEY_CHARS = frozenset("0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_-")
+KEY_MAX = 64
+
+
+def key_problem(key: str) -> str | None:
+    """Why a member key from a shard may not be used as a file name (export) or a sample's key
+    (load), or None for a plain key: 1-64 letters, digits, '_' or '-', not starting with '-'.
+    Keys plotdigit writes are nine digits; anything with a '/', '..', a dot or a control character
+    could reach outside a directory it is joined to."""
+    if not key:
+        return "the member name has no key (empty before its first dot)"
+    if len(key) > KEY_MAX or key.startswith("-") or not KEY_CHARS.issuperset(key):
+        shown = key[:80].encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+        return (f"key {shown!r} is not a plain key (1-{KEY_MAX} letters, digits, '_' or '-'); "
+                "never used as a file name")
+    return None
+
+
 def shard_name(k: int) -> str:
     return f"shard-{k:06d}.tar"
 

@@ -35,7 +35,7 @@ import webdataset as wds
 from PIL import Image
 from webdataset.utils import pytorch_worker_info
 
-from plotdigit_cli import shards, spng, store
+from plotdigit_cli import layout, shards, spng, store
 from plotdigit_cli.limits import image_problem
 from plotdigit_cli.collate import CHART_TYPE_IDS, IMAGENET, Batch, Decoded
 from plotdigit_cli.ring import Keeper, Ring, batches
@@ -419,6 +419,11 @@ def _samples_of(url: str, entry: dict | None, on_error, verified: "_Verified", i
                     if sample:
                         yield sample
                     key, sample = name, {"__key__": name, "__url__": url}
+                    unsafe = layout.key_problem(name)
+                    if unsafe:  # a key that is a path ('../x'): a training job may write files by key
+                        on_error(broken(unsafe, key=key))
+                        sample = {}  # skipped; members left with this key are dropped with it
+                        continue
                 if ext in sample:
                     if on_error(broken(f"more than one .{ext} member", key=key)):
                         sample = {}  # skipped; members left with this key are dropped with it

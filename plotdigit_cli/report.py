@@ -25,7 +25,7 @@ import numpy as np
 from PIL import Image
 from tqdm import tqdm
 
-from plotdigit_cli import colors, labels, limits, shards, store, ticks
+from plotdigit_cli import colors, labels, layout, limits, shards, store, ticks
 
 REPORT_FORMAT = "plotdigit.inspect/1"
 MAX_PROBLEMS = 1000
@@ -259,6 +259,9 @@ def _check_sample(where: str, key: str, members: dict[str, list[bytes]], tally: 
     tally.samples += 1
     tally.key_hashes.append(_key_hash(key))
     reasons = [f"unexpected member {key}.{ext}" for ext in sorted(members) if ext not in EXPECTED_MEMBERS]
+    unsafe = layout.key_problem(key)
+    if unsafe:
+        reasons.append(unsafe)
     for ext in EXPECTED_MEMBERS:
         found = len(members.get(ext, ()))
         if found != 1:

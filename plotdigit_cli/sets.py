@@ -3,16 +3,24 @@
 from __future__ import annotations
 
 import tarfile
+from collections import Counter
 
-from plotdigit_cli import labels, limits, schema, shards, store
+from plotdigit_cli import labels, layout, limits, schema, shards, store
+
+UNSAFE_KEY = "member keys that are not plain names (a '/', '..' or other characters)"
 
 
 class SetError(ValueError):
     """A shard set that cannot be read as plotdigit charts; the message names the shard (and key)."""
 
 
-def charts(targets: list[str]):
-    """(key, png bytes, the /2 label, the /3 label or None) of every chart of a shard set."""
+def charts(targets: list[str], skipped: Counter | None = None):
+    """(key, png bytes, the /2 label, the /3 label or None) of every chart of a shard set.
+
+    A sample whose key is not a plain name (layout.key_problem: '../../x', '/etc/x') is a broken
+    sample: skipped, and counted in `skipped` under UNSAFE_KEY (without `skipped`,
+    SetError); its key never reaches a caller,
+    who may join keys to a directory."""
     try:
         found = shards.find_shards(targets)
     except shards.TargetError as e:
@@ -26,15 +34,25 @@ def charts(targets: list[str]):
                 key, members = None, {}
                 for name, ext, data in shards.read_members(f):
                     if name != key and members:
-                        yield _sample(ref.path, key, members)
+                        yield from _plain(ref.path, key, members, skipped)
                         members = {}
                     key = name
                     if data is not None:
                         members[ext] = data
                 if members:
-                    yield _sample(ref.path, key, members)
+                    yield from _plain(ref.path, key, members, skipped)
         except (OSError, tarfile.TarError, shards.ShardError) as e:
             raise SetError(f"{ref.path}: cannot be read ({e})") from None
+
+
+def _plain(where, key: str, members: dict, skipped: Counter | None):
+    problem = layout.key_problem(key)
+    if problem is None:
+        yield _sample(where, key, members)
+    elif skipped is None:
+        raise SetError(f"{where}: {problem}")
+    else:
+        skipped[UNSAFE_KEY] += 1
 
 
 def _sample(where, key: str, members: dict):
