@@ -36,8 +36,55 @@ def render(config: Config, spec: dict) -> tuple[bytes, dict]:
     return png.encode(degrade.apply(rgb, spec["degrade"])), schema.typed(label, spec)
 
 
+TITLES = ("title", "x_label", "y_label")
+EDGE_SLACK = 1.0  # px a text box may pass the image edge by (anti-aliasing, rounding)
+
+
 def draw(spec: dict, *, reuse: bool = True, memo_text: bool = True) -> tuple[np.ndarray, dict]:
-    """The clean drawing as [H, W, 3] uint8, and its label.
+    """The clean drawing as [H, W, 3] uint8, and its label, with every title and axis title
+    whole inside the image.
+
+    A title or axis title that does not fit (its box passes the image edge, or an axis title is
+    longer than its side of the plot, which makes Vega's layout grow past the image) is drawn
+    again shorter: its first half of words, then its first word, then not at all. The label
+    gives the text as drawn ('' when dropped), never the text that was asked for.
+    """
+    while True:
+        rgb, label = _draw(spec, reuse=reuse, memo_text=memo_text)
+        unfit = misfits(label)
+        if not unfit:
+            return rgb, label
+        spec = dict(spec, text={**spec["text"], **{name: shorter(spec["text"][name]) for name in unfit}})
+
+
+def misfits(label: dict) -> list[str]:
+    """The titles of a (/2) label that do not fit: axis titles longer than their axis first (the
+    overgrown layout of one can push another out of the image), then those past the image edge."""
+    w, h = label["image"]["width"], label["image"]["height"]
+    x0, y0, x1, y1 = label["plot_bbox"]
+    long, out = [], []
+    for name in TITLES:
+        box = label["text_boxes"].get(name)
+        if not label["text"].get(name) or not box:
+            continue
+        outside = box[0] < -EDGE_SLACK or box[1] < -EDGE_SLACK or box[2] > w + EDGE_SLACK or box[3] > h + EDGE_SLACK
+        too_long = ((name == "x_label" and box[2] - box[0] > max(x1 - x0, 0) + EDGE_SLACK)
+                    or (name == "y_label" and box[3] - box[1] > max(y1 - y0, 0) + EDGE_SLACK))
+        if too_long:
+            long.append(name)
+        elif outside:
+            out.append(name)
+    return long or out
+
+
+def shorter(text: str | None) -> str | None:
+    """The first half of the words of `text` (at least one word fewer); None once a word is left."""
+    words = (text or "").split()
+    return " ".join(words[:len(words) // 2]) or None
+
+
+def _draw(spec: dict, *, reuse: bool, memo_text: bool) -> tuple[np.ndarray, dict]:
+    """One drawing of `spec`, whatever its text's fit.
 
     With `reuse`, the figure of the previous chart is drawn on again when it has the same look
     (mpl_private.Frame); with `memo_text`, text layouts are memoised (mpl_private.memoised).

@@ -100,12 +100,20 @@ def _register_fonts() -> None:
         vlc.register_font_directory(folder)
 
 
+def css_family(family: str) -> str:
+    """A family name as Vega must be given it: quoted. Vega writes the font into a CSS font
+    string, where an unquoted name with a token that starts with a digit ("Source Sans 3") is
+    not a name at all: resvg then drew no text while the label listed every string."""
+    return "'" + family.replace("'", "") + "'"
+
+
 @functools.lru_cache(maxsize=256)
 def _font(family: str, size: float, bold: bool = False) -> ImageFont.FreeTypeFont:
     from matplotlib import font_manager
 
+    family = family.strip("'\"")  # the scenegraph gives the CSS form (css_family)
     path = font_manager.findfont(font_manager.FontProperties(family=family, weight="bold" if bold else "normal"))
-    return ImageFont.truetype(path, size=max(1, round(size * 4)) / 4)
+    return ImageFont.truetype(path, size=max(1, round(size * 64)) / 64)  # FreeType sizes are in 1/64 pt
 
 
 def text_box(item: dict, ox: float, oy: float, family: str) -> list[float] | None:
@@ -117,13 +125,20 @@ def text_box(item: dict, ox: float, oy: float, family: str) -> list[float] | Non
     lines = text if isinstance(text, list) else [text]
     font = _font(item.get("font") or family, size, str(item.get("fontWeight", "")) in ("bold", "700"))
     width = max(font.getlength(str(t)) for t in lines)
-    height = size * (ASCENT + DESCENT) + (len(lines) - 1) * size * 1.2
+    # The nominal em box, widened to the glyphs' own ink where a font's letters reach past it
+    # (Fjalla One's ascenders and i-dots rise above 0.79 em; an italic overhangs its advance).
+    ink = [font.getbbox(str(t), anchor="ls") for t in lines]
+    above = max(ASCENT * size, -ink[0][1])
+    below = max(DESCENT * size, ink[-1][3])
+    height = above + below + (len(lines) - 1) * size * 1.2
     x, y = ox + float(item.get("x", 0)) + float(item.get("dx", 0)), oy + float(item.get("y", 0)) + float(item.get("dy", 0))
     base = BASELINE.get(item.get("baseline", "alphabetic"), 0.0) * size
-    top = base - ASCENT * size
+    top = base - above
     align = item.get("align", "left")
     left = {"left": 0.0, "center": -width / 2, "right": -width}.get(align, 0.0)
-    corners = [(left, top), (left + width, top), (left, top + height), (left + width, top + height)]
+    right = left + max(width, max(b[2] for b in ink))
+    left += min(0.0, min(b[0] for b in ink))
+    corners = [(left, top), (right, top), (left, top + height), (right, top + height)]
     a = math.radians(float(item.get("angle", 0) or 0))
     ca, sa = math.cos(a), math.sin(a)
     pts = [(x + cx * ca - cy * sa, y + cx * sa + cy * ca) for cx, cy in corners]
@@ -171,6 +186,23 @@ class Scale:
 
 # --- building the Vega-Lite spec ---------------------------------------------------------
 
+def _one_font(cfg, font: str) -> None:
+    """Every font a theme names (axisX.labelFont, style.guide-label.font, text.font: Segoe UI,
+    IBM Plex, Benton Gothic, Lato), set to the chart's: a family that is not registered is
+    drawn as nothing at all by resvg, and one that is would be drawn where the label says another."""
+    cfg["text"] = dict(cfg.get("text") or {}, font=font)  # text marks: value annotations, pie names
+    _set_fonts(cfg, font)
+
+
+def _set_fonts(tree, font: str) -> None:
+    if isinstance(tree, dict):
+        for k, v in tree.items():
+            if k == "font" or k.endswith("Font"):
+                tree[k] = font
+            else:
+                _set_fonts(v, font)
+
+
 def build(spec: dict, thin: dict | None = None) -> tuple[dict, dict]:
     """(Vega-Lite spec, what measuring needs: the scales' domains and tick values). `thin`
     ({"x": k, "y": k}, 1 = as chosen) thins an axis's tick labels where they overlapped."""
@@ -179,9 +211,10 @@ def build(spec: dict, thin: dict | None = None) -> tuple[dict, dict]:
     pt = fig["dpi"] / 72.0
     fs = style["font_size"] * pt
     theme = style["vega_theme"]
-    font = style["font"]
+    font = css_family(style["font"])
     ink = ink_on(backdrop(theme, kind not in ("pie", "donut")))
     cfg = json.loads(json.dumps(theme_config(theme)))
+    _one_font(cfg, font)
     cfg.update({"font": font, "background": _solid(cfg.get("background")) or "#ffffff"})
     for part in ("axis", "axisX", "axisY", "axisBand", "axisQuantitative"):
         cfg.setdefault(part, {})
@@ -325,7 +358,7 @@ def _cartesian(vl: dict, spec: dict, meta: dict) -> None:
         if athin >= LAST_RESORT:
             xticks = xticks[:1]
         meta["along"] = {"domain": xdomain, "ticks": xticks, "kind": "numbers"}
-        look = _fill_look(chosen, [data["color"]], pt)
+        look = _fill_look(chosen, [data["name"]], [data["color"]], pt)
         layers.append({"data": {"values": rows}, "mark": dict({"type": "rect", "clip": clip}, **look["mark"]), "encoding": {
             "x": {"field": "lo", "type": "quantitative", "scale": {"domain": xdomain, "nice": False, "zero": False},
                   "axis": dict({"values": xticks, "title": text["x_label"]},
@@ -355,7 +388,7 @@ def _cartesian(vl: dict, spec: dict, meta: dict) -> None:
                v2: {"field": "y0"}, "color": _color(spec, names, colors, legend), "description": {"field": "key"}}
         if kind == "grouped_bar":
             enc[f"{c}Offset"] = {"field": "s", "type": "nominal", "sort": names, "scale": {"paddingInner": 0}}
-        look = _fill_look(chosen, colors, pt)
+        look = _fill_look(chosen, names, colors, pt)
         enc.update(look["encoding"])
         layers.append({"data": {"values": rows}, "mark": dict({"type": "bar", "clip": clip}, **look["mark"]),
                        "encoding": enc, "name": "bars"})
@@ -449,7 +482,7 @@ def _cartesian(vl: dict, spec: dict, meta: dict) -> None:
     for r in rows:
         r["t"] = r["pos"] * scale_t
     if kind == "area":
-        look = _fill_look(chosen, colors, pt)
+        look = _fill_look(chosen, names, colors, pt)
         layers.append({"data": {"values": rows}, "mark": dict({"type": "area", "clip": clip, "interpolate": "linear"}, **look["mark"]),
                        "encoding": {"x": xenc, "y": dict(yenc, field="y1"), "y2": {"field": "y0"}, "color": color,
                                     "order": {"field": "j"}}})
@@ -513,13 +546,14 @@ def _symbol_px(size_pt: float, pt: float) -> float:
     return max(size_pt * pt, MIN_SYMBOL_PX)
 
 
-def _fill_look(chosen: dict, colors: list[str], pt: float) -> dict:
-    """Outline (stroke in a shade of each fill) for bars, bins and areas."""
+def _fill_look(chosen: dict, names: list[str], colors: list[str], pt: float) -> dict:
+    """Outline (stroke in a shade of each fill) for bars, bins and areas. The domain is given in
+    the series' order: without it Vega sorts the names, and each series took another's outline."""
     if "outline" not in chosen:
         return {"mark": {"strokeWidth": 0}, "encoding": {}}
     return {"mark": {"strokeWidth": chosen["outline"]["width"] * pt},
-            "encoding": {"stroke": {"field": "s", "type": "nominal", "legend": None,
-                                    "scale": {"range": [looks.shade(c) for c in colors]}}}}
+            "encoding": {"stroke": {"field": "s", "type": "nominal", "legend": None, "sort": names,
+                                    "scale": {"domain": names, "range": [looks.shade(c) for c in colors]}}}}
 
 
 def _error_rows(rows: list[dict], errors: list) -> list[dict]:

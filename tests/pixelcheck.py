@@ -177,3 +177,180 @@ def check_sample(rgb: np.ndarray, label: dict) -> list[str]:
             problems.append(f"{label['key']} point {n} ({kind}): pixel {tuple(actual)} at ({i}, {j}) is not "
                             f"{point['color']} (nor a mark drawn over it)")
     return problems
+
+
+# --- text ----------------------------------------------------------------------------------
+# Every text the label lists (title, axis titles, tick labels, annotations, the legend) must be
+# drawn, whole, inside the image and inside its box. Ink is a pixel that differs from the
+# background around the box (the commonest colour of a ring 2-4 px outside it) by more than
+# INK_LEVEL in some channel. A glyph is a connected piece of ink that meets the box and stays
+# within a window of TEXT_WINDOW px around it (a piece that leaves the window is a line, an
+# axis or a mark passing by, not this text). Checked on clean pixels (degradations off).
+
+INK_LEVEL = 24  # per channel, 0-255: clean pixels, so the background is exact; faint theme text still counts
+INSIDE_IMAGE = 1.0  # px a box may pass the image edge by (anti-aliasing, rounding)
+INK_REACH = 2.0  # px the ink of a text may reach beyond its box
+TEXT_WINDOW = 6  # px around the box searched for the glyphs that meet it
+
+
+def text_boxes(label: dict) -> list[tuple[str, str, list[float], bool]]:
+    """(name, text, box, glyph_check) of every text the label says is drawn; the legend and
+    annotations are checked for ink and place only (they sit on marks, which meet their glyphs)."""
+    out = []
+    boxes = label["text_boxes"]
+    for name in ("title", "x_label", "y_label"):
+        if label["text"][name] and boxes.get(name):
+            out.append((name, label["text"][name], boxes[name], True))
+    if label["text"]["legend"] and boxes.get("legend"):
+        out.append(("legend", "", boxes["legend"], False))
+    for axis_name, axis in (label["axes"] or {}).items():
+        # Slanted tick labels' boxes are upright around slanted text, and hold their neighbours'
+        # corners: their glyphs are not told apart, only ink and place are checked.
+        upright = float(axis.get("label_rotation") or 0) % 90 == 0
+        for t in axis["ticks"]:
+            if t.get("bbox") and t["label"]:
+                out.append((f"{axis_name} tick", t["label"], t["bbox"], upright))
+    for note in label["text"].get("annotations") or []:
+        if note.get("bbox") and note.get("text"):
+            out.append(("annotation", note["text"], note["bbox"], False))
+    return out
+
+
+def _background(rgb: np.ndarray, x0: int, y0: int, x1: int, y1: int) -> np.ndarray:
+    """The commonest colour of the ring 2-4 px outside the box (clipped to the image)."""
+    h, w = rgb.shape[:2]
+    outer = rgb[max(0, y0 - 4):min(h, y1 + 4), max(0, x0 - 4):min(w, x1 + 4)]
+    mask = np.ones(outer.shape[:2], bool)
+    iy0, ix0 = (y0 - 2) - max(0, y0 - 4), (x0 - 2) - max(0, x0 - 4)
+    mask[max(0, iy0):max(0, iy0 + (y1 - y0) + 4), max(0, ix0):max(0, ix0 + (x1 - x0) + 4)] = False
+    ring = outer[mask] if mask.any() else outer.reshape(-1, 3)
+    colors, counts = np.unique(ring.reshape(-1, 3), axis=0, return_counts=True)
+    return colors[counts.argmax()].astype(int)
+
+
+def check_text(rgb: np.ndarray, label: dict) -> list[str]:
+    """Every listed text that is not drawn, not whole, outside the image or outside its box."""
+    from scipy import ndimage
+
+    label, departures = readable(label)
+    assert departures == [], departures
+    h, w = rgb.shape[:2]
+    problems = []
+    for name, text, box, glyphs in text_boxes(label):
+        x0, y0, x1, y1 = box
+        what = f"{label['key']} {name} {text[:40]!r}"
+        if x0 < -INSIDE_IMAGE or y0 < -INSIDE_IMAGE or x1 > w + INSIDE_IMAGE or y1 > h + INSIDE_IMAGE:
+            problems.append(f"{what}: box [{x0:.1f}, {y0:.1f}, {x1:.1f}, {y1:.1f}] runs past the {w}x{h} image")
+            continue
+        bx0, by0 = max(0, int(math.floor(x0))), max(0, int(math.floor(y0)))
+        bx1, by1 = min(w, int(math.ceil(x1))), min(h, int(math.ceil(y1)))
+        if bx1 <= bx0 or by1 <= by0:
+            problems.append(f"{what}: empty box")
+            continue
+        background = _background(rgb, bx0, by0, bx1, by1)
+        wx0, wy0 = max(0, bx0 - TEXT_WINDOW), max(0, by0 - TEXT_WINDOW)
+        wx1, wy1 = min(w, bx1 + TEXT_WINDOW), min(h, by1 + TEXT_WINDOW)
+        ink = np.abs(rgb[wy0:wy1, wx0:wx1].astype(int) - background).max(axis=2) > INK_LEVEL
+        inside = ink[by0 - wy0:by1 - wy0, bx0 - wx0:bx1 - wx0]
+        if not inside.any():
+            problems.append(f"{what}: no ink in its box (not drawn)")
+            continue
+        if not glyphs:
+            continue
+        pieces, count = ndimage.label(ink, structure=np.ones((3, 3)))
+        met = set(np.unique(pieces[by0 - wy0:by1 - wy0, bx0 - wx0:bx1 - wx0])) - {0}
+        centres = ndimage.center_of_mass(ink, pieces, range(1, count + 1)) if count else []
+        worst = 0.0
+        for piece, where in enumerate(ndimage.find_objects(pieces), 1):
+            if piece not in met or where is None:
+                continue
+            cy, cx = centres[piece - 1]
+            if not (x0 <= cx + wx0 + 0.5 <= x1 and y0 <= cy + wy0 + 0.5 <= y1):
+                continue  # mostly outside: a neighbour's glyph that reaches into this box
+            ys, xs = where
+            touches_edge = ((xs.start == 0 and wx0 > 0) or (ys.start == 0 and wy0 > 0)
+                            or (xs.stop == ink.shape[1] and wx1 < w) or (ys.stop == ink.shape[0] and wy1 < h))
+            if touches_edge:
+                continue  # leaves the window: a line or a mark, not a glyph
+            # the centres of the piece's outermost pixels
+            px0, py0, px1, py1 = xs.start + wx0 + 0.5, ys.start + wy0 + 0.5, xs.stop + wx0 - 0.5, ys.stop + wy0 - 0.5
+            worst = max(worst, x0 - px0, y0 - py0, px1 - x1, py1 - y1)
+        if worst > INK_REACH:
+            problems.append(f"{what}: ink reaches {worst:.1f} px beyond its box")
+    return problems
+
+
+# --- outline colours -----------------------------------------------------------------------
+# A bar drawn with the outline look has, on its value edge, a stroke of the label's edge colour.
+# Probed a quarter of the way along that edge (clear of an error bar at its middle), across the
+# stroke: some pixel must be the edge colour, or a mix of it (at least EDGE_SHARE of it) with one
+# colour of what is around (the bar's fill, the backdrop beyond the edge, a later mark), or carry
+# the outline of a later mark drawn over that edge (a stacked segment above it).
+
+EDGE_MIN = 0.9  # px: thinner outlines are too faint to tell apart
+EDGE_SHARE = 0.35
+EDGE_TOLERANCE = 12  # per channel
+
+
+def _edge_share(p: np.ndarray, edge: np.ndarray, others: list[np.ndarray]) -> float:
+    """The largest share of `edge` in a mix (weights >= 0, summing to 1) of it and at most two of
+    `others` that gives pixel `p` within EDGE_TOLERANCE; 0 if there is none."""
+    best = 1.0 if np.abs(p - edge).max() <= EDGE_TOLERANCE else 0.0
+    for combo in itertools.chain(itertools.combinations(others, 1), itertools.combinations(others, 2)):
+        colors = [edge, *combo]
+        m = np.vstack([np.array(colors, dtype=float).T, 1000.0 * np.ones(len(colors))])
+        weights, *_ = np.linalg.lstsq(m, np.append(p.astype(float), 1000.0), rcond=None)
+        if weights.min() >= -0.02 and np.abs(np.array(colors, dtype=float).T @ weights - p).max() <= EDGE_TOLERANCE:
+            best = max(best, float(weights[0]))
+    return best
+
+
+def check_edges(rgb: np.ndarray, label: dict) -> list[str]:
+    """Every visible bar whose outline is not drawn in the colour its label gives."""
+    label, departures = readable(label)
+    assert departures == [], departures
+    kind = label["chart_type"]
+    if kind not in BARS + ("horizontal_bar",):
+        return []
+    h, w = rgb.shape[:2]
+    drawn = [(s, k, p) for s, series in enumerate(label["series"]) for k, p in enumerate(series["points"])]
+    problems = []
+    for n, (s, k, point) in enumerate(drawn):
+        style = label["series"][s].get("style") or {}
+        ew = style.get("edge_width", 0.0)
+        edge = _edge_colors(label["series"][s], k)
+        if not point.get("visible", True) or ew < EDGE_MIN or not edge or not point["bbox"]:
+            continue
+        x0, y0, x1, y1 = point["bbox"]
+        u, v = point["pixel"]
+        reach = ew / 2 + 1
+        if kind == "horizontal_bar":
+            if x1 - x0 < 2 * ew + 3 or y1 - y0 < 4:
+                continue
+            along = y0 + 0.25 * (y1 - y0)
+            out = 1 if abs(u - x1) <= abs(u - x0) else -1  # the side beyond the value edge
+            cells = {(int(math.floor(along)), int(math.floor(t))) for t in np.arange(u - reach, u + reach + 0.01, 0.5)}
+            beyond = (int(math.floor(along)), int(math.floor(u + out * (ew / 2 + 3))))
+            at = (u, along)
+        else:
+            if y1 - y0 < max(2 * ew + 3, LOW_BIN if kind == "histogram" else 0) or x1 - x0 < 4:
+                continue
+            along = x0 + 0.25 * (x1 - x0)
+            out = -1 if abs(v - y0) <= abs(v - y1) else 1
+            cells = {(int(math.floor(t)), int(math.floor(along))) for t in np.arange(v - reach, v + reach + 0.01, 0.5)}
+            beyond = (int(math.floor(v + out * (ew / 2 + 3))), int(math.floor(along)))
+            at = (along, v)
+        edges = list(edge)
+        others = [hex_rgb(point["color"]), hex_rgb(label["style"]["background"])]
+        if 0 <= beyond[0] < h and 0 <= beyond[1] < w:
+            others.append(rgb[beyond].astype(int))
+        for s2, k2, q in drawn[n + 1:]:  # later marks over this edge
+            r2 = OVER_MARGIN + ((label["series"][s2].get("style") or {}).get("edge_width", 0.0)) / 2
+            if q["bbox"] and q["bbox"][0] - r2 <= at[0] <= q["bbox"][2] + r2 and q["bbox"][1] - r2 <= at[1] <= q["bbox"][3] + r2:
+                edges += _edge_colors(label["series"][s2], k2)
+                others.append(hex_rgb(q["color"]))
+        pixels = [rgb[j, i].astype(int) for j, i in sorted(cells) if 0 <= j < h and 0 <= i < w]
+        if not any(_edge_share(p, c, others) >= EDGE_SHARE for p in pixels for c in edges):
+            problems.append(f"{label['key']} point {n} ({kind}): outline at ({at[0]:.1f}, {at[1]:.1f}) is not "
+                            f"{style.get('edge_color') or 'its edge colour'}; drawn {[tuple(int(c) for c in p) for p in pixels][:4]}")
+    return problems
