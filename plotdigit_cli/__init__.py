@@ -25,7 +25,8 @@ def __getattr__(name: str):
         except ModuleNotFoundError as e:
             if e.name != "torch":
                 raise
-            raise ModuleNotFoundError(f"plotdigit_cli.{name} needs torch: pip install 'plotdigit[torch]'",
-                                      name="torch") from None
+            from plotdigit_cli.extras import hint
+
+            raise ModuleNotFoundError(f"plotdigit_cli.{name} needs torch: {hint('torch')}", name="torch") from None
         return found
     raise AttributeError(f"module 'plotdigit_cli' has no attribute {name!r}")

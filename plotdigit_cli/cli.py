@@ -201,7 +201,8 @@ def score_command(pred, truth, as_json) -> None:
 def export_command(source, fmt, out) -> None:
     """Export a shard set (a directory, shard files or a brace pattern) to the formats models
     train on; formats and how families map to them: docs/export.md. OUT is made whole or not
-    at all. Exit status: 0 written, 2 bad input (nothing written).
+    at all. Exit status: 0 written, 1 could not be written (a full disk, a file size limit;
+    nothing left behind), 2 bad input (nothing written).
 
     Example:
 
@@ -213,6 +214,8 @@ def export_command(source, fmt, out) -> None:
         summary = export.export(list(source), fmt, out)
     except export.ExportError as e:
         raise BadInput(str(e)) from None
+    except export.ExportWriteError as e:
+        raise click.ClickException(str(e)) from None
     skipped = "; ".join(f"{n} skipped: {why}" for why, n in summary["skipped"].items())
     skipped = f" ({skipped})" if skipped else ""
     click.echo(f"exported {summary['charts']} charts as {fmt} to {out}{skipped}")
@@ -342,7 +345,7 @@ def load_command(source, batch_size, workers, batches, seed, image_size, skip_br
 
     SOURCE is a directory of shards (read through its manifest), shard files or a brace
     pattern. Prints the shapes of the first batch, then samples/s (the first batch,
-    which includes worker start-up, is timed apart). Needs torch: pip install '.[torch]'.
+    which includes worker start-up, is timed apart). Needs torch (the checkout's '.[torch]' extra).
     Exit status: 0 read, 1 a broken shard or sample (or no batches), 2 usage error.
 
     Example:

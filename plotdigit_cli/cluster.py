@@ -70,7 +70,9 @@ class Connection:
         try:
             from distributed import Client, LocalCluster
         except ImportError:
-            raise ClusterError("--dask needs Dask's distributed scheduler: pip install 'plotdigit[dask]'") from None
+            from plotdigit_cli.extras import hint
+
+            raise ClusterError(f"--dask needs Dask's distributed scheduler: {hint('dask')}") from None
         kind, count = parse(address)
         self.address, self.cluster = address, None
         try:

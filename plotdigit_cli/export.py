@@ -20,6 +20,7 @@ renamed to DIR at the end; an existing non-empty DIR is refused.
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import shutil
@@ -41,6 +42,10 @@ class ExportError(ValueError):
     """SOURCE or DIR cannot be used; nothing was written."""
 
 
+class ExportWriteError(OSError):
+    """DIR could not be written (a full disk, a file size limit, a read-only place); nothing was left."""
+
+
 def export(targets: list[str], fmt: str, out: Path) -> dict:
     """Write the export; returns {format, out, charts, skipped: {reason: count}}.
 
@@ -48,6 +53,14 @@ def export(targets: list[str], fmt: str, out: Path) -> dict:
     one seed's indexes), is skipped and counted: a key names the files it is written to."""
     if fmt not in FORMATS:
         raise ExportError(f"--format {fmt}: expected one of {', '.join(FORMATS)}")
+    if fmt == "parquet":
+        try:
+            import pyarrow  # noqa: F401
+        except ModuleNotFoundError:
+            from plotdigit_cli.extras import hint
+
+            raise ExportError("--format parquet needs pyarrow: pip install pyarrow (it also comes with "
+                              f"Hugging Face datasets: {hint('hf')})") from None
     out = Path(out)
     if out.exists() and (not out.is_dir() or any(out.iterdir())):
         raise ExportError(f"--out {out} already exists and is not an empty directory; nothing was written")
@@ -64,13 +77,27 @@ def export(targets: list[str], fmt: str, out: Path) -> dict:
             _charts(targets, skipped), work)
         if counts["skipped"]:
             skipped[SKIPPED[fmt]] += counts["skipped"]
-        if out.exists():
-            out.rmdir()
-        os.replace(work, out)
+        _publish(work, out)
+    except OSError as e:
+        shutil.rmtree(work, ignore_errors=True)
+        where = f" ({e.filename})" if getattr(e, "filename", None) else ""
+        raise ExportWriteError(f"--out {out}: cannot be written: {e.strerror or e}{where}; nothing was written") from None
     except BaseException:
         shutil.rmtree(work, ignore_errors=True)
         raise
     return {"format": fmt, "out": str(out), "charts": counts["charts"], "skipped": dict(skipped)}
+
+
+def _publish(work: Path, out: Path) -> None:
+    """Rename the finished temporary directory to `out`: onto nothing, or onto an empty directory
+    (a rename replaces only an empty one, so an export that finished into `out` first is kept)."""
+    try:
+        os.rename(work, out)
+    except OSError as e:
+        if e.errno in (errno.ENOTEMPTY, errno.EEXIST, errno.ENOTDIR):
+            raise ExportError(f"--out {out} was filled by another export (or made a file) while this one ran; "
+                              "nothing was written") from None
+        raise
 
 
 def _charts(targets: list[str], skipped: Counter):

@@ -24,6 +24,10 @@ MAX_CONFIG_DEPTH = 32
 MAX_SHARDS = 1_000_000
 MAX_CHARTS = 1_000_000_000
 
+# The loader: each worker is a process with its buffers, and a batch is held whole in memory.
+MAX_LOADER_WORKERS = 256
+MAX_BATCH_SIZE = 1 << 16
+
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 

@@ -36,7 +36,7 @@ from PIL import Image
 from webdataset.utils import pytorch_worker_info
 
 from plotdigit_cli import layout, shards, spng, store
-from plotdigit_cli.limits import image_problem
+from plotdigit_cli.limits import MAX_BATCH_SIZE, MAX_IMAGE_SIDE, MAX_LOADER_WORKERS, image_problem
 from plotdigit_cli.collate import CHART_TYPE_IDS, IMAGENET, Batch, Decoded
 from plotdigit_cli.ring import Keeper, Ring, batches
 
@@ -101,8 +101,8 @@ def load(source, batch_size: int, *, shuffle: bool = True, seed: int = 0, num_wo
 def batch_options(batch_size: int, *, num_workers: int | None, image_size, dtype: str, normalize, pin_memory,
                   epoch_size: int | None, handler: str = "raise") -> dict:
     """The options every Batch source shares (load, stream), checked: ValueError naming the bad one."""
-    if not isinstance(batch_size, int) or batch_size < 1:
-        raise ValueError(f"batch_size must be a positive integer, not {batch_size!r}")
+    if not isinstance(batch_size, int) or isinstance(batch_size, bool) or not 1 <= batch_size <= MAX_BATCH_SIZE:
+        raise ValueError(f"batch_size must be an integer from 1 to {MAX_BATCH_SIZE}, not {batch_size!r}")
     if dtype not in DTYPES:
         raise ValueError(f"dtype must be one of {', '.join(DTYPES)}, not {dtype!r}")
     if handler not in HANDLERS:
@@ -115,19 +115,24 @@ def batch_options(batch_size: int, *, num_workers: int | None, image_size, dtype
         if not (isinstance(normalize, (tuple, list)) and len(normalize) == 2
                 and all(isinstance(v, (tuple, list)) and len(v) == 3 for v in normalize)):
             raise ValueError("normalize must be None, 'imagenet' or (mean, std), each three numbers")
+        if not all(isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
+                   for part in normalize for v in part):
+            raise ValueError(f"normalize: mean and std must be finite numbers, not {normalize!r}")
         if any(s <= 0 for s in normalize[1]):
             raise ValueError("normalize: every std must be positive")
+        normalize = (tuple(float(v) for v in normalize[0]), tuple(float(v) for v in normalize[1]))
     if image_size is not None:
         if not (isinstance(image_size, (tuple, list)) and len(image_size) == 2
-                and all(isinstance(v, int) and v > 0 for v in image_size)):
-            raise ValueError(f"image_size must be (height, width) in pixels, not {image_size!r}")
+                and all(isinstance(v, int) and not isinstance(v, bool) and 0 < v <= MAX_IMAGE_SIDE for v in image_size)):
+            raise ValueError(f"image_size must be (height, width), each 1 to {MAX_IMAGE_SIDE} pixels, "
+                             f"not {image_size!r}")
         image_size = tuple(image_size)
     if epoch_size is not None and (not isinstance(epoch_size, int) or epoch_size < 1):
         raise ValueError(f"epoch_size must be a positive integer, not {epoch_size!r}")
     if num_workers is None:
         num_workers = min(4, len(os.sched_getaffinity(0)))
-    if num_workers < 0:
-        raise ValueError(f"num_workers must be 0 or more, not {num_workers}")
+    if not isinstance(num_workers, int) or isinstance(num_workers, bool) or not 0 <= num_workers <= MAX_LOADER_WORKERS:
+        raise ValueError(f"num_workers must be an integer from 0 to {MAX_LOADER_WORKERS}, not {num_workers!r}")
     if pin_memory == "auto":
         pin_memory = torch.cuda.is_available()
     elif pin_memory and not torch.cuda.is_available():

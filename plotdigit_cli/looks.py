@@ -64,6 +64,14 @@ def applies(look: str, chart_type: str) -> bool:
     return families is None or chart_type in families
 
 
+def annotated(k: int, chosen: dict) -> bool:
+    """Whether point k (counting over all series) has its value written beside it: every
+    `every`-th point, less those `skip` names (render.py drops an annotation the legend would
+    hide, that would leave the image or overlap another)."""
+    a = chosen.get("annotations")
+    return bool(a) and k % a["every"] == 0 and k not in a.get("skip", ())
+
+
 def shade(color: str) -> str:
     """A darker shade of `color` (a lighter one for dark colours): its outline and hatch."""
     r, g, b = (int(color[i:i + 2], 16) / 255 for i in (1, 3, 5))

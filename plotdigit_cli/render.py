@@ -22,6 +22,7 @@ from plotdigit_cli import degrade, fonts, png, schema, vega
 from plotdigit_cli.charts import FAMILIES
 from plotdigit_cli.config import Config
 from plotdigit_cli.decorate import decorate, thin_overlapping_ticks
+from plotdigit_cli.looks import annotated
 from plotdigit_cli.measure import measure
 from plotdigit_cli.mpl_private import Frame, memoised
 from plotdigit_cli.style import rc_params
@@ -44,7 +45,9 @@ def draw(spec: dict, *, reuse: bool = True, memo_text: bool = True) -> tuple[np.
     """The clean drawing as [H, W, 3] uint8, and its label, with every title and axis title
     whole inside the image.
 
-    A title or axis title that does not fit (its box passes the image edge, or an axis title is
+    An annotation that would not be seen whole (render.hidden_annotations) is not drawn, and
+    spec["looks"]["annotations"]["skip"] says which (it is set on the spec given). A title
+    or axis title that does not fit (its box passes the image edge, or an axis title is
     longer than its side of the plot, which makes Vega's layout grow past the image) is drawn
     again shorter: its first half of words, then its first word, then not at all. The label
     gives the text as drawn ('' when dropped), never the text that was asked for.
@@ -52,9 +55,15 @@ def draw(spec: dict, *, reuse: bool = True, memo_text: bool = True) -> tuple[np.
     while True:
         rgb, label = _draw(spec, reuse=reuse, memo_text=memo_text)
         unfit = misfits(label)
-        if not unfit:
+        if unfit:
+            spec = dict(spec, text={**spec["text"], **{name: shorter(spec["text"][name]) for name in unfit}})
+            continue
+        hidden = hidden_annotations(label, spec)
+        if not hidden:
             return rgb, label
-        spec = dict(spec, text={**spec["text"], **{name: shorter(spec["text"][name]) for name in unfit}})
+        # Recorded in the caller's spec too: schema.typed(label, spec) pairs annotations with points by it.
+        chosen = spec["looks"]["annotations"]
+        chosen["skip"] = sorted({*chosen.get("skip", ()), *hidden})
 
 
 def misfits(label: dict) -> list[str]:
@@ -75,6 +84,34 @@ def misfits(label: dict) -> list[str]:
         elif outside:
             out.append(name)
     return long or out
+
+
+def hidden_annotations(label: dict, spec: dict) -> list[int]:
+    """The points (counting over all series) whose value annotation would not be seen whole: past
+    the image edge, under the legend (drawn over it), or over an annotation kept before it."""
+    chosen = (spec.get("looks") or {})
+    notes = label["text"].get("annotations") or []
+    if not notes or not chosen.get("annotations"):
+        return []
+    count = sum(len(s["points"]) for s in label["series"])
+    points = [k for k in range(count) if annotated(k, chosen)]
+    w, h = label["image"]["width"], label["image"]["height"]
+    legend = label["text_boxes"].get("legend")
+    kept, hidden = [], []
+    for k, note in zip(points, notes):
+        box = note["bbox"]
+        if not box:
+            continue
+        outside = box[0] < -EDGE_SLACK or box[1] < -EDGE_SLACK or box[2] > w + EDGE_SLACK or box[3] > h + EDGE_SLACK
+        if outside or (legend and _meet(box, legend)) or any(_meet(box, other) for other in kept):
+            hidden.append(k)
+        else:
+            kept.append(box)
+    return hidden
+
+
+def _meet(a, b) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
 
 
 def shorter(text: str | None) -> str | None:

@@ -33,6 +33,8 @@ import datetime as _dt
 import math
 from typing import Any
 
+from plotdigit_cli.looks import annotated
+
 F64, I64, STR, BOOL = "float64", "int64", "string", "bool"
 NO_BOX = [0.0, 0.0, 0.0, 0.0]
 COLUMN_SEPARATOR = ", "  # no column name of the vendored tables holds one (tests/test_schema.py)
@@ -262,8 +264,8 @@ def typed(label: dict, spec: dict | None = None) -> dict:
     axes = label["axes"]
     text_axes = _text_axes(kind, axes)
     positions = _positions(label, spec, text_axes)
-    every = ((spec or {}).get("looks") or {}).get("annotations", {}).get("every")
-    annotations = list(label["text"].get("annotations", []))
+    chosen = (spec or {}).get("looks") or {}
+    annotations = iter(label["text"].get("annotations", []) if chosen.get("annotations") else ())
     legend = label["text"]["legend"]
     flat = 0
     series_out = []
@@ -281,8 +283,8 @@ def typed(label: dict, spec: dict | None = None) -> dict:
                 at = x if value_is_x else y
                 error = {"low": at, "high": at, "pixels": [list(p["pixel"]), list(p["pixel"])]}
             note = {"text": "", "bbox": list(NO_BOX)}
-            if annotations and every and flat % every == 0 and flat // every < len(annotations):
-                drawn = annotations[flat // every]
+            drawn = next(annotations, None) if annotated(flat, chosen) else None
+            if drawn is not None:
                 note = {"text": drawn["text"], "bbox": _floats(drawn["bbox"])}
             flat += 1
             points.append({

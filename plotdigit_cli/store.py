@@ -26,7 +26,9 @@ import tempfile
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
-EXTRA = "pip install 'plotdigit[s3]'"
+from plotdigit_cli.extras import hint
+
+EXTRA = hint("s3")
 
 
 class StorageError(OSError):

@@ -571,8 +571,8 @@ def _annotations(layers, points, chosen, va, meta, xenc, yaxis, clip) -> None:
 
     if "annotations" not in chosen or va["cut"]:
         return
-    every = chosen["annotations"]["every"]
-    rows = [{"t": t, "y": y, "label": value_text(y, va["format"])} for k, (t, y) in enumerate(points) if k % every == 0]
+    rows = [{"t": t, "y": y, "label": value_text(y, va["format"])} for k, (t, y) in enumerate(points)
+            if looks.annotated(k, chosen)]
     layers.append({"data": {"values": rows}, "mark": {"type": "text", "baseline": "bottom", "align": "center",
                                                       "dy": -4 * meta["pt"], "fontSize": meta["fs"] * 0.7,
                                                       "color": meta["ink"]},

@@ -193,26 +193,31 @@ INK_REACH = 2.0  # px the ink of a text may reach beyond its box
 TEXT_WINDOW = 6  # px around the box searched for the glyphs that meet it
 
 
-def text_boxes(label: dict) -> list[tuple[str, str, list[float], bool]]:
-    """(name, text, box, glyph_check) of every text the label says is drawn; the legend and
-    annotations are checked for ink and place only (they sit on marks, which meet their glyphs)."""
+def text_boxes(label: dict) -> list[tuple[str, str, list[float], bool, str]]:
+    """(name, text, box, glyph_check, axis_side) of every text the label says is drawn; the legend
+    and annotations are checked for ink and place only (they sit on marks, which meet their
+    glyphs). axis_side is the side of a tick label that faces its tick mark ('left', 'right',
+    'top', 'bottom'; '' for others): a tick mark that touches the glyphs is not their ink."""
     out = []
     boxes = label["text_boxes"]
     for name in ("title", "x_label", "y_label"):
         if label["text"][name] and boxes.get(name):
-            out.append((name, label["text"][name], boxes[name], True))
+            out.append((name, label["text"][name], boxes[name], True, ""))
     if label["text"]["legend"] and boxes.get("legend"):
-        out.append(("legend", "", boxes["legend"], False))
+        out.append(("legend", "", boxes["legend"], False, ""))
     for axis_name, axis in (label["axes"] or {}).items():
         # Slanted tick labels' boxes are upright around slanted text, and hold their neighbours'
         # corners: their glyphs are not told apart, only ink and place are checked.
         upright = float(axis.get("label_rotation") or 0) % 90 == 0
         for t in axis["ticks"]:
             if t.get("bbox") and t["label"]:
-                out.append((f"{axis_name} tick", t["label"], t["bbox"], upright))
+                (u, v), (x0, y0, x1, y1) = t["pixel"], t["bbox"]
+                side = (("right" if u > x1 else "left" if u < x0 else "") if axis_name == "y"
+                        else ("bottom" if v > y1 else "top" if v < y0 else ""))
+                out.append((f"{axis_name} tick", t["label"], t["bbox"], upright, side))
     for note in label["text"].get("annotations") or []:
         if note.get("bbox") and note.get("text"):
-            out.append(("annotation", note["text"], note["bbox"], False))
+            out.append(("annotation", note["text"], note["bbox"], False, ""))
     return out
 
 
@@ -236,7 +241,7 @@ def check_text(rgb: np.ndarray, label: dict) -> list[str]:
     assert departures == [], departures
     h, w = rgb.shape[:2]
     problems = []
-    for name, text, box, glyphs in text_boxes(label):
+    for name, text, box, glyphs, side in text_boxes(label):
         x0, y0, x1, y1 = box
         what = f"{label['key']} {name} {text[:40]!r}"
         if x0 < -INSIDE_IMAGE or y0 < -INSIDE_IMAGE or x1 > w + INSIDE_IMAGE or y1 > h + INSIDE_IMAGE:
@@ -274,7 +279,9 @@ def check_text(rgb: np.ndarray, label: dict) -> list[str]:
                 continue  # leaves the window: a line or a mark, not a glyph
             # the centres of the piece's outermost pixels
             px0, py0, px1, py1 = xs.start + wx0 + 0.5, ys.start + wy0 + 0.5, xs.stop + wx0 - 0.5, ys.stop + wy0 - 0.5
-            worst = max(worst, x0 - px0, y0 - py0, px1 - x1, py1 - y1)
+            reach = {"left": x0 - px0, "top": y0 - py0, "right": px1 - x1, "bottom": py1 - y1}
+            reach.pop(side, None)
+            worst = max(worst, *reach.values())
         if worst > INK_REACH:
             problems.append(f"{what}: ink reaches {worst:.1f} px beyond its box")
     return problems

@@ -271,7 +271,10 @@ def test_generator_and_inspect_work_without_torch(tmp_path):
     )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stderr
-    assert "no torch: plotdigit_cli.load needs torch: pip install 'plotdigit[torch]'" in proc.stdout
+    # a hint that installs: the extra's packages (plotdigit is not on PyPI), and the checkout's extra
+    assert "no torch: plotdigit_cli.load needs torch: pip install 'torch" in proc.stdout, proc.stdout
+    assert "'pyspng>=0.1.1'" in proc.stdout and "pip install '.[torch]'" in proc.stdout
+    assert "plotdigit[" not in proc.stdout
 
 
 def test_load_command_prints_shapes_and_speed(small_run, broken):

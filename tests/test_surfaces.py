@@ -92,3 +92,109 @@ def test_exporting_two_sets_that_share_keys_reports_what_it_kept(tmp_path, real)
     assert "exported 2 charts" in proc.stdout and "2 skipped: keys already exported" in proc.stdout, proc.stdout
     lines = (out / "deplot.jsonl").read_text().splitlines()
     assert len(lines) == 2 == len(list((out / "images").iterdir()))
+
+
+# --- export under write faults, races and a missing pyarrow --------------------------------
+
+@pytest.fixture(scope="module")
+def small_set(tmp_path_factory, real) -> Path:
+    """Eight charts in one shard, enough that an export writes a few hundred kB."""
+    png, label = real
+    source = tmp_path_factory.mktemp("set") / "set"
+    source.mkdir()
+    write_tar(source / "shard-000000.tar", [m for i in range(8) for m in members(png, label, f"{i:09d}")])
+    return source
+
+
+def test_export_under_a_file_size_limit_is_one_line_and_leaves_nothing(tmp_path, small_set):
+    def small_files():
+        import resource
+
+        resource.setrlimit(resource.RLIMIT_FSIZE, (2_000, 2_000))  # below one image
+
+    out = tmp_path / "out"
+    proc = subprocess.run([str(PLOTDIGIT), "export", str(small_set), "--format", "deplot", "--out", str(out)],
+                          capture_output=True, text=True, preexec_fn=small_files, timeout=300)
+    assert proc.returncode == 1
+    line = one_line_error(proc.stderr)
+    assert "File too large" in line and "nothing was written" in line, line
+    assert list(tmp_path.iterdir()) == []  # no --out, no temporary directory beside it
+
+
+def test_export_on_a_full_disk_is_one_line_and_leaves_nothing(tmp_path, small_set):
+    mount = tmp_path / "small"
+    mount.mkdir()
+    script = ('mount -t tmpfs -o size=64k tmpfs "$1" || exit 99; "$PLOTDIGIT" export "$2" --format coco --out "$1/out" '
+              '2> "$3/err"; echo $? > "$3/rc"; ls -A "$1" > "$3/left"')
+    proc = subprocess.run(["unshare", "--user", "--map-root-user", "--mount", "bash", "-c", script, "-", str(mount),
+                           str(small_set), str(tmp_path)], capture_output=True, text=True, timeout=300,
+                          env={**os.environ, "PLOTDIGIT": str(PLOTDIGIT)})
+    if proc.returncode == 99 or not (tmp_path / "rc").exists():
+        pytest.skip(f"this kernel does not let the test mount a file system: {proc.stderr.strip()[:200]}")
+    assert (tmp_path / "rc").read_text().strip() == "1"
+    line = one_line_error((tmp_path / "err").read_text())
+    assert "No space left on device" in line and "nothing was written" in line, line
+    assert (tmp_path / "left").read_text().split() == []
+
+
+def test_two_exports_racing_for_one_directory_keep_one_whole_export(tmp_path, small_set):
+    out = tmp_path / "out"
+    procs = [subprocess.Popen([str(PLOTDIGIT), "export", str(small_set), "--format", fmt, "--out", str(out)],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for fmt in ("deplot", "coco")]
+    results = [(p.wait(timeout=300), *p.communicate()) for p in procs]
+    assert sorted(rc for rc, _, _ in results) in ([0, 2], [0, 0]) or [rc for rc, _, _ in results].count(0) == 1, results
+    for rc, stdout, stderr in results:
+        if rc:
+            line = one_line_error(stderr)
+            assert "already exists" in line or "filled by another export" in line, line
+    kinds = {p.name for p in out.iterdir()}
+    assert kinds in ({"deplot.jsonl", "images"}, {"annotations.json", "images"}), kinds  # one export, whole
+    assert len(list((out / "images").iterdir())) == 8
+    assert [p.name for p in tmp_path.iterdir()] == ["out"]  # no temporary directory left
+
+
+def test_parquet_without_pyarrow_names_what_to_install(tmp_path, small_set):
+    blocker = tmp_path / "block"
+    (blocker / "pyarrow").mkdir(parents=True)
+    (blocker / "pyarrow" / "__init__.py").write_text(
+        "raise ModuleNotFoundError(\"No module named 'pyarrow'\", name='pyarrow')\n")
+    out = tmp_path / "out"
+    proc = run_script("export", str(small_set), "--format", "parquet", "--out", str(out),
+                      env={"PYTHONPATH": str(blocker)})
+    assert proc.returncode == 2
+    line = one_line_error(proc.stderr)
+    assert "needs pyarrow: pip install pyarrow" in line and "plotdigit[" not in line, line
+    assert not out.exists()
+
+
+# --- load and stream options: bounded before anything is read --------------------------------
+
+@pytest.mark.parametrize("args, named", [
+    (["--workers", "1000000"], "num_workers must be an integer from 0 to 256"),
+    (["--image-size", "50000", "50000"], "image_size must be (height, width), each 1 to 4096 pixels"),
+    (["--image-size", "20000", "20000"], "image_size must be (height, width), each 1 to 4096 pixels"),
+    (["--batch-size", "100000000"], "batch_size must be an integer from 1 to 65536"),
+])
+def test_load_options_beyond_their_bounds_are_one_line(small_set, args, named):
+    proc = run_script("load", str(small_set), *args)
+    assert proc.returncode == 2
+    assert named in one_line_error(proc.stderr)
+
+
+@pytest.mark.parametrize("normalize", [((float("nan"), 0.5, 0.5), (0.2, 0.2, 0.2)),
+                                       ((0.5, 0.5, 0.5), (float("inf"), 0.2, 0.2)),
+                                       ((0.5, 0.5, "0.5"), (0.2, 0.2, 0.2))])
+def test_non_finite_normalize_is_refused_by_load_and_stream(small_set, normalize):
+    from plotdigit_cli import load, stream
+
+    with pytest.raises(ValueError, match="normalize: mean and std must be finite numbers"):
+        load(str(small_set), 4, dtype="float32", normalize=normalize)
+    with pytest.raises(ValueError, match="normalize: mean and std must be finite numbers"):
+        stream(4, dtype="float32", normalize=normalize)
+
+
+def test_stream_image_size_is_bounded():
+    from plotdigit_cli import stream
+
+    with pytest.raises(ValueError, match="each 1 to 4096 pixels"):
+        stream(4, image_size=(50000, 50000))

@@ -11,6 +11,7 @@ from typing import Any, Callable
 import numpy as np
 
 from plotdigit_cli import data, tables, words
+from plotdigit_cli.looks import annotated
 from plotdigit_cli.params import param, span
 
 
@@ -224,9 +225,8 @@ def annotate(ax, spec: dict, marks: list[Mark], fmt: dict, start: int = 0) -> in
     looks = spec.get("looks") or {}
     if "annotations" not in looks or (spec["data"].get("value_axis") or {}).get("cut"):
         return start
-    every = looks["annotations"]["every"]
     for k, mark in enumerate(marks, start):
-        if k % every == 0:
+        if annotated(k, looks):
             ax.annotate(value_text(mark.y, fmt), mark.anchor, xytext=(0, ANNOTATION_OFFSET_PT), textcoords="offset points",
                         ha="center", va="bottom", fontsize="x-small", gid="annotation")
     return start + len(marks)
