@@ -103,6 +103,10 @@ class Frame:
         # A hair over the pixel size, so float rounding never drops the last row or column.
         self.fig = Figure(figsize=((width + 1e-4) / dpi, (height + 1e-4) / dpi), dpi=dpi,
                           layout="constrained" if spec["style"]["layout"] == "constrained" else None)
+        margin = size.get("margin", 0)
+        if margin and spec["style"]["layout"] == "constrained":  # room for text render.draw found past the edge
+            pad = 3 / 72 + margin / dpi  # constrained layout's own pad is 3 pt
+            self.fig.get_layout_engine().set(w_pad=pad, h_pad=pad)
         self.canvas = FigureCanvasAgg(self.fig)
         self.ax = self.fig.add_subplot()
         if not ENABLED:

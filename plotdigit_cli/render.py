@@ -38,6 +38,8 @@ def render(config: Config, spec: dict) -> tuple[bytes, dict]:
 
 
 TITLES = ("title", "x_label", "y_label")
+NO_BOX = (0.0, 0.0, 0.0, 0.0)
+MAX_MARGIN = 24  # px of extra room around the plot, for tick labels past the image edge (8, then 24)
 EDGE_SLACK = 1.0  # px a text box may pass the image edge by (anti-aliasing, rounding)
 
 
@@ -50,13 +52,26 @@ def draw(spec: dict, *, reuse: bool = True, memo_text: bool = True) -> tuple[np.
     or axis title that does not fit (its box passes the image edge, or an axis title is
     longer than its side of the plot, which makes Vega's layout grow past the image) is drawn
     again shorter: its first half of words, then its first word, then not at all. The label
-    gives the text as drawn ('' when dropped), never the text that was asked for.
+    gives the text as drawn ('' when dropped), never the text that was asked for. A legend wider
+    than the image is drawn in as many columns as fit; tick labels past the edge get more room.
     """
     while True:
         rgb, label = _draw(spec, reuse=reuse, memo_text=memo_text)
         unfit = misfits(label)
         if unfit:
             spec = dict(spec, text={**spec["text"], **{name: shorter(spec["text"][name]) for name in unfit}})
+            continue
+        legend = label["text_boxes"].get("legend")
+        columns = spec["style"].get("legend_columns") or max(1, len(label["text"]["legend"]))
+        if _outside(legend, label) and columns > 1:
+            # A row of names wider than the image (Vega lays a top or bottom legend out in one row):
+            # as many columns as fit, fewer each time.
+            fit = int(columns * (label["image"]["width"] - 8) / max(legend[2] - legend[0], 1))
+            spec = dict(spec, style={**spec["style"], "legend_columns": max(1, min(columns - 1, fit))})
+            continue
+        if any(_outside(t["bbox"], label) for axis in (label["axes"] or {}).values() for t in axis["ticks"]) \
+                and spec["figure"].get("margin", 0) < MAX_MARGIN:
+            spec = dict(spec, figure={**spec["figure"], "margin": 2 * spec["figure"].get("margin", 0) + 8})
             continue
         hidden = hidden_annotations(label, spec)
         if not hidden:
@@ -68,15 +83,15 @@ def draw(spec: dict, *, reuse: bool = True, memo_text: bool = True) -> tuple[np.
 
 def misfits(label: dict) -> list[str]:
     """The titles of a (/2) label that do not fit: axis titles longer than their axis first (the
-    overgrown layout of one can push another out of the image), then those past the image edge."""
-    w, h = label["image"]["width"], label["image"]["height"]
+    overgrown layout of one can push another out of the image), then those past the image edge
+    or meeting the legend (a Vega theme sets the y title and the legend both at the top)."""
     x0, y0, x1, y1 = label["plot_bbox"]
     long, out = [], []
     for name in TITLES:
         box = label["text_boxes"].get(name)
         if not label["text"].get(name) or not box:
             continue
-        outside = box[0] < -EDGE_SLACK or box[1] < -EDGE_SLACK or box[2] > w + EDGE_SLACK or box[3] > h + EDGE_SLACK
+        outside = _outside(box, label) or _meet(box, label["text_boxes"].get("legend") or NO_BOX)  # or the legend
         too_long = ((name == "x_label" and box[2] - box[0] > max(x1 - x0, 0) + EDGE_SLACK)
                     or (name == "y_label" and box[3] - box[1] > max(y1 - y0, 0) + EDGE_SLACK))
         if too_long:
@@ -88,26 +103,32 @@ def misfits(label: dict) -> list[str]:
 
 def hidden_annotations(label: dict, spec: dict) -> list[int]:
     """The points (counting over all series) whose value annotation would not be seen whole: past
-    the image edge, under the legend (drawn over it), or over an annotation kept before it."""
+    the image edge, under the legend (drawn over it), over a tick label or title, or over an
+    annotation kept before it."""
     chosen = (spec.get("looks") or {})
     notes = label["text"].get("annotations") or []
     if not notes or not chosen.get("annotations"):
         return []
     count = sum(len(s["points"]) for s in label["series"])
     points = [k for k in range(count) if annotated(k, chosen)]
-    w, h = label["image"]["width"], label["image"]["height"]
-    legend = label["text_boxes"].get("legend")
+    texts = [box for box in label["text_boxes"].values() if box] + [
+        t["bbox"] for axis in (label["axes"] or {}).values() for t in axis["ticks"] if t["bbox"]]
     kept, hidden = [], []
     for k, note in zip(points, notes):
         box = note["bbox"]
         if not box:
             continue
-        outside = box[0] < -EDGE_SLACK or box[1] < -EDGE_SLACK or box[2] > w + EDGE_SLACK or box[3] > h + EDGE_SLACK
-        if outside or (legend and _meet(box, legend)) or any(_meet(box, other) for other in kept):
+        if _outside(box, label) or any(_meet(box, other) for other in texts + kept):
             hidden.append(k)
         else:
             kept.append(box)
     return hidden
+
+
+def _outside(box, label: dict) -> bool:
+    w, h = label["image"]["width"], label["image"]["height"]
+    return bool(box) and (box[0] < -EDGE_SLACK or box[1] < -EDGE_SLACK or box[2] > w + EDGE_SLACK
+                          or box[3] > h + EDGE_SLACK)
 
 
 def _meet(a, b) -> bool:
@@ -175,5 +196,5 @@ _kept: Frame | None = None
 def look(spec: dict) -> tuple:
     """What a kept frame must share with the next chart: size, dpi, layout, style sheet, every rc setting."""
     size, style = spec["figure"], spec["style"]
-    return (size["width"], size["height"], size["dpi"], style["layout"], style["sheet"],
+    return (size["width"], size["height"], size["dpi"], size.get("margin", 0), style["layout"], style["sheet"],
             tuple(sorted((k, str(v)) for k, v in rc_params(style).items())))

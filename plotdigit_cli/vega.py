@@ -236,7 +236,7 @@ def build(spec: dict, thin: dict | None = None) -> tuple[dict, dict]:
         cfg["view"]["fill"] = style["background"]
     cfg["range"] = {k: v for k, v in (cfg.get("range") or {}).items() if k != "category"}
     vl = {"$schema": "https://vega.github.io/schema/vega-lite/v5.json", "width": fig["width"], "height": fig["height"],
-          "autosize": {"type": "fit", "contains": "padding"}, "padding": max(2, round(4 * pt)), "config": cfg}
+          "autosize": {"type": "fit", "contains": "padding"}, "padding": max(2, round(4 * pt)) + fig.get("margin", 0), "config": cfg}
     if text["title"]:
         vl["title"] = text["title"]
     meta = {"pt": pt, "fs": fs, "ink": ink, "thin": thin or {"x": 1, "y": 1}}
@@ -253,7 +253,8 @@ def _legend(spec: dict) -> dict | None:
               "lower right": "bottom-right", "center right": "top-right", "center left": "top-left",
               "upper center": "top-right", "lower center": "bottom-right"}
     orient = inside.get(place) or ("right" if "right" in place else "bottom" if "lower" in place else "top")
-    return {"orient": orient, "title": None}
+    columns = spec["style"].get("legend_columns")  # render.draw: a row of names was wider than the image
+    return {"orient": orient, "title": None, **({"columns": columns} if columns else {})}
 
 
 def _series_rows(spec: dict) -> list[dict]:

@@ -233,6 +233,10 @@ def _background(rgb: np.ndarray, x0: int, y0: int, x1: int, y1: int) -> np.ndarr
     return colors[counts.argmax()].astype(int)
 
 
+def _overlap(a, b) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
 def check_text(rgb: np.ndarray, label: dict) -> list[str]:
     """Every listed text that is not drawn, not whole, outside the image or outside its box."""
     from scipy import ndimage
@@ -241,7 +245,8 @@ def check_text(rgb: np.ndarray, label: dict) -> list[str]:
     assert departures == [], departures
     h, w = rgb.shape[:2]
     problems = []
-    for name, text, box, glyphs, side in text_boxes(label):
+    listed = text_boxes(label)
+    for name, text, box, glyphs, side in listed:
         x0, y0, x1, y1 = box
         what = f"{label['key']} {name} {text[:40]!r}"
         if x0 < -INSIDE_IMAGE or y0 < -INSIDE_IMAGE or x1 > w + INSIDE_IMAGE or y1 > h + INSIDE_IMAGE:
@@ -260,8 +265,18 @@ def check_text(rgb: np.ndarray, label: dict) -> list[str]:
         if not inside.any():
             problems.append(f"{what}: no ink in its box (not drawn)")
             continue
-        if not glyphs:
-            continue
+        others = [b for n, _, b, _, _ in listed if b is not box and n not in ("legend", "annotation")]
+        if not glyphs or any(_overlap(box, other) for other in others):
+            continue  # boxes that overlap (a tall font's line boxes) share their ink: not told apart
+        # Ink inside another text's box is that text's (tick labels set close together touch): not
+        # counted here, except where the two boxes overlap.
+        for other in others:
+            ox0, oy0 = max(0, int(math.ceil(other[0])) - wx0), max(0, int(math.ceil(other[1])) - wy0)
+            ox1, oy1 = int(math.floor(other[2])) - wx0, int(math.floor(other[3])) - wy0
+            if ox1 > ox0 and oy1 > oy0:
+                keep = ink[by0 - wy0:by1 - wy0, bx0 - wx0:bx1 - wx0].copy()
+                ink[oy0:max(oy0, oy1), ox0:max(ox0, ox1)] = False
+                ink[by0 - wy0:by1 - wy0, bx0 - wx0:bx1 - wx0] = keep
         pieces, count = ndimage.label(ink, structure=np.ones((3, 3)))
         met = set(np.unique(pieces[by0 - wy0:by1 - wy0, bx0 - wx0:bx1 - wx0])) - {0}
         centres = ndimage.center_of_mass(ink, pieces, range(1, count + 1)) if count else []
@@ -281,9 +296,11 @@ def check_text(rgb: np.ndarray, label: dict) -> list[str]:
             px0, py0, px1, py1 = xs.start + wx0 + 0.5, ys.start + wy0 + 0.5, xs.stop + wx0 - 0.5, ys.stop + wy0 - 0.5
             reach = {"left": x0 - px0, "top": y0 - py0, "right": px1 - x1, "bottom": py1 - y1}
             reach.pop(side, None)
-            worst = max(worst, *reach.values())
+            far = max(reach, key=reach.get)
+            if reach[far] > worst:
+                worst, direction = reach[far], far
         if worst > INK_REACH:
-            problems.append(f"{what}: ink reaches {worst:.1f} px beyond its box")
+            problems.append(f"{what}: ink reaches {worst:.1f} px beyond its box ({direction})")
     return problems
 
 
