@@ -25,6 +25,8 @@ from __future__ import annotations
 
 import json
 import math
+import os
+import stat
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,7 +35,15 @@ from plotdigit_cli import labels, limits, metrics, sets
 
 REPORT_FORMAT = "plotdigit.score/1"
 MAX_UNKNOWN = 20  # unknown keys named in the report
-
+# What one chart's prediction (or Benetech annotation) may hold, so that the matching, whose work
+# grows with predicted x true items, stays bounded. Labels stay far below: a chart has at most a
+# few hundred points (a histogram's bins, a scatter's points) and a table of as many rows.
+MAX_SERIES = 100
+MAX_VALUES = 10_000  # per series, and keypoints per chart
+MAX_TABLE_CHARS = 1 << 20
+MAX_TABLE_ROWS = 10_000
+MAX_MAGNITUDE = 1e150  # |x|, |y|: their squares and sums stay finite
+MAX_KEYPOINT = 1e6  # |fx|, |fy|: fractions of the plot area
 
 class ScoreInputError(ValueError):
     """PRED or SOURCE cannot be read; the message names the file (and line)."""
@@ -81,17 +91,22 @@ def read_predictions(path: str | Path) -> dict[str, dict]:
     except OSError as e:
         raise ScoreInputError(f"{path}: cannot be read ({e.strerror or e})") from None
     with f:
-        for number, raw in enumerate(f, 1):
+        number = 0
+        while True:
+            raw = f.readline(limits.MAX_JSON_BYTES + 1)  # never more than the limit in memory
+            number += 1
+            if not raw:
+                break
             if len(raw) > limits.MAX_JSON_BYTES:
-                raise ScoreInputError(f"{path}:{number}: a line of {len(raw):,} bytes, over the "
-                                      f"{limits.MAX_JSON_BYTES:,}-byte limit")
+                raise ScoreInputError(f"{path}:{number}: a line of over {limits.MAX_JSON_BYTES:,} bytes (the limit "
+                                      "of one prediction)")
             if not raw.strip():
                 continue
             try:
                 pred = limits.parse_json(raw)
             except ValueError as e:
                 raise ScoreInputError(f"{path}:{number}: not JSON ({e})") from None
-            problem = _prediction_problem(pred)
+            problem = _prediction_problem(pred) or _text_problem(pred)
             if problem:
                 raise ScoreInputError(f"{path}:{number}: {problem}")
             if pred["key"] in found:
@@ -111,6 +126,8 @@ def _prediction_problem(pred) -> str | None:
         series = pred["series"]
         if not isinstance(series, list) or not all(isinstance(s, dict) for s in series):
             return "'series' is not a list of objects"
+        if len(series) > MAX_SERIES:
+            return f"'series' has {len(series):,} series, over the limit of {MAX_SERIES}"
         for i, s in enumerate(series):
             problem = _xy_problem(s, f"series[{i}].")
             if problem:
@@ -122,11 +139,29 @@ def _prediction_problem(pred) -> str | None:
     else:
         return "neither 'x' and 'y' nor 'series'"
     points = pred.get("keypoints", [])
-    if not (isinstance(points, list) and all(isinstance(p, list) and len(p) >= 2 and all(_finite(v) for v in p[:2])
-                                             for p in points)):
+    if not isinstance(points, list):
         return "'keypoints' is not a list of [fx, fy] numbers"
-    if not isinstance(pred.get("table", ""), str):
+    if len(points) > MAX_VALUES:
+        return f"'keypoints' has {len(points):,} points, over the limit of {MAX_VALUES:,} a chart"
+    if not all(isinstance(p, list) and 2 <= len(p) <= 4 and all(_finite(v, MAX_KEYPOINT) for v in p) for p in points):
+        return (f"'keypoints' is not a list of [fx, fy] (or [fx, fy, w, h]) finite numbers within "
+                f"+-{MAX_KEYPOINT:g}")
+    table = pred.get("table", "")
+    if not isinstance(table, str):
         return "'table' is not a string"
+    if len(table) > MAX_TABLE_CHARS or table.count("\n") >= MAX_TABLE_ROWS:
+        return (f"'table' is over the limit of {MAX_TABLE_CHARS:,} characters or {MAX_TABLE_ROWS:,} rows "
+                f"({len(table):,} characters)")
+    return None
+
+
+def _text_problem(pred: dict) -> str | None:
+    """Strings that are not text: JSON can spell a lone surrogate (\\ud800), which no file or
+    terminal can write."""
+    try:
+        json.dumps(pred, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError as e:
+        return f"holds a string that is not text (a lone surrogate, {e.object[e.start:e.end]!a})"
     return None
 
 
@@ -135,15 +170,24 @@ def _xy_problem(s: dict, where: str) -> str | None:
         values = s.get(name)
         if not isinstance(values, list):
             return f"'{where}{name}' is not a list"
-        if not all(isinstance(v, str) or _finite(v) for v in values):
-            return f"'{where}{name}' holds something that is neither text nor a finite number"
+        if len(values) > MAX_VALUES:
+            return f"'{where}{name}' has {len(values):,} values, over the limit of {MAX_VALUES:,}"
+        if not all(isinstance(v, str) or _finite(v, MAX_MAGNITUDE) for v in values):
+            return (f"'{where}{name}' holds something that is neither text nor a finite number within "
+                    f"+-{MAX_MAGNITUDE:g}")
     if "name" in s and not isinstance(s["name"], str):
         return f"'{where}name' is not a string"
     return None
 
 
-def _finite(v) -> bool:
-    return isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
+def _finite(v, bound: float = math.inf) -> bool:
+    """A JSON number that is finite and within +-bound (a 4000-digit integer is not: no float holds it)."""
+    if not isinstance(v, (int, float)) or isinstance(v, bool):
+        return False
+    try:
+        return math.isfinite(float(v)) and abs(float(v)) <= bound
+    except OverflowError:
+        return False
 
 
 def read_truth(targets: list[str]) -> dict[str, Truth]:
@@ -174,15 +218,37 @@ def _benetech_truth(directory: Path) -> dict[str, Truth]:
     truth = {}
     for path in sorted(directory.glob("*.json")):
         try:
-            note = limits.parse_json(path.read_bytes())
+            note = limits.parse_json(_read_bounded(path))
             kind, data = note["chart-type"], note["data-series"]
             series = [{"name": "", "x": [_value(d["x"]) for d in data], "y": [_value(d["y"]) for d in data]}]
             box = note["plot-bb"]
             size = (float(box["width"]), float(box["height"]))
-        except (OSError, ValueError, KeyError, TypeError) as e:
+            problem = (_xy_problem(series[0], "data-series ") or _text_problem(note)
+                       or (None if isinstance(kind, str) else "'chart-type' is not a string"))
+            if problem:
+                raise ValueError(problem)
+        except ScoreInputError:
+            raise
+        except (OSError, ValueError, KeyError, TypeError, OverflowError) as e:
             raise ScoreInputError(f"{path}: not a Benetech annotation ({type(e).__name__}: {e})") from None
         truth[path.stem] = Truth(path.stem, kind, series, [], size, table_of(series, kind))
     return truth
+
+
+def _read_bounded(path: Path) -> bytes:
+    """A Benetech annotation's bytes: a regular file (not a FIFO or /dev/zero) of at most the
+    limit of a label, checked on the open file before it is read."""
+    with open(path, "rb") as f:
+        info = os.fstat(f.fileno())
+        if not stat.S_ISREG(info.st_mode):
+            raise ScoreInputError(f"{path}: not a regular file; not read")
+        if info.st_size > limits.MAX_JSON_BYTES:
+            raise ScoreInputError(f"{path}: {info.st_size:,} bytes, over the {limits.MAX_JSON_BYTES:,}-byte limit "
+                                  "of an annotation; not read")
+        data = f.read(limits.MAX_JSON_BYTES + 1)
+    if len(data) > limits.MAX_JSON_BYTES:
+        raise ScoreInputError(f"{path}: over the {limits.MAX_JSON_BYTES:,}-byte limit of an annotation; not read")
+    return data
 
 
 def _truth_of(key: str, label: dict) -> Truth:

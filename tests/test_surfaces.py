@@ -198,3 +198,85 @@ def test_stream_image_size_is_bounded():
 
     with pytest.raises(ValueError, match="each 1 to 4096 pixels"):
         stream(4, image_size=(50000, 50000))
+
+
+# --- score: every input bounded before the work, one line naming file and line ---------------
+
+@pytest.fixture(scope="module")
+def truth_set(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("truth") / "shards"
+    proc = run_script("generate", "--n", "4", "--out", str(out), "--seed", "1", "--workers", "1", "-q")
+    assert proc.returncode == 0, proc.stderr
+    return out
+
+
+HOSTILE_PREDICTIONS = {
+    "a 4000-digit integer": ('{"key": "000000000", "chart_type": "line", "x": [1], "y": [%s]}' % ("9" * 4000),
+                             "neither text nor a finite number"),
+    "extra values inside a keypoint": ('{"key": "000000000", "chart_type": "line", "x": [1], "y": [2], '
+                                       '"keypoints": [[0.1, 0.2, [3, 4]]]}', "'keypoints' is not a list"),
+    "1e308 coordinates": ('{"key": "000000000", "chart_type": "line", "x": [1], "y": [2], "keypoints": [[1e308, 1e308]]}',
+                          "'keypoints' is not a list"),
+    "1e308 values": ('{"key": "000000000", "chart_type": "line", "x": [1e308], "y": [-1e308]}',
+                     "neither text nor a finite number"),
+    "a lone surrogate key": ('{"key": "\\ud800", "chart_type": "line", "x": [1], "y": [2]}', "lone surrogate"),
+    "a lone surrogate value": ('{"key": "000000000", "chart_type": "line", "x": ["\\udfff"], "y": [2]}', "lone surrogate"),
+    "a million keypoints": (json.dumps({"key": "000000000", "chart_type": "line", "x": [1], "y": [2],
+                                    "keypoints": [[0.5, 0.5]] * 1_000_000}), "over the limit of 10,000"),
+    "a 4.9 MB table": (json.dumps({"key": "000000000", "chart_type": "line", "x": [1], "y": [2],
+                                   "table": "a | 1\n" * 820_000}), "'table' is over the limit"),
+}
+
+
+@pytest.mark.parametrize("case", list(HOSTILE_PREDICTIONS))
+def test_score_names_a_hostile_prediction_by_file_and_line(tmp_path, truth_set, case):
+    line, named = HOSTILE_PREDICTIONS[case]
+    pred = tmp_path / "pred.jsonl"
+    pred.write_text('{"key": "000000001", "chart_type": "line", "x": [1], "y": [2]}\n' + line + "\n")
+    proc = subprocess.run([str(PLOTDIGIT), "score", "--pred", str(pred), "--truth", str(truth_set)],
+                          capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 2
+    error = one_line_error(proc.stderr)
+    assert error.startswith(f"Error: {pred}:2: ") and named in error, error
+
+
+def rss_of(*args: str, timeout: float = 120) -> tuple[subprocess.CompletedProcess, float]:
+    """Run ARGS under a parent that reports the child's peak resident set, MiB."""
+    probe = ("import resource, subprocess, sys; r = subprocess.run(sys.argv[1:], capture_output=True, text=True); "
+             "sys.stderr.write(r.stderr); print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, file=sys.stderr);"
+             " sys.exit(r.returncode)")
+    proc = subprocess.run([sys.executable, "-c", probe, *args], capture_output=True, text=True, timeout=timeout)
+    *rest, peak = proc.stderr.rstrip("\n").split("\n")
+    proc.stderr = "\n".join(rest) + "\n"
+    return proc, int(peak) / 1024
+
+
+def test_score_reads_a_line_without_end_in_bounded_memory(tmp_path, truth_set):
+    pred = tmp_path / "pred.jsonl"
+    with open(pred, "wb") as f:  # 200 MB, no newline
+        f.write(b'{"key": "')
+        chunk = b"a" * (1 << 20)
+        for _ in range(200):
+            f.write(chunk)
+    proc, peak = rss_of(str(PLOTDIGIT), "score", "--pred", str(pred), "--truth", str(truth_set))
+    assert proc.returncode == 2
+    assert f"{pred}:1: a line of over 16,777,216 bytes" in one_line_error(proc.stderr)
+    assert peak < 200, peak
+
+
+def test_score_refuses_benetech_truth_that_is_huge_or_not_a_file(tmp_path):
+    notes = tmp_path / "bt" / "annotations"
+    notes.mkdir(parents=True)
+    pred = tmp_path / "pred.jsonl"
+    pred.write_text('{"key": "a", "chart_type": "line", "x": [1], "y": [2]}\n')
+    huge = notes / "a.json"
+    with open(huge, "wb") as f:
+        f.truncate(3 << 30)  # 3 GB (sparse)
+    proc, peak = rss_of(str(PLOTDIGIT), "score", "--pred", str(pred), "--truth", str(tmp_path / "bt"))
+    assert proc.returncode == 2 and peak < 200, peak
+    assert "over the 16,777,216-byte limit of an annotation" in one_line_error(proc.stderr)
+    huge.unlink()
+    huge.symlink_to("/dev/zero")
+    proc, peak = rss_of(str(PLOTDIGIT), "score", "--pred", str(pred), "--truth", str(tmp_path / "bt"), timeout=60)
+    assert proc.returncode == 2 and peak < 200, peak
+    assert "not a regular file" in one_line_error(proc.stderr)
