@@ -61,6 +61,7 @@ class OutputLock:
         self.fd: int | None = None
         self.made = False
         self.claimed = False
+        self.shared = False
 
     def acquire(self, *, make: bool = True, shared: bool = False) -> None:
         """Take the directory or raise Busy; OSError where the file system cannot lock. With
@@ -79,7 +80,7 @@ class OutputLock:
             if not _lock(fd, fcntl.LOCK_SH if shared else fcntl.LOCK_EX, OWNER):
                 raise Busy(_describe_owner(self.path, _holder(fd)))
             if shared:
-                self.fd = fd
+                self.fd, self.shared = fd, True
                 return
             deadline = time.monotonic() + WAIT_FOR_WRITERS
             while not _lock(fd, fcntl.LOCK_EX, WRITERS):
@@ -107,7 +108,9 @@ class OutputLock:
         """Drop the lock (closing the file drops every lock this process holds on it)."""
         if self.fd is None:
             return
-        if refused and self.made:  # still empty: nobody else could have claimed it
+        # Still empty, so nobody else could have claimed it; but ranges (shared) never claim it, and
+        # another range may hold it still: a failing range must not take the lock from the others.
+        if refused and self.made and not self.shared:
             self.path.unlink(missing_ok=True)
         elif self.claimed:  # done: the file that stays names nobody (and is the same after every run)
             try:

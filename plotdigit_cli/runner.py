@@ -161,8 +161,42 @@ def prepare_output(run: Run, conflict: str | None, lock_fd: int | None = None) -
         k = layout.partial_index(stale.name)
         if run.shards is None or (k in wanted and (lock_fd is None or shard_free(lock_fd, k))):
             stale.unlink(missing_ok=True)
-    shards.write_json_atomic(run.out / layout.RUN_NAME, run.run_file(), indent=2)
+    if run.shards is not None and not store.is_remote(run.out):
+        _claim_for_ranges(run)
+    else:
+        shards.write_json_atomic(run.out / layout.RUN_NAME, run.run_file(), indent=2)
     return _finished_shards(run)
+
+
+def _claim_for_ranges(run: Run) -> None:
+    """Ranges (--shards) share the lock, so the run file is their claim on the directory: made
+    whole and at once by the first range (a hard link of a finished file, which fails if the
+    name exists), and checked by every later one. A range of another run (another seed, n,
+    config or library versions) is refused, however close together they start."""
+    path = run.out / layout.RUN_NAME
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.partial")
+    with open(tmp, "w", encoding="utf-8") as f:
+        json.dump(run.run_file(), f, indent=2, ensure_ascii=False)
+        f.write("\n")
+        f.flush()
+        os.fsync(f.fileno())
+    try:
+        os.link(tmp, path)
+    except FileExistsError:
+        theirs = _read_run_file(path)
+        if theirs.get("run_id") != run.run_id:
+            raise OutputError(f"--out {run.out} holds shards of another run ({_difference(run, theirs)}), "
+                              "made in ranges (--shards); give this run an --out of its own") from None
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def _read_run_file(path: Path) -> dict:
+    try:
+        found = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return found if isinstance(found, dict) else {}
 
 
 def _make_directory(out: Path) -> None:

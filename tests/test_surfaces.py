@@ -12,6 +12,7 @@ import os
 import subprocess
 import sys
 import tarfile
+import time
 from pathlib import Path
 
 import pytest
@@ -280,3 +281,55 @@ def test_score_refuses_benetech_truth_that_is_huge_or_not_a_file(tmp_path):
     proc, peak = rss_of(str(PLOTDIGIT), "score", "--pred", str(pred), "--truth", str(tmp_path / "bt"), timeout=60)
     assert proc.returncode == 2 and peak < 200, peak
     assert "not a regular file" in one_line_error(proc.stderr)
+
+
+# --- shard ranges of different runs in one directory -----------------------------------------
+
+BLOG_RANGE = ["--n", "40", "--shard-size", "10", "--config", str(REPO / "configs" / "seed-blog.yaml"), "--workers", "1",
+              "-q"]
+
+
+@pytest.mark.parametrize("ranges", [("0:2", "2:4"), ("0:4", "0:4")])
+def test_ranges_of_two_runs_started_together_are_refused_but_one(tmp_path, ranges):
+    out = tmp_path / "out"
+    procs = [subprocess.Popen([str(PLOTDIGIT), "generate", *BLOG_RANGE, "--out", str(out), "--seed", str(seed),
+                               "--shards", r], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+             for seed, r in zip((1, 2), ranges)]
+    results = [(p.wait(timeout=300), *p.communicate()) for p in procs]
+    codes = sorted(rc for rc, _, _ in results)
+    assert codes == [0, 2], results
+    winner = next(i for i, (rc, _, _) in enumerate(results) if rc == 0)
+    loser = results[1 - winner]
+    line = one_line_error(loser[2])
+    assert "holds shards of another run" in line and "seed" in line, line
+    run_file = json.loads((out / ".plotdigit-run.json").read_text())
+    assert run_file["seed"] == (1, 2)[winner]
+    for record in out.glob(".shard-*.json"):  # every record is the winner's
+        assert json.loads(record.read_text())["run"]["seed"] == (1, 2)[winner]
+    # the winner's seed resumes and finishes (the other range's shards of its run)
+    rest = ranges[1 - winner]
+    again = run_script("generate", *BLOG_RANGE, "--out", str(out), "--seed", str((1, 2)[winner]), "--shards", rest)
+    assert again.returncode == 0, again.stderr
+    assert run_script("manifest", str(out)).returncode == 0
+
+
+def test_a_failing_range_leaves_the_lock_to_the_ranges_still_writing(tmp_path):
+    """The failing range made the lock file (it started first); the other range keeps writing after it fails."""
+    out = tmp_path / "out"
+    args = [str(PLOTDIGIT), "generate", *BLOG_RANGE, "--n", "400", "--out", str(out), "--seed", "3"]
+    failing = subprocess.Popen([*args, "--shards", "0:3"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               env={**os.environ, "PLOTDIGIT_FAIL_INDEX": "25"})
+    lock = out / ".plotdigit.lock"
+    deadline = time.monotonic() + 120
+    while not lock.exists():
+        assert time.monotonic() < deadline and failing.poll() is None, failing.communicate()
+        time.sleep(0.01)
+    slow = subprocess.Popen([*args, "--shards", "3:20"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    _, err = failing.communicate(timeout=300)
+    assert failing.returncode == 1, err
+    assert "index=25" in one_line_error(err), err
+    assert slow.poll() is None, "the other range should still be writing"
+    assert lock.exists()  # the failing range did not take the lock file from under the other
+    _, err = slow.communicate(timeout=600)
+    assert slow.returncode == 0, err
+    assert len(list(out.glob("shard-*.tar"))) == 2 + 17
