@@ -132,6 +132,9 @@ def text_box(item: dict, ox: float, oy: float, family: str) -> list[float] | Non
     below = max(DESCENT * size, ink[-1][3])
     height = above + below + (len(lines) - 1) * size * 1.2
     x, y = ox + float(item.get("x", 0)) + float(item.get("dx", 0)), oy + float(item.get("y", 0)) + float(item.get("dy", 0))
+    if item.get("radius") is not None and item.get("theta") is not None:  # polar: from (x, y), 0 rad at 12 o'clock
+        r, t = float(item["radius"]), float(item["theta"])
+        x, y = x + r * math.sin(t), y - r * math.cos(t)
     base = BASELINE.get(item.get("baseline", "alphabetic"), 0.0) * size
     top = base - above
     align = item.get("align", "left")

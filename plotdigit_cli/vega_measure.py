@@ -12,7 +12,7 @@ import math
 
 from plotdigit_cli import fonts, labels, looks
 from plotdigit_cli.charts.base import ERROR_WIDTH_PX, MIN_LINE_PX
-from plotdigit_cli.measure import COVER_MARGIN, TEXT_REACH, _table_header, covered
+from plotdigit_cli.measure import COVER_MARGIN, MARK_INSET, TEXT_REACH, _table_header, covered
 from plotdigit_cli.vega import Scale, backdrop, text_box
 
 MISMATCH_PX = 0.05  # a mark Vega placed elsewhere than the scale says is a bug, not a rounding
@@ -375,8 +375,14 @@ def _pie(spec, scene: Scene, covers):
         r_out, r_in = float(item["outerRadius"]), float(item.get("innerRadius", 0))
         mid = (a0 + a1) / 2
         u, v = cx + r_out * math.sin(mid), cy - r_out * math.cos(mid)
-        pts.append(_point(name, float(share), u, v, _arc_box(cx, cy, a0, a1, r_in, r_out), color, plot_bbox, covers,
-                          sized=True))
+        point = _point(name, float(share), u, v, _arc_box(cx, cy, a0, a1, r_in, r_out), color, plot_bbox, covers,
+                       sized=True)
+        # A wedge is seen just inside its arc, towards the centre (where the pixel check looks): a
+        # percentage set near the arc can lie there though not towards its box's middle.
+        inset = MARK_INSET / max(r_out, MARK_INSET)
+        if covered(u + (cx - u) * inset, v + (cy - v) * inset, None, covers):
+            point["visible"] = False
+        pts.append(point)
     style = {}
     if "outline" in chosen:
         style = {"edge_width": labels.px(chosen["outline"]["width"] * spec["figure"]["dpi"] / 72),

@@ -111,6 +111,7 @@ def main() -> int:
                         faint += low_contrast(p["color"], label["style"]["background"])
 
     n = sum(families.values())
+    configured = {r for r, w in dict(config.renderers).items() if w > 0}
     duplicates = sum(c - 1 for c in digests.values() if c > 1)
     rows = [
         ("charts", n, n == args.n),
@@ -134,7 +135,7 @@ def main() -> int:
         # Issue 13's bars for the default config; a config that leaves something out is held to that.
         ("renderers", ", ".join(f"{k} {v / n:.1%}" for k, v in sorted(renderers.items())),
          # a chart Vega has no room to lay out is drawn by matplotlib (render.py), so a Vega-only run has a few
-         {r for r, w in dict(config.renderers).items() if w > 0} <= set(renderers) and (len(renderers) < 2 or min(renderers.values()) >= 0.15 * n)),
+         configured <= set(renderers) and (len(configured) < 2 or min(renderers[r] for r in configured) >= 0.15 * n)),
         ("data from real tables", f"{sources['table']} ({sources['table'] / n:.1%})",
          sources["table"] >= 0.2 * n if config.data.tables >= 0.3 else (sources["table"] > 0) == (config.data.tables > 0)),
         ("looks (share of the charts each applies to)",
