@@ -22,6 +22,7 @@ import sys
 import time
 import zlib
 from collections import Counter
+from importlib import metadata
 from dataclasses import dataclass
 from functools import cached_property
 from multiprocessing.connection import wait
@@ -74,8 +75,7 @@ class Run:
 
     @cached_property
     def run_id(self) -> str:
-        canonical = json.dumps(self.identity(), sort_keys=True, separators=(",", ":"))
-        return hashlib.sha256(canonical.encode()).hexdigest()[:16]
+        return identity_hash(self.identity())
 
     @property
     def shard_count(self) -> int:
@@ -117,15 +117,32 @@ class Run:
                                   f"(0:{self.shard_count})")
 
 
+def identity_hash(identity: dict) -> str:
+    """A run's id: the hash of what makes its shards (Run.identity), as the run file holds it."""
+    canonical = json.dumps(identity, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()[:16]
+
+
 def versions() -> dict:
     """The libraries whose versions can change a chart's bytes."""
     import matplotlib
     import numpy
     import PIL
 
-    # zlib: the PNG writer's compressed bytes depend on its build (png.py).
-    return {"plotdigit": __version__, "python": platform.python_version(), "numpy": numpy.__version__,
-            "matplotlib": matplotlib.__version__, "pillow": PIL.__version__, "zlib": zlib.ZLIB_RUNTIME_VERSION}
+    # zlib: the PNG writer's compressed bytes depend on its build (png.py). vl-convert (Vega, Deno,
+    # resvg) draws the Vega charts; the font packages hold the glyphs both renderers draw.
+    found = {"plotdigit": __version__, "python": platform.python_version(), "numpy": numpy.__version__,
+             "matplotlib": matplotlib.__version__, "pillow": PIL.__version__, "zlib": zlib.ZLIB_RUNTIME_VERSION}
+    for package in BYTE_SHAPING_PACKAGES:
+        try:
+            found[package] = metadata.version(package)
+        except metadata.PackageNotFoundError:
+            found[package] = "absent"
+    return found
+
+
+# Distributions besides the imports above whose release changes a chart's bytes.
+BYTE_SHAPING_PACKAGES = ("vl-convert-python", "rendercv-fonts", "font-fjallaone", "font-fredoka-one")
 
 
 # --- the output directory ---------------------------------------------------------------
@@ -517,24 +534,21 @@ def finish(out: Path) -> dict:
     lock = _lock_for(out)
     with lock:
         _acquire(lock, out, make=False)
-        try:
-            run_file = json.loads((out / layout.RUN_NAME).read_text(encoding="utf-8"))
-            seed, n, size = run_file["seed"], run_file["n"], run_file["shard_size"]
-        except FileNotFoundError:
-            raise OutputError(f"{out} holds no plotdigit run ({layout.RUN_NAME} is missing)") from None
-        except (OSError, ValueError, KeyError, TypeError) as e:
-            raise OutputError(f"{out / layout.RUN_NAME} cannot be read: {e}") from None
+        run_file = _checked_run_file(out)
+        seed, n, size = run_file["seed"], run_file["n"], run_file["shard_size"]
         count = -(-n // size)
-        records, problems = [], []
+        records, problems, failed = [], [], 0
         for k in range(count):
             record, problem = check_shard(out, k, run_file["run_id"], k * size, min((k + 1) * size, n))
             if problem:
-                problems.append(problem)
+                failed += 1
+                if len(problems) < 12:  # named; the rest counted (a run of a million shards lists no million names)
+                    problems.append(problem)
             else:
                 records.append(record)
-        if problems:
-            more = f", and {len(problems) - 12} more" if len(problems) > 12 else ""
-            raise Incomplete(f"{out}: {len(problems)} of {count} shards not finished: {', '.join(problems[:12])}{more}; "
+        if failed:
+            more = f", and {failed - 12} more" if failed > 12 else ""
+            raise Incomplete(f"{out}: {failed} of {count} shards not finished: {', '.join(problems)}{more}; "
                              f"no manifest written (seed {seed}, n {n}, shard size {size})")
         manifest = layout.manifest(run_file, records)
         try:
@@ -542,6 +556,41 @@ def finish(out: Path) -> dict:
         except OSError as e:
             raise OutputError(f"{out / shards.MANIFEST} could not be written: {_os_reason(e)}") from None
     return manifest
+
+
+def _checked_run_file(out: Path) -> dict:
+    """OUT's run file, checked before it is trusted: every field of the type a run writes, within
+    a run's limits, and its run_id the hash of its contents (a hand-edited seed, n or config no
+    longer matches it, nor the records the shards carry)."""
+    path = out / layout.RUN_NAME
+    try:
+        found = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise OutputError(f"{out} holds no plotdigit run ({layout.RUN_NAME} is missing)") from None
+    except (OSError, ValueError) as e:
+        raise OutputError(f"{path} cannot be read: {e}") from None
+    if not isinstance(found, dict):
+        raise OutputError(f"{path} is not a run file (not a JSON object)")
+
+    def whole(name: str, low: int, high: int) -> int:
+        value = found.get(name)
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            raise OutputError(f"{path}: {name} {value!r} is not an integer from {low} to {high:,}; "
+                              "not a run file plotdigit wrote")
+        return value
+
+    whole("seed", 0, 2 ** 63 - 1)
+    n, size = whole("n", 1, MAX_CHARTS), whole("shard_size", 1, MAX_CHARTS)
+    if -(-n // size) > MAX_SHARDS:
+        raise OutputError(f"{path}: n {n} in shards of {size} is more than {MAX_SHARDS:,} shards; not a run file "
+                          "plotdigit wrote")
+    if not isinstance(found.get("config"), dict) or not isinstance(found.get("versions"), dict):
+        raise OutputError(f"{path}: config or versions missing; not a run file plotdigit wrote")
+    identity = {name: found[name] for name in ("seed", "n", "shard_size", "config", "versions")}
+    if found.get("run_id") != identity_hash(identity):
+        raise OutputError(f"{path} was changed after the run wrote it (its run_id is not the hash of its seed, n, "
+                          "shard size, config and versions); no manifest written")
+    return found
 
 
 def _acquire(lock: OutputLock, out: Path, *, make: bool, shared: bool = False) -> None:

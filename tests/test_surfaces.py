@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tarfile
@@ -333,3 +334,47 @@ def test_a_failing_range_leaves_the_lock_to_the_ranges_still_writing(tmp_path):
     _, err = slow.communicate(timeout=600)
     assert slow.returncode == 0, err
     assert len(list(out.glob("shard-*.tar"))) == 2 + 17
+
+
+# --- plotdigit manifest checks the run file before trusting it --------------------------------
+
+@pytest.fixture(scope="module")
+def ranged(tmp_path_factory) -> Path:
+    """A seed-blog run made as one range covering all of it (so no manifest yet)."""
+    out = tmp_path_factory.mktemp("ranged") / "out"
+    proc = run_script("generate", *BLOG_RANGE, "--n", "20", "--out", str(out), "--seed", "4", "--shards", "0:2")
+    assert proc.returncode == 0, proc.stderr
+    return out
+
+
+@pytest.mark.parametrize("edit, named", [
+    ({"shard_size": 0}, "shard_size 0 is not an integer from 1"),
+    ({"n": 10 ** 15}, "n 1000000000000000 is not an integer from 1"),
+    ({"n": 999_999_999, "shard_size": 1}, "is more than 1,000,000 shards"),
+    ({"seed": 5}, "was changed after the run wrote it"),
+    ({"versions": {"matplotlib": "0.1"}}, "was changed after the run wrote it"),
+    ({"seed": "4"}, "seed '4' is not an integer"),
+])
+def test_manifest_refuses_a_hand_edited_run_file(tmp_path, ranged, edit, named):
+    out = tmp_path / "out"
+    shutil.copytree(ranged, out)
+    path = out / ".plotdigit-run.json"
+    path.write_text(json.dumps({**json.loads(path.read_text()), **edit}))
+    before = snapshot(out)
+    started = time.monotonic()
+    proc = run_script("manifest", str(out))
+    assert proc.returncode == 2 and time.monotonic() - started < 60
+    assert named in one_line_error(proc.stderr)
+    assert snapshot(out) == before and not (out / "manifest.json").exists()
+
+
+def test_the_manifest_records_every_version_that_shapes_bytes(tmp_path, ranged):
+    out = tmp_path / "out"
+    shutil.copytree(ranged, out)
+    proc = run_script("manifest", str(out))
+    assert proc.returncode == 0, proc.stderr
+    versions = json.loads((out / "manifest.json").read_text())["versions"]
+    from importlib import metadata
+
+    for package in ("vl-convert-python", "rendercv-fonts", "font-fjallaone", "font-fredoka-one"):
+        assert versions[package] == metadata.version(package)
