@@ -5,7 +5,8 @@
     report = plotdigit_cli.inspect("shards/", preview="grid.png")
 
 Errors are the library's own (ConfigError, OutputError, RunFailed, Stopped, TargetError);
-the CLI turns each into one line and its exit status.
+the CLI turns each into one line and its exit status. A plain script needs no
+`if __name__ == "__main__":` guard: the workers do not import it again (processes.py).
 """
 
 from __future__ import annotations

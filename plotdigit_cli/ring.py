@@ -38,6 +38,7 @@ from typing import NamedTuple
 import numpy as np
 import torch
 
+from plotdigit_cli.processes import main_not_reimported
 from plotdigit_cli.collate import Batch, Decoded, Layout, layout_of, pack, unpack
 
 HEADER = 4096  # the slots' ownership bytes
@@ -83,7 +84,8 @@ def batches(keeper: Keeper, dataset_with, *, workers: int, context: str, limit: 
             dataset_with(ring), batch_size=None, num_workers=workers, pin_memory=False,
             worker_init_fn=_one_thread if workers else None, prefetch_factor=PREFETCH if workers else None,
             multiprocessing_context=context if workers else None)
-        filled_batches = iter(loader)
+        with main_not_reimported():  # workers start here; a script calling stream() unguarded must not run again
+            filled_batches = iter(loader)
         try:
             for filled in islice(filled_batches, limit):
                 keeper.fresh += filled.slot < 0

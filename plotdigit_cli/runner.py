@@ -33,6 +33,7 @@ from plotdigit_cli import __version__, layout, shards, store
 from plotdigit_cli.config import Config
 from plotdigit_cli.limits import MAX_CHARTS, MAX_SHARDS
 from plotdigit_cli.lock import Busy, OutputLock, command_line, hold_as_writer, hold_shard, shard_free
+from plotdigit_cli.processes import main_not_reimported
 
 # Test hook: the sample with this index raises, to exercise failure handling end to end.
 FAIL_INDEX_ENV = "PLOTDIGIT_FAIL_INDEX"
@@ -650,7 +651,8 @@ def _run_workers(run: Run, todo: Iterator[tuple[int, int, int]], *, workers: int
                 receive, send = ctx.Pipe(duplex=False)
                 process = ctx.Process(target=_shard_process, args=(send, run, k, main_pid),
                                       name=f"plotdigit {shards.shard_name(k)}", daemon=True)
-                process.start()
+                with main_not_reimported():  # a script calling generate() unguarded must not run again in it
+                    process.start()
                 send.close()
                 running[k] = _Worker(k, process, receive)
             if not running:

@@ -378,3 +378,28 @@ def test_the_manifest_records_every_version_that_shapes_bytes(tmp_path, ranged):
 
     for package in ("vl-convert-python", "rendercv-fonts", "font-fjallaone", "font-fredoka-one"):
         assert versions[package] == metadata.version(package)
+
+
+# --- the API from a plain script --------------------------------------------------------------
+
+PLAIN_SCRIPT = """
+import sys
+import plotdigit_cli
+
+summary = plotdigit_cli.generate(8, sys.argv[1], seed=1, shard_size=4, workers=2, config=sys.argv[2])
+print("generated", summary.rendered)
+n = sum(len(batch.keys) for batch in plotdigit_cli.stream(4, config=sys.argv[2], num_workers=2, epoch_size=8))
+print("streamed", n)
+"""
+
+
+def test_the_api_works_from_a_script_without_a_main_guard(tmp_path):
+    """Workers start from a forkserver, which imports the parent's script again; one that calls the
+    API at its top level used to run again in every worker and die ('worker died')."""
+    script = tmp_path / "make.py"
+    script.write_text(PLAIN_SCRIPT)
+    proc = subprocess.run([sys.executable, str(script), str(tmp_path / "out"), str(REPO / "configs" / "seed-blog.yaml")],
+                          capture_output=True, text=True, timeout=300, cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.splitlines() == ["generated 8", "streamed 8"], proc.stdout
+    assert len(list((tmp_path / "out").glob("shard-*.tar"))) == 2

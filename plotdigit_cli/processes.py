@@ -1,0 +1,37 @@
+"""Starting plotdigit's worker processes from a plain script.
+
+multiprocessing starts a forkserver or spawn child by importing the parent's `__main__` script
+again (as `__mp_main__`), so that functions defined there can be found. plotdigit's workers run
+only plotdigit's own functions. A script that calls `plotdigit_cli.generate` or `stream` at its
+top level, without `if __name__ == "__main__":`, would run again in every worker, call the API
+again there and die ("worker died"). While plotdigit starts its workers, `__main__` is shown
+without its file and module name, so multiprocessing imports nothing; both are put back at once.
+"""
+
+from __future__ import annotations
+
+import sys
+from contextlib import contextmanager
+
+_MISSING = object()
+
+
+@contextmanager
+def main_not_reimported():
+    """Workers started inside this block do not import the parent's `__main__` script."""
+    main = sys.modules.get("__main__")
+    saved_file = getattr(main, "__file__", _MISSING) if main is not None else _MISSING
+    saved_spec = getattr(main, "__spec__", _MISSING) if main is not None else _MISSING
+    if main is None or (saved_file is _MISSING and saved_spec in (_MISSING, None)):
+        yield  # an interactive session or `python -c`: nothing to import again
+        return
+    try:
+        if saved_file is not _MISSING:
+            del main.__file__
+        main.__spec__ = None
+        yield
+    finally:
+        if saved_file is not _MISSING:
+            main.__file__ = saved_file
+        if saved_spec is not _MISSING:
+            main.__spec__ = saved_spec
