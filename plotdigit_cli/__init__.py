@@ -7,7 +7,7 @@ loader (plotdigit_cli.loader.load), and `stream` the same batches rendered on th
 those who load, never by the generator.
 """
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 __all__ = ["generate", "inspect", "load", "stream", "__version__"]
 
 

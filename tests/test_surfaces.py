@@ -403,3 +403,23 @@ def test_the_api_works_from_a_script_without_a_main_guard(tmp_path):
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.splitlines() == ["generated 8", "streamed 8"], proc.stdout
     assert len(list((tmp_path / "out").glob("shard-*.tar"))) == 2
+
+
+# --- packaging ---------------------------------------------------------------------------------
+
+def test_the_wheel_carries_its_licence_types_and_uncapped_extras(tmp_path):
+    import zipfile
+
+    proc = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w",
+                           str(tmp_path), str(REPO)], capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    assert "SetuptoolsDeprecationWarning" not in proc.stderr and "License classifiers are deprecated" not in proc.stderr
+    wheel = next(tmp_path.glob("plotdigit-*.whl"))
+    with zipfile.ZipFile(wheel) as z:
+        names = z.namelist()
+        meta = z.read(next(n for n in names if n.endswith(".dist-info/METADATA"))).decode()
+    assert any(n.endswith("licenses/LICENSE") for n in names) and "plotdigit_cli/py.typed" in names
+    assert "License-Expression: MIT" in meta and "Classifier: Typing :: Typed" in meta
+    torch_lines = [line for line in meta.splitlines() if line.startswith("Requires-Dist: torch")]
+    assert torch_lines and all("<" not in line for line in torch_lines), torch_lines
+    assert (REPO / "CHANGELOG.md").read_text().startswith("# Changelog")
