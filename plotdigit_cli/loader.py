@@ -401,7 +401,7 @@ def _samples_of(url: str, entry: dict | None, on_error, verified: "_Verified", i
     try:
         f = store.open_read(url)
     except Exception as e:  # noqa: BLE001 - OSError, or an object store's or web server's error
-        raise broken(f"cannot be opened ({store.reason(e)})") from None
+        raise broken(str(e) if isinstance(e, store.StorageError) else f"cannot be opened ({store.reason(e)})") from None
     with f:
         if entry is not None:
             identity = _identity(f)
@@ -440,6 +440,8 @@ def _samples_of(url: str, entry: dict | None, on_error, verified: "_Verified", i
         except GeneratorExit:
             raise
         except shards.ShardError as e:
+            raise broken(str(e)) from None
+        except store.StorageError as e:  # a web shard's connection: timed out, dropped
             raise broken(str(e)) from None
         except (tarfile.TarError, EOFError, OSError) as e:
             after = f" after key {shards.printable(key)}" if key is not None else ""

@@ -158,7 +158,7 @@ def _read_shard(ref: shards.ShardRef, tally: _Tally, bar) -> None:
         f = store.open_read(ref.path)
         size = store.size_of(f)
     except Exception as e:  # noqa: BLE001 - OSError, or an object store's driver error
-        tally.problem(where, None, f"cannot be opened: {store.reason(e)}")
+        tally.problem(where, None, str(e) if isinstance(e, store.StorageError) else f"cannot be opened: {store.reason(e)}")
         return
     tally.bytes += size or 0
     with f:
@@ -177,7 +177,7 @@ def _read_shard(ref: shards.ShardRef, tally: _Tally, bar) -> None:
             if trailer:
                 tally.problem(where, None, trailer)
             reader.drain()
-        except shards.ShardError as e:  # not read on, so neither counted nor hashed whole
+        except (shards.ShardError, store.StorageError) as e:  # not read on (a web shard's connection is gone)
             tally.problem(where, None, str(e))
             reader = None
         except (tarfile.TarError, EOFError, OSError) as e:

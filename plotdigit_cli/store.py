@@ -23,6 +23,7 @@ import io
 import os
 import subprocess
 import tempfile
+import time
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
@@ -105,10 +106,7 @@ def open_read(path):
         if not is_stream_url(path):
             path = location(path)
         else:
-            import fsspec
-
-            # Buffered, so that the first bytes can be looked at (a compressed 'shard' is refused unread).
-            return io.BufferedReader(fsspec.open(path, "rb").open(), buffer_size=1 << 20)
+            return _web_stream(path)
     if not is_remote(path):
         return open(path, "rb")
     with tempfile.NamedTemporaryFile(prefix="plotdigit-read-", delete=False) as tmp:
@@ -151,6 +149,105 @@ def size_of(f) -> int | None:
         return os.fstat(f.fileno()).st_size
     except (AttributeError, OSError, io.UnsupportedOperation):
         return None
+
+
+# A web server that accepts but never answers, or stalls mid-body, must not hold a reader for
+# ever: seconds to connect, and seconds without a byte while reading (environment, or these).
+CONNECT_TIMEOUT_ENV, READ_TIMEOUT_ENV = "PLOTDIGIT_CONNECT_TIMEOUT", "PLOTDIGIT_READ_TIMEOUT"
+CONNECT_TIMEOUT, READ_TIMEOUT = 30.0, 60.0
+MIN_BYTES_PER_WINDOW = 64 << 10  # a body slower than this per read time-out is a stalled one
+
+
+def timeouts() -> tuple[float, float]:
+    """(connect, read) seconds for http(s) shards, from the environment where set."""
+    out = []
+    for name, default in ((CONNECT_TIMEOUT_ENV, CONNECT_TIMEOUT), (READ_TIMEOUT_ENV, READ_TIMEOUT)):
+        text = os.environ.get(name, "").strip()
+        try:
+            value = float(text) if text else default
+        except ValueError:
+            raise StorageError(f"{name}={text!r}: not a number of seconds") from None
+        if not 0 < value < 86400 or value != value:
+            raise StorageError(f"{name}={text!r}: seconds must be more than 0 and less than a day")
+        out.append(value)
+    return out[0], out[1]
+
+
+def _web_stream(url: str):
+    """An http(s) shard as a buffered stream (so that its first bytes can be looked at: a
+    compressed 'shard' is refused unread), with connect and read time-outs; every failure of
+    the connection is an OSError naming the URL and what happened."""
+    import fsspec
+
+    connect, read = timeouts()
+    try:
+        import aiohttp
+
+        options = {"client_kwargs": {"timeout": aiohttp.ClientTimeout(total=None, sock_connect=connect,
+                                                                      sock_read=read)}}
+    except ImportError:
+        raise StorageError(f"{url}: reading shards over http(s) needs aiohttp: {EXTRA}") from None
+    try:
+        raw = fsspec.open(url, "rb", block_size=0, **options).open()  # a stream: read as it arrives
+    except Exception as e:  # noqa: BLE001 - aiohttp's, asyncio's and fsspec's errors alike
+        raise _web_error(url, e, 0, connect, read) from None
+    return io.BufferedReader(_WebBody(url, raw, connect, read), buffer_size=1 << 20)
+
+
+def _web_error(url: str, e: BaseException, done: int, connect: float, read: float) -> OSError:
+    """One line for what went wrong with a web shard (the caller names the URL). fsspec reports
+    a time-out while it asks for the size as 'not found': the cause is looked for in the chain."""
+    if isinstance(e, StorageError):
+        return e
+    chain, seen = [], e
+    while seen is not None and len(chain) < 8:
+        chain.append(seen)
+        seen = seen.__cause__ or seen.__context__
+    timeout = next((c for c in chain if isinstance(c, TimeoutError) or "Timeout" in type(c).__name__), None)
+    after = f" after {done:,} bytes" if done else ""
+    if timeout is not None:
+        if "Connect" in type(timeout).__name__:
+            return StorageError(f"timed out: no connection within {connect:g} s ({CONNECT_TIMEOUT_ENV})")
+        return StorageError(f"timed out: no data for {read:g} s{after} ({READ_TIMEOUT_ENV})")
+    if isinstance(e, FileNotFoundError):
+        return StorageError("not found on the server (or it gave no answer)")
+    said = next((c for c in chain if str(c).strip()), chain[0])
+    text = str(said).strip().splitlines()[0] if str(said).strip() else "no reason given"
+    return StorageError(f"the connection failed{after} ({type(said).__name__}: {text[:200]})")
+
+
+class _WebBody(io.RawIOBase):
+    """fsspec's http file, with its errors turned into one-line OSErrors (_web_error)."""
+
+    def __init__(self, url: str, raw, connect: float, read: float):
+        self.url, self.raw, self.connect, self.read_timeout, self.done = url, raw, connect, read, 0
+        self.window, self.window_bytes = time.monotonic(), 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        try:
+            data = self.raw.read(min(len(buffer), 1 << 16))
+        except Exception as e:  # noqa: BLE001 - a dropped connection, a stall, a bad chunk
+            raise _web_error(self.url, e, self.done, self.connect, self.read_timeout) from None
+        buffer[:len(data)] = data
+        self.done += len(data)
+        # A body that trickles (a byte now and then) never trips the socket's read time-out.
+        self.window_bytes += len(data)
+        if time.monotonic() - self.window > self.read_timeout:
+            if self.window_bytes < MIN_BYTES_PER_WINDOW:
+                raise StorageError(f"timed out: less than {MIN_BYTES_PER_WINDOW // 1024} KiB in {self.read_timeout:g} s "
+                                   f"after {self.done:,} bytes ({READ_TIMEOUT_ENV})")
+            self.window, self.window_bytes = time.monotonic(), 0
+        return len(data)
+
+    def close(self) -> None:
+        try:
+            self.raw.close()
+        except Exception:  # noqa: BLE001 - closing a broken connection
+            pass
+        super().close()
 
 
 class _Pipe:

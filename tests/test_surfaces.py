@@ -423,3 +423,90 @@ def test_the_wheel_carries_its_licence_types_and_uncapped_extras(tmp_path):
     torch_lines = [line for line in meta.splitlines() if line.startswith("Requires-Dist: torch")]
     assert torch_lines and all("<" not in line for line in torch_lines), torch_lines
     assert (REPO / "CHANGELOG.md").read_text().startswith("# Changelog")
+
+
+# --- slow, dead and dropping web servers -------------------------------------------------------
+
+class HostileWeb:
+    """A web server on 127.0.0.1 that accepts and then: never answers (silent), sends a third of
+    the body and stalls (stall), sends a third and closes (drop), or sends the rest a byte at a
+    time (trickle). Its threads stop with the test process."""
+
+    def __init__(self, mode: str, body: bytes):
+        import socket
+        import threading
+
+        self.mode, self.body = mode, body
+        self.socket = socket.socket()
+        self.socket.bind(("127.0.0.1", 0))
+        self.socket.listen(16)
+        self.port = self.socket.getsockname()[1]
+        self.stop = threading.Event()
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self):
+        import threading
+
+        self.socket.settimeout(0.5)
+        while not self.stop.is_set():
+            try:
+                conn, _ = self.socket.accept()
+            except OSError:
+                continue
+            threading.Thread(target=self._serve, args=(conn,), daemon=True).start()
+
+    def _serve(self, conn):
+        try:
+            conn.settimeout(5)
+            conn.recv(65536)
+            if self.mode == "silent":
+                self.stop.wait(120)
+                return
+            third = len(self.body) // 3
+            conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/x-tar\r\n"
+                         + f"Content-Length: {len(self.body)}\r\n\r\n".encode() + self.body[:third])
+            if self.mode == "stall":
+                self.stop.wait(120)
+            elif self.mode == "trickle":
+                for b in self.body[third:]:
+                    if self.stop.wait(0.3):
+                        break
+                    conn.sendall(bytes([b]))
+        except OSError:
+            pass
+        finally:
+            conn.close()
+
+    def close(self):
+        self.stop.set()
+        self.socket.close()
+
+
+@pytest.mark.parametrize("mode, said", [("silent", "timed out: no data for 2 s"), ("stall", "timed out: no data for 2 s"),
+                                        ("trickle", "timed out: less than 64 KiB in 2 s"),
+                                        ("drop", "the connection failed")])
+@pytest.mark.parametrize("command", [["load", "--workers", "0", "--batch-size", "2"], ["inspect"]])
+def test_a_slow_or_dead_web_server_ends_in_one_line_naming_the_url(small_set, mode, said, command):
+    server = HostileWeb(mode, (small_set / "shard-000000.tar").read_bytes())
+    url = f"http://127.0.0.1:{server.port}/shard-000000.tar"
+    try:
+        started = time.monotonic()
+        proc = subprocess.run([str(PLOTDIGIT), *command, url], capture_output=True, text=True, timeout=120,
+                              env={**os.environ, "PLOTDIGIT_READ_TIMEOUT": "2", "PLOTDIGIT_CONNECT_TIMEOUT": "2"})
+        took = time.monotonic() - started
+    finally:
+        server.close()
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr, proc.stderr
+    shown = proc.stderr if command[0] == "load" else proc.stdout
+    line = next(line for line in shown.splitlines() if url in line)
+    assert said in line, line
+    if command[0] == "load":
+        one_line_error(proc.stderr)
+    assert took < 60, took
+
+
+def test_web_time_outs_that_are_not_seconds_are_one_line(small_set):
+    proc = run_script("load", "http://127.0.0.1:9/shard-000000.tar", "--workers", "0",
+                      env={"PLOTDIGIT_READ_TIMEOUT": "soon"})
+    assert proc.returncode == 1
+    assert "PLOTDIGIT_READ_TIMEOUT='soon': not a number of seconds" in one_line_error(proc.stderr)
