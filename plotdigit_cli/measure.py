@@ -24,6 +24,7 @@ COVER_MARGIN = 3.0
 # A bar or wedge is seen at its keypoint and just inside it, towards its middle (the pixel check
 # looks 1.5 px inside a bar's value edge, 3 px inside a wedge's arc): a text there hides it.
 MARK_INSET = 3.0
+ITALIC_LEAN = 0.2  # em an italic letter's top may lean past its advance
 
 
 class ImageCoords:
@@ -44,7 +45,17 @@ class ImageCoords:
     def artist_box(self, artist, renderer) -> list[float] | None:
         if artist is None or not artist.get_visible() or (hasattr(artist, "get_text") and not artist.get_text()):
             return None
-        return [labels.px(c) for c in self.box(artist.get_window_extent(renderer).extents)]
+        x0, y0, x1, y1 = self.box(artist.get_window_extent(renderer).extents)
+        if hasattr(artist, "get_style") and artist.get_style() in ("italic", "oblique"):
+            # matplotlib's box is the glyphs' advances; a slanted letter's top (an italic d or l)
+            # leans past the last advance, towards the end of the line.
+            lean = ITALIC_LEAN * artist.get_fontsize() * renderer.points_to_pixels(1.0)
+            angle = artist.get_rotation() % 360
+            if angle < 45 or angle > 315:
+                x1 += lean
+            elif 45 <= angle < 135:
+                y0 -= lean
+        return [labels.px(c) for c in (x0, y0, x1, y1)]
 
 
 def measure(fig, ax, series: list[Series], spec: dict, has_axes: bool) -> dict:

@@ -368,6 +368,9 @@ def check_edges(rgb: np.ndarray, label: dict) -> list[str]:
             cells = {(int(math.floor(t)), int(math.floor(along))) for t in np.arange(v - reach, v + reach + 0.01, 0.5)}
             beyond = (int(math.floor(v + out * (ew / 2 + 3))), int(math.floor(along)))
             at = (along, v)
+        covers = [label["text_boxes"].get("legend")] + [n.get("bbox") for n in label["text"].get("annotations") or []]
+        if any(b and b[0] - 2 <= at[0] <= b[2] + 2 and b[1] - 2 <= at[1] <= b[3] + 2 for b in covers):
+            continue  # the legend (or a value's text) drawn over this part of the edge
         edges = list(edge)
         others = [hex_rgb(point["color"]), hex_rgb(label["style"]["background"])]
         if 0 <= beyond[0] < h and 0 <= beyond[1] < w:
