@@ -8,6 +8,8 @@ no overlapping tick labels, no low-contrast marks, and the share of points not v
 
     python scripts/check_mix.py --n 2000            # default config, about 8 minutes on 2 cores
     python scripts/check_mix.py --n 300 --config configs/competition.yaml
+    python scripts/check_mix.py --n 3000 --renderer vega      # every chart drawn by Vega
+    python scripts/check_mix.py --n 3000 --all-looks          # every look on wherever it applies
 
 Prints a table and exits 1 if any check fails.
 """
@@ -28,6 +30,7 @@ from collections import Counter
 from pathlib import Path
 
 import numpy as np
+import yaml
 from PIL import Image
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
@@ -50,10 +53,20 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--workers", type=int, default=os.cpu_count())
     parser.add_argument("--keep", type=Path, help="write the shards here and keep them (default: a temporary dir)")
+    parser.add_argument("--renderer", choices=["matplotlib", "vega"], help="draw every chart with this renderer")
+    parser.add_argument("--all-looks", action="store_true", help="every look on every chart it applies to")
     args = parser.parse_args()
-    config = load_config(args.config)
 
     with tempfile.TemporaryDirectory() as tmp:
+        if args.renderer or args.all_looks:  # the config, with these over it
+            tree = yaml.safe_load(Path(args.config).read_text()) if args.config else {}
+            if args.renderer:
+                tree["renderers"] = {args.renderer: 1}
+            if args.all_looks:
+                tree.setdefault("looks", {}).update({look: 1.0 for look in LOOKS})
+            args.config = str(Path(tmp) / "config.yaml")
+            Path(args.config).write_text(yaml.safe_dump(tree))
+        config = load_config(args.config)
         out = args.keep or Path(tmp) / "shards"
         cmd = [sys.executable, "-m", "plotdigit_cli", "generate", "--n", str(args.n), "--out", str(out),
                "--seed", str(args.seed), "--workers", str(args.workers), "--quiet"]
