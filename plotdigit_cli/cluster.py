@@ -16,7 +16,10 @@ give workers one thread each (`dask worker --nthreads 1 --nworkers N`) for full 
 
 from __future__ import annotations
 
+import logging
+import os
 import threading
+from contextlib import contextmanager
 
 from plotdigit_cli import shards
 
@@ -50,12 +53,43 @@ def shard_task(run, k: int, expected_versions: dict) -> dict:
     return result["record"]
 
 
+MAX_LOCAL_WORKERS = 256  # worker processes of a local cluster (one machine)
+
+
+@contextmanager
+def _quiet_loggers():
+    names = ("distributed", "tornado")
+    saved = {name: logging.getLogger(name).level for name in names}
+    for name in names:
+        logging.getLogger(name).setLevel(logging.CRITICAL + 1)
+    try:
+        yield
+    finally:
+        for name, level in saved.items():
+            logging.getLogger(name).setLevel(level)
+
+
+@contextmanager
+def _environment(**values):
+    saved = {name: os.environ.get(name) for name in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
 def parse(address: str) -> tuple[str, int | None]:
     """('local', N) for local:N, else ('remote', None) for a scheduler address; ClusterError otherwise."""
     if address.startswith("local:"):
         count = address[len("local:"):]
-        if not count.isdigit() or int(count) < 1:
-            raise ClusterError(f"--dask {address}: local:N needs a number of worker processes N >= 1")
+        if not count.isdigit() or not 1 <= int(count) <= MAX_LOCAL_WORKERS:
+            raise ClusterError(f"--dask {address}: local:N needs a number of worker processes N from 1 to "
+                               f"{MAX_LOCAL_WORKERS}")
         return "local", int(count)
     if "://" not in address and ":" not in address:
         raise ClusterError(f"--dask {address}: expected a scheduler address (tcp://HOST:PORT) or local:N")
@@ -74,26 +108,42 @@ class Connection:
 
             raise ClusterError(f"--dask needs Dask's distributed scheduler: {hint('dask')}") from None
         kind, count = parse(address)
-        self.address, self.cluster = address, None
+        self.address, self.cluster, self.closed = address, None, False
+        # distributed logs each failed connection attempt, with a traceback, before it gives up:
+        # the one line plotdigit says is enough.
+        self._quiet = _quiet_loggers()
+        self._quiet.__enter__()
         try:
             if kind == "local":
-                self.cluster = LocalCluster(n_workers=count, threads_per_worker=1, processes=True, host="127.0.0.1",
-                                            dashboard_address=None)
+                with _environment(DASK_LOGGING__DISTRIBUTED="critical"):  # the worker processes' logging too
+                    self.cluster = LocalCluster(n_workers=count, threads_per_worker=1, processes=True,
+                                                host="127.0.0.1", dashboard_address=None)
                 self.client = Client(self.cluster)
             else:
                 self.client = Client(address, timeout=CONNECT_TIMEOUT)
         except (OSError, TimeoutError, ValueError) as e:
             if self.cluster is not None:
                 self.cluster.close()
-            raise ClusterError(f"--dask {address}: cannot reach the scheduler ({e})") from None
+            self._quiet.__exit__(None, None, None)
+            raise ClusterError(f"--dask {address}: cannot reach the scheduler ({str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__})") from None
 
     def __enter__(self) -> "Connection":
         return self
 
     def __exit__(self, *exc) -> None:
-        self.client.close()
-        if self.cluster is not None:
-            self.cluster.close()
+        self.close()
+
+    def close(self) -> None:
+        """Close the client, and the local cluster with its worker processes (once)."""
+        if self.closed:
+            return
+        self.closed = True
+        try:
+            self.client.close()
+            if self.cluster is not None:
+                self.cluster.close()
+        finally:
+            self._quiet.__exit__(None, None, None)
 
 
 def run_shards(run, todo, connection: Connection, *, progress) -> dict[int, dict]:

@@ -508,7 +508,11 @@ def _generate(run: Run, *, workers: int, overwrite: bool, progress, started: flo
             if dask is not None:
                 from plotdigit_cli import cluster
 
-                records.update(cluster.run_shards(run, todo, dask, progress=bar))
+                try:
+                    records.update(cluster.run_shards(run, todo, dask, progress=bar))
+                except KeyboardInterrupt:
+                    _stop_cluster(run, dask)
+                    raise
             else:
                 records.update(_run_workers(run, todo, workers=min(workers, len(wanted) - len(done)), progress=bar))
         if shared:
@@ -714,6 +718,22 @@ def _death(worker: _Worker) -> dict:
         how = f"exit status {code}: " if code not in (None, 255) else ""
     return {"ok": False, "error": f"the worker writing {shards.shard_name(worker.k)} died ({how}killed, or out "
                                   "of memory); that shard was lost"}
+
+
+def _stop_cluster(run: Run, connection) -> None:
+    """Ctrl-C or SIGTERM during a Dask run. A local cluster is closed (its worker processes end)
+    and their partial files removed, still under the lock; a remote cluster's running tasks
+    cannot be ended from here: the message says what they may leave."""
+    if connection.cluster is None:
+        raise Stopped(f"stopped; tasks already running on the Dask cluster may still finish their shards in {run.out} "
+                      "(a partial file one leaves is removed by the next run); the same command resumes")
+    connection.close()
+    if not store.is_remote(run.out):
+        wanted = run.wanted
+        for stale in run.out.glob(shards.PARTIAL_GLOB):
+            k = layout.partial_index(stale.name)
+            if k in wanted:
+                stale.unlink(missing_ok=True)
 
 
 def _end(workers, out: Path) -> None:

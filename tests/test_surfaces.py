@@ -510,3 +510,40 @@ def test_web_time_outs_that_are_not_seconds_are_one_line(small_set):
                       env={"PLOTDIGIT_READ_TIMEOUT": "soon"})
     assert proc.returncode == 1
     assert "PLOTDIGIT_READ_TIMEOUT='soon': not a number of seconds" in one_line_error(proc.stderr)
+
+
+# --- Dask: a dead scheduler, a stop, a local cluster too large ---------------------------------
+
+def test_a_dead_scheduler_is_one_line_without_logger_tracebacks(tmp_path):
+    proc = run_script("generate", "--n", "4", "--out", str(tmp_path / "out"), "--dask", "tcp://127.0.0.1:9", "-q")
+    assert proc.returncode == 2
+    assert "cannot reach the scheduler" in one_line_error(proc.stderr)
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_local_cluster_beyond_one_machine_is_refused(tmp_path):
+    proc = run_script("generate", "--n", "4", "--out", str(tmp_path / "out"), "--dask", "local:100000", "-q")
+    assert proc.returncode == 2
+    assert "N from 1 to 256" in one_line_error(proc.stderr)
+
+
+def test_sigterm_during_a_local_dask_run_leaves_no_partial_file(tmp_path):
+    import signal
+
+    out = tmp_path / "out"
+    proc = subprocess.Popen([str(PLOTDIGIT), "generate", "--n", "400", "--shard-size", "50", "--out", str(out),
+                             "--config", str(REPO / "configs" / "seed-blog.yaml"), "--dask", "local:2", "-q"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 240
+    while not list(out.glob(".shard-*.tar.partial")):
+        assert time.monotonic() < deadline and proc.poll() is None, proc.communicate()
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGTERM)
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 130, err
+    line = one_line_error(err)
+    assert "stopped" in line
+    assert not list(out.glob("*.partial")), sorted(p.name for p in out.iterdir())
+    again = run_script("generate", "--n", "400", "--shard-size", "50", "--out", str(out), "--config",
+                       str(REPO / "configs" / "seed-blog.yaml"), "--workers", "2", "-q")
+    assert again.returncode == 0, again.stderr
