@@ -6,6 +6,7 @@ run and lock file names, the sample key, and the manifest.
     OUT/.shard-000000.json      its record: name, samples, bytes, sha256, first_index, run, types
     OUT/.plotdigit-run.json     the run: seed, n, shard_size, config, versions (what `manifest` needs)
     OUT/.plotdigit.lock         the lock (lock.py; local disks only)
+    OUT/.plotdigit-claim-T-ID-X the claim of run ID on an object store (runner.claim_prefix), T its time
     OUT/manifest.json           written last, when every shard is finished
 """
 
@@ -17,6 +18,18 @@ MANIFEST = "manifest.json"
 MANIFEST_FORMAT = "plotdigit.manifest/1"
 RUN_NAME = ".plotdigit-run.json"
 LOCK_NAME = ".plotdigit.lock"  # stays after a run, and is only a lock while a process holds it
+CLAIM_PREFIX = ".plotdigit-claim-"  # object stores: which run a prefix belongs to (stays after the run)
+
+
+def claim_name(time_ns: int, run_id: str, token: str) -> str:
+    """A claim's name: names sort by time, so every run that lists the claims picks the same first."""
+    return f"{CLAIM_PREFIX}{time_ns:020d}-{run_id}-{token}"
+
+
+def claim_run(name: str) -> str | None:
+    """The run id a claim name holds, or None for a name that is not a claim."""
+    parts = name[len(CLAIM_PREFIX):].split("-") if name.startswith(CLAIM_PREFIX) else []
+    return parts[1] if len(parts) == 3 and parts[0].isdigit() else None
 SHARD_GLOB = "shard-*.tar"
 PARTIAL_GLOB = ".shard-*.tar.partial"
 RECORD_GLOB = ".shard-*.json"

@@ -489,6 +489,8 @@ def _generate(run: Run, *, workers: int, overwrite: bool, progress, started: flo
         if lock.fd is None:
             _acquire(lock, run.out, make=True, shared=shared)
         conflict = check_output(run, overwrite=overwrite)  # again, now that no other run can write there
+        if store.is_remote(run.out):
+            claim_prefix(run, overwrite=overwrite)
         if not shared:  # ranges share the lock: none of them is the one owner to name
             try:
                 lock.claim(command_line())
@@ -607,13 +609,57 @@ def _acquire(lock: OutputLock, out: Path, *, make: bool, shared: bool = False) -
         raise OutputError(f"--out {out} cannot be locked: {_os_reason(e)}") from None
 
 
+CLAIM_SETTLE = 2.0  # seconds between writing a claim and reading the claims again
+
+
+def claim_prefix(run: Run, *, overwrite: bool) -> None:
+    """An object store has no locks, nor (on many S3-compatible servers: rclone's among them)
+    conditional writes, so a run claims a prefix by writing an object, waits, and lists the
+    claims again. A run refuses if another run's claim was there first; two runs that claim at
+    the same moment each see both claims after the wait and agree on the first by name (time,
+    then run): the other stops, before writing anything. Claims of this run (a resume, ranges
+    of it) never conflict. With --overwrite, other runs' claims are removed first."""
+    fs = store.filesystem(run.out)
+    prefix = str(run.out.path).rstrip("/")
+
+    def others() -> list[str]:
+        fs.invalidate_cache(prefix)
+        try:
+            names = [str(p).rsplit("/", 1)[-1] for p in fs.ls(prefix, detail=False)]
+        except FileNotFoundError:
+            names = []
+        return sorted(n for n in names if layout.claim_run(n) not in (None, run.run_id))
+
+    def refuse(first: str, how: str) -> OutputError:
+        return OutputError(f"--out {run.out} is claimed by another run ({first}; {how}); nothing was written: "
+                           "give this run a prefix of its own, or --overwrite to replace the other run")
+
+    try:
+        found = others()
+        if found and not overwrite:
+            raise refuse(found[0], "it was there first")
+        for name in found:
+            fs.rm_file(f"{prefix}/{name}")
+        mine = layout.claim_name(time.time_ns(), run.run_id, os.urandom(4).hex())
+        fs.pipe_file(f"{prefix}/{mine}", (json.dumps({"run_id": run.run_id, "command": command_line()}) + "\n").encode())
+        time.sleep(CLAIM_SETTLE)
+        first = next((name for name in others() if name < mine), None)
+        if first is not None:
+            fs.rm_file(f"{prefix}/{mine}")
+            raise refuse(first, "both started at once, and it claimed first")
+    except OutputError:
+        raise
+    except Exception as e:  # noqa: BLE001 - the store's error, as one line
+        raise OutputError(f"--out {run.out}: the claim cannot be written or read: {store.reason(e)}") from None
+
+
 def _lock_for(out: Path):
     """The directory's lock; object storage has none (NoLock)."""
     return NoLock() if store.is_remote(out) else OutputLock(out)
 
 
 class NoLock:
-    """Object storage has no locks: one run (or one set of --shards ranges) per prefix is the user's to keep."""
+    """Object storage has no locks: a run claims its prefix instead (claim_prefix)."""
     fd = None
 
     def acquire(self, **_) -> None:

@@ -547,3 +547,38 @@ def test_sigterm_during_a_local_dask_run_leaves_no_partial_file(tmp_path):
     again = run_script("generate", "--n", "400", "--shard-size", "50", "--out", str(out), "--config",
                        str(REPO / "configs" / "seed-blog.yaml"), "--workers", "2", "-q")
     assert again.returncode == 0, again.stderr
+
+
+# --- two runs into one S3 prefix (rclone's S3 server on 127.0.0.1) -----------------------------
+
+from test_beyond import s3  # noqa: E402,F401 - the fixture: rclone serve s3, started and stopped by the tests
+
+
+def s3_run(url: str, seed: int, env: dict) -> subprocess.Popen:
+    return subprocess.Popen([str(PLOTDIGIT), "generate", "--n", "60", "--shard-size", "10", "--config",
+                             str(REPO / "configs" / "seed-blog.yaml"), "--workers", "1", "--seed", str(seed),
+                             "--out", url, "-q"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            env={**os.environ, **env})
+
+
+@pytest.mark.parametrize("apart", [0.0, 2.0])
+def test_two_runs_into_one_s3_prefix_leave_one_runs_shards(s3, apart):
+    root, env = s3
+    name = f"claims-{int(apart)}"
+    url = f"s3://bucket/{name}"
+    first = s3_run(url, 1, env)
+    time.sleep(apart)
+    second = s3_run(url, 2, env)
+    results = [(p.wait(timeout=600), *p.communicate()) for p in (first, second)]
+    codes = sorted(rc for rc, _, _ in results)
+    assert codes == [0, 2], results
+    loser = next(r for r in results if r[0] == 2)
+    assert "is claimed by another run" in one_line_error(loser[2])
+    winner_seed = 1 if results[0][0] == 0 else 2
+    objects = root / "bucket" / name
+    manifest = json.loads((objects / "manifest.json").read_text())
+    assert manifest["seed"] == winner_seed
+    listed = {s["name"] for s in manifest["shards"]}
+    assert listed == {p.name for p in objects.glob("shard-*.tar")} and len(listed) == 6
+    for record in objects.glob(".shard-*.json"):
+        assert json.loads(record.read_text())["run"]["seed"] == winner_seed
