@@ -622,24 +622,30 @@ def claim_prefix(run: Run, *, overwrite: bool) -> None:
     fs = store.filesystem(run.out)
     prefix = str(run.out.path).rstrip("/")
 
-    def others() -> list[str]:
+    def claims() -> list[str]:
         fs.invalidate_cache(prefix)
         try:
             names = [str(p).rsplit("/", 1)[-1] for p in fs.ls(prefix, detail=False)]
         except FileNotFoundError:
             names = []
-        return sorted(n for n in names if layout.claim_run(n) not in (None, run.run_id))
+        return sorted(n for n in names if layout.claim_run(n) is not None)
+
+    def others() -> list[str]:
+        return [n for n in claims() if layout.claim_run(n) != run.run_id]
 
     def refuse(first: str, how: str) -> OutputError:
         return OutputError(f"--out {run.out} is claimed by another run ({first}; {how}); nothing was written: "
                            "give this run a prefix of its own, or --overwrite to replace the other run")
 
     try:
-        found = others()
+        every = claims()
+        found = [n for n in every if layout.claim_run(n) != run.run_id]
         if found and not overwrite:
             raise refuse(found[0], "it was there first")
         for name in found:
             fs.rm_file(f"{prefix}/{name}")
+        if len(every) > len(found):  # a resume: the prefix is this run's already
+            return
         mine = layout.claim_name(time.time_ns(), run.run_id, os.urandom(4).hex())
         fs.pipe_file(f"{prefix}/{mine}", (json.dumps({"run_id": run.run_id, "command": command_line()}) + "\n").encode())
         time.sleep(CLAIM_SETTLE)

@@ -26,8 +26,10 @@ LOCK = ".plotdigit.lock"
 
 def files(directory: Path, *, lock: bool = True) -> dict[str, str]:
     """Every file a run leaves (shards, records, run file, manifest, the lock file, empty once the
-    run is over) by sha256; object storage has no lock file (lock=False leaves it out)."""
-    return {name: digest for name, digest in snapshot(directory).items() if lock or name != LOCK}
+    run is over) by sha256; object storage has no lock file (lock=False leaves it out) but the
+    run's claim, named by the time it was made (left out here, counted by the test)."""
+    return {name: digest for name, digest in snapshot(directory).items()
+            if (lock or name != LOCK) and not name.startswith(".plotdigit-claim-")}
 
 
 def _die_with_us() -> None:
@@ -153,6 +155,7 @@ def test_a_run_to_s3_is_the_local_run_object_for_object_and_resumes_after_kill_9
     assert resumed.returncode == 0, resumed.stderr
     assert "already there" in resumed.stdout
     assert files(objects) == files(small_run, lock=False)
+    assert len(list(objects.glob(".plotdigit-claim-*"))) == 1  # the resume kept the run's one claim
 
 
 def test_load_and_inspect_read_shards_from_s3(small_run, s3):
