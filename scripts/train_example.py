@@ -26,7 +26,10 @@ from torch import nn
 from plotdigit_cli import load
 from plotdigit_cli.collate import CHART_TYPES
 
-SLOTS = 48  # points per chart the head can express; the default config draws at most 40
+# Points per chart the head can express. The default config draws up to 180 (a scatter of three
+# series of 60; a line chart has up to 4 x 40, a dot plot 12 x 10); a chart with more is trained
+# on its first SLOTS points, and the run says how many such charts it met.
+SLOTS = 192
 SIDE = 128  # images are resized to SIDE x SIDE
 
 
@@ -37,9 +40,10 @@ class TinyDigitiser(nn.Module):
         for width in (16, 32, 64, 64):  # 128 -> 8 px after four stride-2 convolutions
             layers += [nn.Conv2d(channels, width, 3, stride=2, padding=1), nn.BatchNorm2d(width), nn.ReLU()]
             channels = width
+        layers += [nn.Conv2d(channels, 16, 1), nn.ReLU()]  # 16 channels of 8 x 8: a small head for many slots
         self.features = nn.Sequential(*layers)
-        self.head = nn.Linear(64 * 8 * 8, slots * 3)
-        self.kind = nn.Linear(64 * 8 * 8, len(CHART_TYPES))
+        self.head = nn.Linear(16 * 8 * 8, slots * 3)
+        self.kind = nn.Linear(16 * 8 * 8, len(CHART_TYPES))
         self.slots = slots
 
     def forward(self, images: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
@@ -82,9 +86,10 @@ def main() -> None:
     optimiser = torch.optim.Adam(model.parameters(), lr=args.lr)
     loader = load(args.shards, args.batch_size, seed=args.seed, num_workers=args.workers, image_size=(SIDE, SIDE),
                   dtype="float32", normalize="imagenet")
-    step, window, started = 0, [], time.perf_counter()
+    step, window, started, cut = 0, [], time.perf_counter(), 0
     while step < args.steps:
         for batch in loader:  # each pass is a new epoch, reshuffled
+            cut += int((batch.mask[:, 1:].sum(dim=1) > SLOTS).sum())
             points, present = targets(batch)
             slots, kinds = model(batch.images)
             loss = loss_fn(slots, points, present) + nn.functional.cross_entropy(kinds, batch.chart_type)
@@ -99,6 +104,8 @@ def main() -> None:
                 window = []
             if step == args.steps:
                 break
+    if cut:
+        print(f"{cut} chart(s) had more than {SLOTS} points; each was trained on its first {SLOTS}")
     if args.predict:
         predict(model, args)
 
