@@ -7,7 +7,10 @@ from __future__ import annotations
 import functools
 
 import numpy as np
+from matplotlib import font_manager
+from matplotlib.ft2font import LoadFlags  # matplotlib 3.10+
 from matplotlib.markers import MarkerStyle
+from matplotlib.text import Text
 
 from plotdigit_cli import fonts, labels, looks
 from plotdigit_cli.charts.base import Mark, Series
@@ -24,7 +27,6 @@ COVER_MARGIN = 3.0
 # A bar or wedge is seen at its keypoint and just inside it, towards its middle (the pixel check
 # looks 1.5 px inside a bar's value edge, 3 px inside a wedge's arc): a text there hides it.
 MARK_INSET = 3.0
-ITALIC_LEAN = 0.2  # em an italic letter's top may lean past its advance
 
 
 class ImageCoords:
@@ -46,16 +48,32 @@ class ImageCoords:
         if artist is None or not artist.get_visible() or (hasattr(artist, "get_text") and not artist.get_text()):
             return None
         x0, y0, x1, y1 = self.box(artist.get_window_extent(renderer).extents)
-        if hasattr(artist, "get_style") and artist.get_style() in ("italic", "oblique"):
-            # matplotlib's box is the glyphs' advances; a slanted letter's top (an italic d or l)
-            # leans past the last advance, towards the end of the line.
-            lean = ITALIC_LEAN * artist.get_fontsize() * renderer.points_to_pixels(1.0)
-            angle = artist.get_rotation() % 360
-            if angle < 45 or angle > 315:
-                x1 += lean
-            elif 45 <= angle < 135:
-                y0 -= lean
+        if isinstance(artist, Text):
+            # matplotlib's box runs from the first glyph's origin to the last one's advance; a
+            # glyph's ink may start before its origin (DejaVu Serif's J) or end past its advance
+            # (an italic d): the box is widened by those overhangs, along the line.
+            start, end = _overhangs(artist, renderer)
+            angle = round(artist.get_rotation()) % 360
+            if angle == 0:
+                x0, x1 = x0 - start, x1 + end
+            elif angle == 90:
+                y0, y1 = y0 - end, y1 + start
         return [labels.px(c) for c in (x0, y0, x1, y1)]
+
+
+def _overhangs(text: Text, renderer) -> tuple[float, float]:
+    """(px the first glyph's ink starts before its origin, px the last one's ends past its advance)
+    of a one-line text, from the font file's glyph metrics; (0, 0) for several lines or math."""
+    s = text.get_text()
+    if not s or "\n" in s or "$" in s:
+        return 0.0, 0.0
+    prop = text.get_fontproperties()
+    font = font_manager.get_font(font_manager.findfont(prop))
+    font.set_size(prop.get_size_in_points(), renderer.dpi)
+    first = font.load_char(ord(s[0]), flags=LoadFlags.NO_HINTING)
+    last = font.load_char(ord(s[-1]), flags=LoadFlags.NO_HINTING)
+    return (max(0.0, -first.horiBearingX / 64.0),
+            max(0.0, (last.horiBearingX + last.width - last.horiAdvance) / 64.0))
 
 
 def measure(fig, ax, series: list[Series], spec: dict, has_axes: bool) -> dict:

@@ -108,11 +108,12 @@ def css_family(family: str) -> str:
 
 
 @functools.lru_cache(maxsize=256)
-def _font(family: str, size: float, bold: bool = False) -> ImageFont.FreeTypeFont:
+def _font(family: str, size: float, bold: bool = False, italic: bool = False) -> ImageFont.FreeTypeFont:
     from matplotlib import font_manager
 
     family = family.strip("'\"")  # the scenegraph gives the CSS form (css_family)
-    path = font_manager.findfont(font_manager.FontProperties(family=family, weight="bold" if bold else "normal"))
+    path = font_manager.findfont(font_manager.FontProperties(family=family, weight="bold" if bold else "normal",
+                                                             style="italic" if italic else "normal"))
     return ImageFont.truetype(path, size=max(1, round(size * 64)) / 64)  # FreeType sizes are in 1/64 pt
 
 
@@ -123,7 +124,8 @@ def text_box(item: dict, ox: float, oy: float, family: str) -> list[float] | Non
         return None
     size = float(item.get("fontSize", 11))
     lines = text if isinstance(text, list) else [text]
-    font = _font(item.get("font") or family, size, str(item.get("fontWeight", "")) in ("bold", "700"))
+    font = _font(item.get("font") or family, size, str(item.get("fontWeight", "")) in ("bold", "700"),
+                 item.get("fontStyle") == "italic")  # the face resvg draws: italic titles are narrower
     width = max(font.getlength(str(t)) for t in lines)
     # The nominal em box, widened to the glyphs' own ink where a font's letters reach past it
     # (Fjalla One's ascenders and i-dots rise above 0.79 em; an italic overhangs its advance).

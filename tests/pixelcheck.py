@@ -195,6 +195,7 @@ INK_LEVEL = 24  # per channel, 0-255: clean pixels, so the background is exact; 
 INSIDE_IMAGE = 1.0  # px a box may pass the image edge by (anti-aliasing, rounding)
 INK_REACH = 2.0  # px the ink of a text may reach beyond its box
 TEXT_WINDOW = 6  # px around the box searched for the glyphs that meet it
+SOLID_SHARE = 0.25  # of a glyph's own contrast: fainter pixels are its anti-aliased fringe
 
 
 def text_boxes(label: dict) -> list[tuple[str, str, list[float], bool, str]]:
@@ -264,7 +265,8 @@ def check_text(rgb: np.ndarray, label: dict) -> list[str]:
         background = _background(rgb, bx0, by0, bx1, by1)
         wx0, wy0 = max(0, bx0 - TEXT_WINDOW), max(0, by0 - TEXT_WINDOW)
         wx1, wy1 = min(w, bx1 + TEXT_WINDOW), min(h, by1 + TEXT_WINDOW)
-        ink = np.abs(rgb[wy0:wy1, wx0:wx1].astype(int) - background).max(axis=2) > INK_LEVEL
+        contrast = np.abs(rgb[wy0:wy1, wx0:wx1].astype(int) - background).max(axis=2)
+        ink = contrast > INK_LEVEL
         inside = ink[by0 - wy0:by1 - wy0, bx0 - wx0:bx1 - wx0]
         if not inside.any():
             problems.append(f"{what}: no ink in its box (not drawn)")
@@ -296,8 +298,12 @@ def check_text(rgb: np.ndarray, label: dict) -> list[str]:
                             or (xs.stop == ink.shape[1] and wx1 < w) or (ys.stop == ink.shape[0] and wy1 < h))
             if touches_edge:
                 continue  # leaves the window: a line or a mark, not a glyph
-            # the centres of the piece's outermost pixels
-            px0, py0, px1, py1 = xs.start + wx0 + 0.5, ys.start + wy0 + 0.5, xs.stop + wx0 - 0.5, ys.stop + wy0 - 0.5
+            # The centres of the piece's outermost solid pixels: a faint anti-aliased fringe, a
+            # quarter of the glyph's contrast or less, is not where its ink is.
+            solid = (pieces[where] == piece) & (contrast[where] > SOLID_SHARE * contrast[where].max())
+            rows, cols = np.nonzero(solid)
+            px0, px1 = cols.min() + xs.start + wx0 + 0.5, cols.max() + xs.start + wx0 + 0.5
+            py0, py1 = rows.min() + ys.start + wy0 + 0.5, rows.max() + ys.start + wy0 + 0.5
             reach = {"left": x0 - px0, "top": y0 - py0, "right": px1 - x1, "bottom": py1 - y1}
             reach.pop(side, None)
             far = max(reach, key=reach.get)
