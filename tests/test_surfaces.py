@@ -582,3 +582,22 @@ def test_two_runs_into_one_s3_prefix_leave_one_runs_shards(s3, apart):
     assert listed == {p.name for p in objects.glob("shard-*.tar")} and len(listed) == 6
     for record in objects.glob(".shard-*.json"):
         assert json.loads(record.read_text())["run"]["seed"] == winner_seed
+
+
+@pytest.mark.parametrize("command", [["export", "--format", "deplot", "--out", "{tmp}/out"],
+                                     ["score", "--pred", "{tmp}/pred.jsonl", "--truth"]])
+def test_export_and_score_from_a_dropping_web_server_are_one_line(tmp_path, small_set, command):
+    (tmp_path / "pred.jsonl").write_text('{"key": "000000000", "chart_type": "line", "x": [1], "y": [2]}\n')
+    server = HostileWeb("drop", (small_set / "shard-000000.tar").read_bytes())
+    url = f"http://127.0.0.1:{server.port}/shard-000000.tar"
+    args = [a.format(tmp=tmp_path) for a in command]
+    args = [args[0], url, *args[1:]] if args[0] == "export" else [*args, url]
+    try:
+        proc = subprocess.run([str(PLOTDIGIT), *args], capture_output=True, text=True, timeout=120,
+                              env={**os.environ, "PLOTDIGIT_READ_TIMEOUT": "2"})
+    finally:
+        server.close()
+    assert proc.returncode == 2, proc.stderr
+    line = one_line_error(proc.stderr)
+    assert url in line and "connection failed" in line, line
+    assert not (tmp_path / "out").exists()
