@@ -277,8 +277,9 @@ def check_text(rgb: np.ndarray, label: dict) -> list[str]:
         # Ink inside another text's box is that text's (tick labels set close together touch): not
         # counted here, except where the two boxes overlap.
         for other in others:
-            ox0, oy0 = max(0, int(math.ceil(other[0])) - wx0), max(0, int(math.ceil(other[1])) - wy0)
-            ox1, oy1 = int(math.floor(other[2])) - wx0, int(math.floor(other[3])) - wy0
+            # the pixels whose centres lie in the other box
+            ox0, oy0 = max(0, math.ceil(other[0] - 0.5) - wx0), max(0, math.ceil(other[1] - 0.5) - wy0)
+            ox1, oy1 = math.floor(other[2] - 0.5) + 1 - wx0, math.floor(other[3] - 0.5) + 1 - wy0
             if ox1 > ox0 and oy1 > oy0:
                 keep = ink[by0 - wy0:by1 - wy0, bx0 - wx0:bx1 - wx0].copy()
                 ink[oy0:max(oy0, oy1), ox0:max(ox0, ox1)] = False
