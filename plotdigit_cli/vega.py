@@ -217,7 +217,11 @@ def build(spec: dict, thin: dict | None = None) -> tuple[dict, dict]:
     fs = style["font_size"] * pt
     theme = style["vega_theme"]
     font = css_family(style["font"])
-    ink = ink_on(backdrop(theme, kind not in ("pie", "donut")))
+    # Ink for what is drawn on the plot (error bars, value annotations, pie names): against the plot's
+    # own fill, which the chart's background replaces (a dark theme's light ink on a light tint was
+    # barely there).
+    has_axes = kind not in ("pie", "donut")
+    ink = ink_on(style["background"] if style["background"] and has_axes else backdrop(theme, has_axes))
     cfg = json.loads(json.dumps(theme_config(theme)))
     _one_font(cfg, font)
     cfg.update({"font": font, "background": _solid(cfg.get("background")) or "#ffffff"})

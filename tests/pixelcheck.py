@@ -50,7 +50,7 @@ def probe_point(label: dict, point: dict, edge: float = 0.0) -> tuple[float, flo
     inset = 1.5 + edge / 2
     if kind in BARS:
         x0, y0, x1, y1 = point["bbox"]
-        if y1 - y0 < (LOW_BIN if kind == "histogram" else 3):
+        if y1 - y0 < (LOW_BIN + 2 * edge if kind == "histogram" else 3):  # an outline eats into a low bin
             assert kind == "histogram", f"bar of {y1 - y0:.2f} px is too short to see"
             return None
         inset = min(inset, (y1 - y0) / 2)
