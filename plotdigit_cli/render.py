@@ -38,7 +38,6 @@ def render(config: Config, spec: dict) -> tuple[bytes, dict]:
 
 
 TITLES = ("title", "x_label", "y_label")
-NO_BOX = (0.0, 0.0, 0.0, 0.0)
 MAX_MARGIN = 24  # px of extra room around the plot, for tick labels past the image edge (8, then 24)
 EDGE_SLACK = 1.0  # px a text box may pass the image edge by (anti-aliasing, rounding)
 
@@ -91,7 +90,8 @@ def misfits(label: dict) -> list[str]:
         box = label["text_boxes"].get(name)
         if not label["text"].get(name) or not box:
             continue
-        outside = _outside(box, label) or _meet(box, label["text_boxes"].get("legend") or NO_BOX)  # or the legend
+        legend = label["text_boxes"].get("legend")
+        outside = _outside(box, label) or bool(legend and _meet(box, legend))
         too_long = ((name == "x_label" and box[2] - box[0] > max(x1 - x0, 0) + EDGE_SLACK)
                     or (name == "y_label" and box[3] - box[1] > max(y1 - y0, 0) + EDGE_SLACK))
         if too_long:

@@ -192,21 +192,13 @@ def _claim_for_ranges(run: Run) -> None:
     name exists), and checked by every later one. A range of another run (another seed, n,
     config or library versions) is refused, however close together they start."""
     path = run.out / layout.RUN_NAME
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.partial")
-    with open(tmp, "w", encoding="utf-8") as f:
-        json.dump(run.run_file(), f, indent=2, ensure_ascii=False)
-        f.write("\n")
-        f.flush()
-        os.fsync(f.fileno())
     try:
-        os.link(tmp, path)
+        shards.write_json_atomic(path, run.run_file(), indent=2, exclusive=True)
     except FileExistsError:
         theirs = _read_run_file(path)
         if theirs.get("run_id") != run.run_id:
             raise OutputError(f"--out {run.out} holds shards of another run ({_difference(run, theirs)}), "
                               "made in ranges (--shards); give this run an --out of its own") from None
-    finally:
-        tmp.unlink(missing_ok=True)
 
 
 def _read_run_file(path: Path) -> dict:

@@ -164,20 +164,27 @@ def sha256_file(path: Path) -> str:
     return h.hexdigest()
 
 
-def write_json_atomic(path: Path, obj: dict, *, indent: int | None = None) -> None:
+def write_json_atomic(path: Path, obj: dict, *, indent: int | None = None, exclusive: bool = False) -> None:
     """Write JSON so that a reader sees the old file or the new one, never part of it: a temporary
-    file, fsync, rename on a local disk; one PUT on object storage."""
+    file, fsync, rename on a local disk; one PUT on object storage. With `exclusive` (local disks),
+    the finished file is hard-linked to `path` instead, which raises FileExistsError if it is there."""
     if store.is_remote(path):
         path.write_bytes((json.dumps(obj, indent=indent, ensure_ascii=False) + "\n").encode("utf-8"))
         return
     tmp = path.with_name(f".{path.name}.{os.getpid()}.partial")  # several --shards runs may write the run file
-    with open(tmp, "w", encoding="utf-8") as f:
-        json.dump(obj, f, indent=indent, ensure_ascii=False)
-        f.write("\n")
-        f.flush()
-        os.fsync(f.fileno())
-    os.replace(tmp, path)
-    _fsync_dir(path.parent)
+    try:
+        with open(tmp, "w", encoding="utf-8") as f:
+            json.dump(obj, f, indent=indent, ensure_ascii=False)
+            f.write("\n")
+            f.flush()
+            os.fsync(f.fileno())
+        if exclusive:
+            os.link(tmp, path)
+        else:
+            os.replace(tmp, path)
+        _fsync_dir(path.parent)
+    finally:
+        tmp.unlink(missing_ok=True)
 
 
 def _fsync_dir(path: Path) -> None:

@@ -94,16 +94,22 @@ def _error_bars(label: dict, s_index: int, probe: tuple[float, float]) -> list[n
     return []
 
 
+def mix_weights(actual: np.ndarray, colors: list[np.ndarray]) -> tuple[np.ndarray, float] | None:
+    """The weights (>= 0, summing to 1) of the mix of `colors` nearest `actual`, and how far it is
+    (per channel); None when no mix of them with weights >= 0 comes near."""
+    # The last row asks the weights to sum to 1, weighted so that least squares keeps to it.
+    m = np.vstack([np.array(colors, dtype=float).T, 1000.0 * np.ones(len(colors))])
+    weights, *_ = np.linalg.lstsq(m, np.append(actual.astype(float), 1000.0), rcond=None)
+    if weights.min() < -0.02:
+        return None
+    return weights, float(np.abs(np.array(colors, dtype=float).T @ weights - actual).max())
+
+
 def mix_residual(actual: np.ndarray, colors: list[np.ndarray]) -> float:
     """How far `actual` is from the nearest mix (weights >= 0, summing to 1) of two or three of `colors`."""
-    best = math.inf
-    for combo in itertools.chain(itertools.combinations(colors, 2), itertools.combinations(colors, 3)):
-        # The last row asks the weights to sum to 1, weighted so that least squares keeps to it.
-        m = np.vstack([np.array(combo, dtype=float).T, 1000.0 * np.ones(len(combo))])
-        weights, *_ = np.linalg.lstsq(m, np.append(actual.astype(float), 1000.0), rcond=None)
-        if weights.min() >= -0.02:
-            best = min(best, float(np.abs(np.array(combo, dtype=float).T @ weights - actual).max()))
-    return best
+    found = (mix_weights(actual, list(combo))
+             for combo in itertools.chain(itertools.combinations(colors, 2), itertools.combinations(colors, 3)))
+    return min((residual for _, residual in filter(None, found)), default=math.inf)
 
 
 def _segment_distance(p: np.ndarray, a: np.ndarray, b: np.ndarray) -> float:
@@ -332,11 +338,9 @@ def _edge_share(p: np.ndarray, edge: np.ndarray, others: list[np.ndarray]) -> fl
     `others` that gives pixel `p` within EDGE_TOLERANCE; 0 if there is none."""
     best = 1.0 if np.abs(p - edge).max() <= EDGE_TOLERANCE else 0.0
     for combo in itertools.chain(itertools.combinations(others, 1), itertools.combinations(others, 2)):
-        colors = [edge, *combo]
-        m = np.vstack([np.array(colors, dtype=float).T, 1000.0 * np.ones(len(colors))])
-        weights, *_ = np.linalg.lstsq(m, np.append(p.astype(float), 1000.0), rcond=None)
-        if weights.min() >= -0.02 and np.abs(np.array(colors, dtype=float).T @ weights - p).max() <= EDGE_TOLERANCE:
-            best = max(best, float(weights[0]))
+        found = mix_weights(p, [edge, *combo])
+        if found is not None and found[1] <= EDGE_TOLERANCE:
+            best = max(best, float(found[0][0]))
     return best
 
 
