@@ -2,8 +2,8 @@
 
 `plotdigit_cli.generate(n, out, ...)` and `plotdigit_cli.inspect(*targets, ...)` are the CLI's
 commands as functions (plotdigit_cli.api); `from plotdigit_cli import load` gives the training
-loader (plotdigit_cli.loader.load), and `stream` the same batches rendered on the fly
-(plotdigit_cli.live.stream). All are looked up lazily, so that torch is imported only by
+loader (plotdigit_cli.train.loader.load), and `stream` the same batches rendered on the fly
+(plotdigit_cli.train.live.stream). All are looked up lazily, so that torch is imported only by
 those who load, never by the generator.
 """
 
@@ -19,13 +19,13 @@ def __getattr__(name: str):
     if name in ("load", "stream"):
         try:
             if name == "load":
-                from plotdigit_cli.loader import load as found
+                from plotdigit_cli.train.loader import load as found
             else:
-                from plotdigit_cli.live import stream as found
+                from plotdigit_cli.train.live import stream as found
         except ModuleNotFoundError as e:
             if e.name != "torch":
                 raise
-            from plotdigit_cli.extras import hint
+            from plotdigit_cli.base.extras import hint
 
             raise ModuleNotFoundError(f"plotdigit_cli.{name} needs torch: {hint('torch')}", name="torch") from None
         return found

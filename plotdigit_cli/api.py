@@ -16,10 +16,10 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable, Sequence
 
-from plotdigit_cli.config import Config, load_config
-from plotdigit_cli.runner import Incomplete, OutputError, Progress, Run, RunFailed, Stopped, Summary
-from plotdigit_cli.runner import generate as _generate
-from plotdigit_cli.store import StorageError, location, reason
+from plotdigit_cli.spec.config import Config, load_config
+from plotdigit_cli.run.runner import Incomplete, OutputError, Progress, Run, RunFailed, Stopped, Summary
+from plotdigit_cli.run.runner import generate as _generate
+from plotdigit_cli.shards.store import StorageError, location, reason
 
 
 def default_workers() -> int:
@@ -50,7 +50,7 @@ def generate(n: int, out: str | os.PathLike, *, seed: int = 0, shard_size: int =
     if workers is not None and (isinstance(workers, bool) or not isinstance(workers, int) or workers < 1):
         raise ValueError(f"workers must be an integer >= 1, got {workers!r}")
     if dask is not None:
-        from plotdigit_cli.cluster import ClusterError, parse
+        from plotdigit_cli.run.cluster import ClusterError, parse
 
         if workers is not None:
             raise ValueError("workers and dask: the cluster's workers make the shards; give one of them")
@@ -112,7 +112,7 @@ def finish(out: str | os.PathLike) -> dict:
     """`plotdigit manifest OUT`: check every shard of the run in `out` against its record and write
     manifest.json (the bytes one run writes); returns the manifest. Raises runner.Incomplete,
     listing what is missing, or runner.OutputError."""
-    from plotdigit_cli.runner import finish as _finish
+    from plotdigit_cli.run.runner import finish as _finish
 
     with _storage_errors(out):
         return _finish(_output(out))
@@ -126,7 +126,7 @@ def inspect(*targets: str | os.PathLike, stats_samples: int | None = None, previ
 
     Raises shards.TargetError when a target names nothing that exists.
     """
-    from plotdigit_cli.report import inspect as _inspect
+    from plotdigit_cli.report.summary import inspect as _inspect
 
     if not targets:
         raise ValueError("inspect needs at least one target (a shard, a directory or a brace pattern)")
@@ -134,7 +134,7 @@ def inspect(*targets: str | os.PathLike, stats_samples: int | None = None, previ
                               preview_count=preview_count if preview is not None else 0,
                               max_problems=max_problems, progress=progress)
     if preview is not None:
-        from plotdigit_cli.preview import write_sheet
+        from plotdigit_cli.report.preview import write_sheet
 
         if picked:
             write_sheet(Path(preview), picked)

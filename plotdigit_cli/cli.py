@@ -98,8 +98,8 @@ def generate(n, out, seed, shard_size, workers, config_path, types, image_size, 
     """
     from plotdigit_cli.api import generate as run_generate
     from plotdigit_cli.api import shard_range as parse_range
-    from plotdigit_cli.config import ConfigError, load_config
-    from plotdigit_cli.runner import OutputError, RunFailed, Stopped
+    from plotdigit_cli.spec.config import ConfigError, load_config
+    from plotdigit_cli.run.runner import OutputError, RunFailed, Stopped
 
     try:
         config = load_config(config_path, image_size=image_size, types=_types(types))
@@ -150,7 +150,7 @@ def manifest_command(out) -> None:
         plotdigit manifest shards/
     """
     from plotdigit_cli.api import finish
-    from plotdigit_cli.runner import Incomplete, OutputError
+    from plotdigit_cli.run.runner import Incomplete, OutputError
 
     try:
         manifest = finish(out)
@@ -182,7 +182,7 @@ def score_command(pred, truth, as_json) -> None:
 
         plotdigit score --pred preds.jsonl --truth heldout/
     """
-    from plotdigit_cli import scoring
+    from plotdigit_cli.evaluate import scoring
 
     try:
         predictions = scoring.read_predictions(pred)
@@ -208,7 +208,7 @@ def export_command(source, fmt, out) -> None:
 
         plotdigit export shards/ --format coco --out coco/
     """
-    from plotdigit_cli import export
+    from plotdigit_cli.evaluate import export
 
     try:
         summary = export.export(list(source), fmt, out)
@@ -293,9 +293,9 @@ def inspect(targets, as_json, preview, preview_count, stats_samples, max_problem
     """
     import json
 
-    from plotdigit_cli import shards
+    from plotdigit_cli.shards import tar as shards
     from plotdigit_cli.api import inspect as run_inspect
-    from plotdigit_cli.report import format_report
+    from plotdigit_cli.report.summary import format_report
 
     if preview is not None:
         _check_preview_path(preview)
@@ -315,7 +315,7 @@ def inspect(targets, as_json, preview, preview_count, stats_samples, max_problem
 
 def _check_preview_path(path: Path) -> None:
     """Refuse a preview path before the long read, not after it."""
-    from plotdigit_cli.shards import write_problem
+    from plotdigit_cli.shards.tar import write_problem
 
     if path.is_dir():
         raise BadInput(f"--preview {path} is a directory")
@@ -356,8 +356,8 @@ def load_command(source, batch_size, workers, batches, seed, image_size, skip_br
         from plotdigit_cli import load
     except ModuleNotFoundError as e:
         raise BadInput(str(e)) from None
-    from plotdigit_cli.collate import CHART_TYPES
-    from plotdigit_cli.loader import BrokenSample, decoder_name
+    from plotdigit_cli.train.collate import CHART_TYPES
+    from plotdigit_cli.train.loader import BrokenSample, decoder_name
 
     try:
         loader = load(list(source), batch_size, seed=seed, num_workers=workers,

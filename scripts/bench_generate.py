@@ -104,8 +104,8 @@ def baseline(n: int, out: Path) -> int:
     import numpy as np
     from PIL import Image
 
-    from plotdigit_cli.config import load_config
-    from plotdigit_cli.spec import sample_spec
+    from plotdigit_cli.spec.config import load_config
+    from plotdigit_cli.spec.sample import sample_spec
 
     config = load_config(SEED_BLOG)
     with tarfile.open(out, "w") as tar:

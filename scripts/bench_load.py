@@ -38,7 +38,7 @@ import pyspng
 import torch
 
 from plotdigit_cli import load
-from plotdigit_cli.loader import decoder_name, shard_urls
+from plotdigit_cli.train.loader import decoder_name, shard_urls
 
 CUDA = torch.cuda.is_available()
 

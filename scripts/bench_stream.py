@@ -17,9 +17,9 @@ import tempfile
 import time
 
 from plotdigit_cli import stream
-from plotdigit_cli.config import load_config
-from plotdigit_cli.render import render
-from plotdigit_cli.spec import sample_spec
+from plotdigit_cli.spec.config import load_config
+from plotdigit_cli.render.fit import render
+from plotdigit_cli.spec.sample import sample_spec
 
 
 def plain_loop(config, charts: int) -> float:

@@ -36,14 +36,14 @@ from PIL import Image
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 from pixelcheck import check_edges, check_sample, check_text  # noqa: E402
 
-from plotdigit_cli import schema  # noqa: E402
-from plotdigit_cli.charts import FAMILIES  # noqa: E402
-from plotdigit_cli.colors import low_contrast  # noqa: E402
-from plotdigit_cli.looks import LOOKS, UNSUPPORTED, applies  # noqa: E402
-from plotdigit_cli.ticks import axis_overlaps  # noqa: E402
-from plotdigit_cli.config import load_config  # noqa: E402
-from plotdigit_cli.render import draw  # noqa: E402
-from plotdigit_cli.spec import sample_spec  # noqa: E402
+from plotdigit_cli.label import schema  # noqa: E402
+from plotdigit_cli.spec.families import FAMILIES  # noqa: E402
+from plotdigit_cli.spec.colors import low_contrast  # noqa: E402
+from plotdigit_cli.spec.looks import LOOKS, UNSUPPORTED, applies  # noqa: E402
+from plotdigit_cli.render.ticks import axis_overlaps  # noqa: E402
+from plotdigit_cli.spec.config import load_config  # noqa: E402
+from plotdigit_cli.render.fit import draw  # noqa: E402
+from plotdigit_cli.spec.sample import sample_spec  # noqa: E402
 
 
 def main() -> int:

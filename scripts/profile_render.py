@@ -27,10 +27,14 @@ from pathlib import Path
 
 from PIL import Image
 
-from plotdigit_cli import degrade, mpl_private, png, render
-from plotdigit_cli.config import load_config
-from plotdigit_cli.labels import dumps
-from plotdigit_cli.spec import sample_spec
+from plotdigit_cli.spec import degrade
+from plotdigit_cli.render.matplotlib import private as mpl_private
+from plotdigit_cli.render import png
+from plotdigit_cli.render import fit as render
+from plotdigit_cli.render.matplotlib import chart as mpl_chart
+from plotdigit_cli.spec.config import load_config
+from plotdigit_cli.label.labels import dumps
+from plotdigit_cli.spec.sample import sample_spec
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -73,7 +77,7 @@ def table(config_path: Path | None, n: int) -> None:
     for name, reuse, memo, encode in WAYS:
         best = None
         for _ in range(2):
-            render._kept = None  # each pass starts as a new worker does, memos empty
+            mpl_chart._kept = None  # each pass starts as a new worker does, memos empty
             mpl_private._memo.clear()
             mpl_private._glyphs.clear()
             sums: dict = {}

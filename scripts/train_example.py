@@ -24,7 +24,7 @@ import torch
 from torch import nn
 
 from plotdigit_cli import load
-from plotdigit_cli.collate import CHART_TYPES
+from plotdigit_cli.train.collate import CHART_TYPES
 
 # Points per chart the head can express. The default config draws up to 180 (a scatter of three
 # series of 60; a line chart has up to 4 x 40, a dot plot 12 x 10); a chart with more is trained

@@ -22,7 +22,7 @@ import math
 
 import numpy as np
 
-from plotdigit_cli.labels import readable
+from plotdigit_cli.label.labels import readable
 
 FILLED_TOLERANCE = 3  # per channel, 0-255
 OVER_MARGIN = 1.5  # px
@@ -129,7 +129,7 @@ def _later_lines(label: dict, s_index: int, probe: tuple[float, float]) -> list[
         half = s["style"].get("line_width", 0) / 2 + 1.0
         pixels = [np.array(q["pixel"]) for q in s["points"]]
         if smooth:
-            from plotdigit_cli.looks import monotone_curve
+            from plotdigit_cli.render.looks import monotone_curve
 
             us, vs = monotone_curve([q[0] for q in pixels], [q[1] for q in pixels])
             pixels = [np.array(q) for q in zip(us, vs)]

@@ -1,0 +1,166 @@
+"""The per-sample label: its schema, its key, its bytes, and a validator (docs/labels.md).
+
+Written labels are typed (`plotdigit.label/3`, schema.py); the renderers make, and inspect and
+the checks read, the /2 shape, which schema.typed / schema.untyped turn into each other.
+
+Pixel convention: origin at the image's top-left corner, y down, (i + 0.5, j + 0.5) is the
+centre of pixel (i, j). Normalised coordinates are fractions of the plot area with y up.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from typing import Any
+
+from plotdigit_cli.label import schema
+from plotdigit_cli.label.schema import cell
+
+
+SCHEMA = "plotdigit.label/3"  # what is written: schema.py
+SCHEMA_V2 = "plotdigit.label/2"  # the renderers' labels (and shards written before /3): still read
+SCHEMA_V1 = "plotdigit.label/1"  # still read by inspect and load
+READ = (SCHEMA, SCHEMA_V2, SCHEMA_V1)
+KEY_DIGITS = 9
+
+
+def sample_key(index: int) -> str:
+    """Webdataset key of sample `index`: digits only, since readers split member names at the first dot."""
+    return f"{index:0{KEY_DIGITS}d}"
+
+TABLE_SEPARATOR = " | "
+PIXEL_DECIMALS = 3
+NORM_DECIMALS = 6
+
+
+def px(value: float) -> float:
+    return round(float(value), PIXEL_DECIMALS)
+
+
+def frac(value: float) -> float:
+    return round(float(value), NORM_DECIMALS)
+
+
+def normalise(u: float, v: float, plot_bbox: list[float]) -> list[float]:
+    """Pixel -> fraction of the plot area, y up (the blog's keypoint convention)."""
+    x0, y0, x1, y1 = plot_bbox
+    return [frac((u - x0) / (x1 - x0)), frac((y1 - v) / (y1 - y0))]
+
+
+def keypoint(norm: list[float], bbox: list[float] | None, sized: bool, plot_bbox: list[float]) -> list[float]:
+    """[fx, fy, w, h]: w, h are the element's size as a fraction of the plot area, 0 for markers and vertices."""
+    if not sized or bbox is None:
+        return [norm[0], norm[1], 0.0, 0.0]
+    x0, y0, x1, y1 = plot_bbox
+    return [norm[0], norm[1], frac((bbox[2] - bbox[0]) / (x1 - x0)), frac((bbox[3] - bbox[1]) / (y1 - y0))]
+
+
+def linear_table(header: list, rows: list[list]) -> str:
+    """The chart's data as a linear text table: a header row, then one row per x, cells split by ` | `."""
+    return "\n".join(TABLE_SEPARATOR.join(cell(c) for c in row) for row in [header] + rows)
+
+
+def dumps(label: dict) -> bytes:
+    """Compact, deterministic JSON bytes (field order is the schema's order)."""
+    return json.dumps(label, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode("utf-8")
+
+
+# --- validation -------------------------------------------------------------------------
+
+_TOP_FIELDS = {
+    "schema": str, "key": str, "index": int, "seed": int, "chart_type": str, "image": dict,
+    "plot_bbox": list, "axes": (dict, type(None)), "series": list, "keypoints": list,
+}
+_V2_FIELDS = {"text": dict, "text_boxes": dict, "table": str, "style": dict}
+_NORM_TOLERANCE = 1e-3  # fractions are rounded to 6 decimals and pixels to 3
+
+
+def _is_num(v: Any) -> bool:
+    return isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
+
+
+def _is_box(v: Any) -> bool:
+    return isinstance(v, list) and len(v) == 4 and all(_is_num(x) for x in v) and v[0] <= v[2] and v[1] <= v[3]
+
+
+def readable(label: Any) -> tuple[Any, list[str]]:
+    """(the label in the shape the checks read, its departures from the typed schema): a /3
+    label that fits its schema is turned back into the /2 shape; others are returned as they are."""
+    if isinstance(label, dict) and label.get("schema") == SCHEMA:
+        problems = schema.problems(label)
+        return (label if problems else schema.untyped(label)), problems
+    return label, []
+
+
+def validate_label(label: Any, *, width: int | None = None, height: int | None = None) -> list[str]:
+    """Every way `label` breaks the schema, as short reasons; an empty list means sound.
+
+    A /3 label is checked against the published schema (schema.py), then, like /2 and /1, for
+    agreement between its parts. `width`/`height`, when given, are the decoded image's size,
+    checked against the label's.
+    """
+    label, problems = readable(label)
+    if problems:
+        return problems
+    if not isinstance(label, dict):
+        return [f"label is a {type(label).__name__}, not an object"]
+    for name, kind in _TOP_FIELDS.items():
+        if name not in label:
+            problems.append(f"missing field '{name}'")
+        elif not isinstance(label[name], kind) or isinstance(label[name], bool):
+            problems.append(f"field '{name}' has type {type(label[name]).__name__}")
+    if problems:
+        return problems
+    if label["schema"] not in READ:
+        return [f"schema is {label['schema']!r}, expected one of {', '.join(map(repr, READ))}"]
+    v2 = label["schema"] == SCHEMA_V2
+    if v2:
+        problems += [f"missing field '{name}'" if name not in label else f"field '{name}' has type "
+                     f"{type(label[name]).__name__}" for name, kind in _V2_FIELDS.items()
+                     if not isinstance(label.get(name), kind)]
+        if problems:
+            return problems
+    if label["key"] != sample_key(label["index"]):
+        problems.append(f"key {label['key']!r} does not match index {label['index']}")
+    image = label["image"]
+    w, h = image.get("width"), image.get("height")
+    if not (isinstance(w, int) and isinstance(h, int) and w > 0 and h > 0):
+        return problems + [f"image size {w!r}x{h!r} is not two positive integers"]
+    if width is not None and (w, h) != (width, height):
+        problems.append(f"label says {w}x{h} but the image is {width}x{height}")
+    box = label["plot_bbox"]
+    if not _is_box(box) or box[2] - box[0] <= 0 or box[3] - box[1] <= 0:
+        return problems + [f"plot_bbox {box!r} is not [x0, y0, x1, y1] with x0 < x1, y0 < y1"]
+    points = []
+    for s, series in enumerate(label["series"]):
+        if not isinstance(series, dict) or not isinstance(series.get("points"), list):
+            problems.append(f"series {s} has no list of points")
+            continue
+        points.extend((s, i, p) for i, p in enumerate(series["points"]))
+    if len(label["keypoints"]) != len(points):
+        problems.append(f"{len(label['keypoints'])} keypoints for {len(points)} points")
+    for (s, i, p), kp in zip(points, label["keypoints"]):
+        where = f"series {s} point {i}"
+        required = ("x", "y", "pixel", "norm", "bbox") + (("visible",) if v2 else ())
+        if not isinstance(p, dict) or not all(k in p for k in required):
+            problems.append(f"{where} lacks one of {', '.join(required)}")
+            continue
+        pixel, norm = p["pixel"], p["norm"]
+        if not (isinstance(pixel, list) and len(pixel) == 2 and all(_is_num(c) for c in pixel)):
+            problems.append(f"{where}: pixel {pixel!r} is not [u, v]")
+            continue
+        # A point outside the axes range (labelled not visible) may lie outside the image too.
+        if p.get("visible", True) and not (0 <= pixel[0] <= w and 0 <= pixel[1] <= h):
+            problems.append(f"{where}: pixel {pixel} lies outside the {w}x{h} image")
+        expected = normalise(pixel[0], pixel[1], box)
+        if not (isinstance(norm, list) and len(norm) == 2 and all(_is_num(c) for c in norm)):
+            problems.append(f"{where}: norm {norm!r} is not [fx, fy]")
+        elif max(abs(a - b) for a, b in zip(norm, expected)) > _NORM_TOLERANCE:
+            problems.append(f"{where}: norm {norm} disagrees with pixel and plot_bbox ({expected})")
+        if p["bbox"] is not None and not _is_box(p["bbox"]):
+            problems.append(f"{where}: bbox {p['bbox']!r} is not [x0, y0, x1, y1]")
+        if not (isinstance(kp, list) and len(kp) == 4 and all(_is_num(c) for c in kp)):
+            problems.append(f"{where}: keypoint {kp!r} is not [fx, fy, w, h]")
+        elif isinstance(norm, list) and kp[:2] != norm:
+            problems.append(f"{where}: keypoint {kp[:2]} differs from norm {norm}")
+    return problems

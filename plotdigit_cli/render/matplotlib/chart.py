@@ -1,0 +1,83 @@
+"""The matplotlib renderer: a spec drawn on a matplotlib Figure (Agg), and its label measured.
+
+Labels are measured from the figure as finally drawn, at its final size: the canvas is drawn
+once (constrained layout runs inside that draw), then every mark's data coordinates go
+through the axes' final transform. Nothing is resized or cropped afterwards, so the measured
+pixels are the PNG's pixels.
+
+Agg places a marker's centre on the centre of the pixel that contains the marker's true
+position, and snaps bar edges to pixel edges, so the drawn mark is within half a pixel of
+its label; labels keep the true (unsnapped) geometry.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import matplotlib
+import matplotlib.style
+import numpy as np
+
+from plotdigit_cli.render.matplotlib.decorate import decorate, thin_overlapping_ticks
+from plotdigit_cli.render.matplotlib.families import DRAW
+from plotdigit_cli.render.matplotlib.measure import measure
+from plotdigit_cli.render.matplotlib.private import Frame, memoised
+from plotdigit_cli.render.matplotlib.style import rc_params
+from plotdigit_cli.spec import fonts
+from plotdigit_cli.spec.families import FAMILIES
+
+MAX_REDRAWS = 6  # thinning overlapping tick labels, each time by half
+
+
+def draw(spec: dict, *, reuse: bool = True, memo_text: bool = True) -> tuple[np.ndarray, dict]:
+    """One drawing of `spec`, whatever its text's fit.
+
+    With `reuse`, the figure of the previous chart is drawn on again when it has the same look
+    (mpl_private.Frame); with `memo_text`, text layouts are memoised (mpl_private.memoised).
+    Neither changes a byte of the result (tests compare each with and without); both are off
+    where matplotlib's private API is not enabled (mpl_private.ENABLED).
+    """
+    global _kept
+    family = FAMILIES[spec["chart_type"]]
+    key = look(spec)
+    frame, _kept = (_kept, None) if reuse and _kept is not None and _kept.key == key else (None, None)
+    # rc settings are read when artists are made and drawn: all of it happens inside the context,
+    # and the context restores the process's settings for the next chart.
+    with matplotlib.rc_context(), memoised(memo_text):
+        matplotlib.style.use(spec["style"]["sheet"])
+        matplotlib.rcParams.update(rc_params(spec["style"]))
+        frame = frame or Frame(key, spec)
+        fig, ax, canvas = frame.fig, frame.ax, frame.canvas
+        series = DRAW[spec["chart_type"]](ax, spec)
+        decorate(fig, ax, spec, series, family.has_axes)
+        canvas.draw()
+        for _ in range(MAX_REDRAWS):
+            if not (family.has_axes and thin_overlapping_ticks(fig, ax, spec)):
+                break
+            canvas.draw()
+        rgba = np.asarray(canvas.buffer_rgba())
+        height, width = spec["figure"]["height"], spec["figure"]["width"]
+        if rgba.shape[:2] != (height, width):
+            raise RuntimeError(f"canvas is {rgba.shape[1]}x{rgba.shape[0]}, expected {width}x{height}")
+        rgb = np.ascontiguousarray(rgba[..., :3])
+        label = measure(fig, ax, series, spec, family.has_axes)
+        # Inside the context: Axes.clear resets properties to the look's rc values.
+        if reuse and frame.reset():
+            _kept = frame
+    return rgb, label
+
+
+fonts.register()  # in the forkserver too (it imports this module), so every worker has them
+# matplotlib falls back to a default date interval, and says so on stderr for every such chart; the
+# ticks drawn are read back into the label whichever interval it picked, so the notice is only noise.
+warnings.filterwarnings("ignore", message="AutoDateLocator was unable to pick", category=UserWarning)
+
+# The frame the last chart was drawn on, when it can be drawn on again (one per process).
+_kept: Frame | None = None
+
+
+def look(spec: dict) -> tuple:
+    """What a kept frame must share with the next chart: size, dpi, layout, style sheet, every rc setting."""
+    size, style = spec["figure"], spec["style"]
+    return (size["width"], size["height"], size["dpi"], size.get("margin", 0), style["layout"], style["sheet"],
+            tuple(sorted((k, str(v)) for k, v in rc_params(style).items())))

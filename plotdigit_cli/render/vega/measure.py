@@ -1,0 +1,428 @@
+"""Measure a Vega chart: its scenegraph (as vl-convert computed it for the PNG) and the scales
+vega.py fixed -> the label dict, the same schema and rules as measure.py's for matplotlib.
+
+Scenegraph coordinates are relative to the enclosing group; the root group sits at the
+scenegraph's `origin` in the image, and pixel (i + 0.5, j + 0.5) is the centre of pixel
+(i, j), as in the PNG Vega renders (y down).
+"""
+
+from __future__ import annotations
+
+import math
+
+from plotdigit_cli.spec import fonts
+from plotdigit_cli.label import labels
+from plotdigit_cli.render import looks as drawn_looks
+from plotdigit_cli.spec import looks
+from plotdigit_cli.render.geometry import ERROR_WIDTH_PX, MIN_LINE_PX
+from plotdigit_cli.render.geometry import COVER_MARGIN, MARK_INSET, TEXT_REACH, covered, table_header
+from plotdigit_cli.render.vega.text import Scale, text_box
+from plotdigit_cli.spec.vega_themes import backdrop
+
+MISMATCH_PX = 0.05  # a mark Vega placed elsewhere than the scale says is a bug, not a rounding
+
+
+class Scene:
+    """The scenegraph flattened: every mark with its items and the absolute offset of its group."""
+
+    def __init__(self, scene: dict):
+        ox, oy = scene["origin"]
+        self.root = scene["scenegraph"]["items"][0]
+        self.origin = (float(ox) + float(self.root.get("x", 0)), float(oy) + float(self.root.get("y", 0)))
+        self.marks: list[tuple[dict, float, float, dict | None]] = []  # (mark, ox, oy, enclosing group item)
+        self._walk(self.root, *self.origin, None)
+
+    def _walk(self, group: dict, ox: float, oy: float, owner: dict | None) -> None:
+        for mark in group.get("items", []):
+            self.marks.append((mark, ox, oy, group))
+            if mark.get("marktype") == "group":
+                for item in mark.get("items", []):
+                    self._walk(item, ox + float(item.get("x", 0)), oy + float(item.get("y", 0)), item)
+
+    def named(self, name: str) -> list[tuple[dict, float, float]]:
+        return [(item, ox, oy) for mark, ox, oy, _ in self.marks if mark.get("name") == f"{name}_marks"
+                for item in mark.get("items", [])]
+
+    def role(self, role: str) -> list[tuple[dict, float, float, dict | None]]:
+        return [(mark, ox, oy, group) for mark, ox, oy, group in self.marks if mark.get("role") == role]
+
+
+def _keyed(items) -> dict:
+    return {str(item.get("description")): (item, ox, oy) for item, ox, oy in items}
+
+
+def measure(spec: dict, scene_json: dict, meta: dict) -> dict:
+    scene = Scene(scene_json)
+    kind, data, style, text = spec["chart_type"], spec["data"], spec["style"], spec["text"]
+    ox, oy = scene.origin
+    width, height = float(scene.root.get("width", 0)), float(scene.root.get("height", 0))
+    pie = kind in ("pie", "donut")
+    font = style["font"]
+
+    # Text: title, axis titles, legend, annotations and pie texts.
+    title_items = [(item, mox, moy) for mark, mox, moy, _ in scene.role("title-text") for item in mark["items"]]
+    title = title_items[0] if title_items else None
+    legend_groups = [(item, mox, moy) for mark, mox, moy, _ in scene.role("legend") for item in mark["items"]]
+    legend_box = None
+    legend_texts = []
+    if legend_groups:
+        item, lx, ly = legend_groups[0]
+        x0, y0 = lx + float(item.get("x", 0)), ly + float(item.get("y", 0))
+        legend_box = [labels.px(x0), labels.px(y0), labels.px(x0 + float(item.get("width", 0))),
+                      labels.px(y0 + float(item.get("height", 0)))]
+        legend_texts = [it["text"] for mark, _, _, _ in scene.role("legend-label") for it in mark["items"]]
+    annotations = [(it, ax_, ay_) for it, ax_, ay_ in scene.named("annotations")]
+    pie_names = [(item, mox, moy) for mark, mox, moy, _ in scene.marks if str(mark.get("name", "")).startswith("pielabel")
+                 for item in mark.get("items", [])]
+    inner_texts = annotations + pie_names + scene.named("percentages")
+    covers = [(legend_box, COVER_MARGIN)] if legend_box else []
+    covers += [(b, TEXT_REACH) for b in (text_box(it, tx, ty, font) for it, tx, ty in inner_texts) if b]
+
+    if pie:
+        plot_bbox, series = _pie(spec, scene, covers)
+        axes = None
+    else:
+        plot_bbox = [ox, oy, ox + width, oy + height]
+        series, axes = _cartesian(spec, scene, meta, plot_bbox, covers, width, height)
+
+    keypoints = [labels.keypoint(p["norm"], p["bbox"], p.pop("_sized"), plot_bbox) for s in series for p in s["points"]]
+
+    axis_titles = {}
+    for mark, mox, moy, group in scene.role("axis-title"):
+        orient = (group or {}).get("orient")
+        for it in mark["items"]:
+            axis_titles["x" if orient in ("bottom", "top") else "y"] = (it, mox, moy)
+    label_text = {
+        "title": _joined(title[0]["text"]) if title else None,
+        "x_label": _joined(axis_titles["x"][0]["text"]) if "x" in axis_titles else None,
+        "y_label": _joined(axis_titles["y"][0]["text"]) if "y" in axis_titles else None,
+        "legend": legend_texts,
+        "annotations": [{"text": it["text"], "bbox": text_box(it, ax_, ay_, font)} for it, ax_, ay_ in annotations],
+    }
+    text_boxes = {"title": text_box(title[0], title[1], title[2], font) if title else None,
+                  "x_label": text_box(*axis_titles["x"], font) if "x" in axis_titles else None,
+                  "y_label": text_box(*axis_titles["y"], font) if "y" in axis_titles else None,
+                  "legend": legend_box}
+    fig = spec["figure"]
+    return {
+        "schema": labels.SCHEMA_V2,
+        "key": labels.sample_key(spec["index"]),
+        "index": spec["index"],
+        "seed": spec["seed"],
+        "chart_type": kind,
+        "image": {"width": fig["width"], "height": fig["height"]},
+        "plot_bbox": [labels.px(c) for c in plot_bbox],
+        "axes": axes,
+        "series": series,
+        "keypoints": keypoints,
+        "text": label_text,
+        "text_boxes": text_boxes,
+        "table": labels.linear_table(table_header(spec, label_text, series), _table_rows(spec)),
+        "style": {"sheet": style["vega_theme"], "font": font, "font_kind": fonts.FAMILIES[font][0],
+                  "background": backdrop(style["vega_theme"], not pie) if not (style["background"] and not pie)
+                  else style["background"],
+                  "title_weight": text["title_weight"], "label_style": text["label_style"],
+                  "font_size": style["font_size"], "dpi": round(float(fig["dpi"]), 4),
+                  "degrade": spec["degrade"], "renderer": "vega", "looks": looks.words(spec["looks"])},
+        "source": spec["source"],
+    }
+
+
+def _joined(text) -> str:
+    return "\n".join(text) if isinstance(text, list) else str(text)
+
+
+def _point(x, y, u, v, bbox, color, plot_bbox, covers, *, sized, inside=True, base=None) -> dict:
+    point = {"x": x, "y": y, "pixel": [labels.px(u), labels.px(v)], "norm": labels.normalise(u, v, plot_bbox),
+             "bbox": bbox, "color": color, "visible": bool(inside and not covered(u, v, bbox if sized else None, covers)), "_sized": sized}
+    if base is not None:
+        point["base"] = base
+    return point
+
+
+def _check(drawn: float, expected: float, what: str) -> None:
+    if abs(drawn - expected) > MISMATCH_PX:
+        raise RuntimeError(f"vega drew {what} at {drawn:.3f} px, the scale says {expected:.3f}")
+
+
+def _cartesian(spec, scene: Scene, meta, plot_bbox, covers, width, height):
+    kind, data = spec["chart_type"], spec["data"]
+    chosen = spec.get("looks") or {}
+    ox, oy = plot_bbox[0], plot_bbox[1]
+    horizontal = kind == "horizontal_bar"
+    value = meta["value"]
+    vlen = width if horizontal else height
+    vscale = Scale(value["domain"], vlen, log=value["log"], flip=(not horizontal) != value["reversed"])
+    along = meta["along"]
+
+    def value_px(v: float) -> float:
+        return (ox if horizontal else oy) + vscale(v)
+
+    def inside(u, v) -> bool:
+        return plot_bbox[0] + 1 <= u <= plot_bbox[2] - 1 and plot_bbox[1] + 1 <= v <= plot_bbox[3] - 1
+
+    errors_drawn = _keyed(scene.named("errors"))
+    series = []
+    pt = meta["pt"]
+    if kind in ("vertical_bar", "horizontal_bar", "grouped_bar", "stacked_bar", "histogram"):
+        rects = _keyed(scene.named("bars") if kind != "histogram" else
+                       [(it, mx, my) for mark, mx, my, _ in scene.marks if mark.get("marktype") == "rect"
+                        and mark.get("role") == "mark" for it in mark.get("items", [])])
+        groups = [(data["name"], data["color"], None)] if kind == "histogram" else \
+            [(s["name"], s["color"], s) for s in data["series"]]
+        base = [0.0] * (len(data["counts"]) if kind == "histogram" else len(data["x"]["values"]))
+        for j, (name, color, s) in enumerate(groups):
+            pts = []
+            ys = data["counts"] if kind == "histogram" else s["y"]
+            for i, y in enumerate(ys):
+                item, mx, my = rects[f"{j},{i}"]
+                x0, y0 = mx + float(item["x"]), my + float(item["y"])
+                w, h = float(item.get("width", 0)), float(item.get("height", 0))
+                b = base[i] if kind == "stacked_bar" else 0.0
+                top = b + float(y)
+                if horizontal:
+                    u, v = value_px(top), y0 + h / 2
+                    _check(u, min((x0, x0 + w), key=lambda e: abs(e - u)), "a bar's end")
+                else:
+                    u, v = x0 + w / 2, value_px(top)
+                    _check(v, min((y0, y0 + h), key=lambda e: abs(e - v)), "a bar's end")
+                bbox = [labels.px(x0), labels.px(y0), labels.px(x0 + w), labels.px(y0 + h)]
+                if kind == "histogram":
+                    lo, hi = data["edges"][i], data["edges"][i + 1]
+                    xv, yv = float((lo + hi) / 2), float(y)
+                elif horizontal:
+                    xv, yv = float(y), data["x"]["values"][i]
+                else:
+                    xv, yv = data["x"]["values"][i], float(y)
+                point = _point(xv, yv, u, v, bbox, color, plot_bbox, covers, sized=True, inside=inside(u, v),
+                               base=b if kind == "stacked_bar" else None)
+                if f"{j},{i}" in errors_drawn and s is not None:
+                    point["error"] = _error(errors_drawn[f"{j},{i}"], chosen, j, i, top, value_px, horizontal)
+                pts.append(point)
+                if kind == "stacked_bar":
+                    base[i] = top
+            entry_style = drawn_looks.edge_style(chosen, color, lambda w: w * pt)
+            if errors_drawn:
+                entry_style |= _error_style(meta)
+            entry = {"name": name, "color": color, "style": entry_style, "points": pts}
+            if kind == "histogram":
+                entry["bins"] = data["edges"]
+            series.append(entry)
+        axes = _axes(spec, scene, meta, plot_bbox, vscale, width, height, rects)
+        return series, axes
+
+    xscale = Scale(along["domain"], width)
+
+    def x_px(t: float) -> float:
+        return ox + xscale(t)
+
+    if kind == "scatter":
+        points_drawn = _keyed(scene.named("points"))
+        for j, s in enumerate(data["series"]):
+            pts = []
+            for i, (xv, yv) in enumerate(zip(s["x"], s["y"])):
+                item, mx, my = points_drawn[f"{j},{i}"]
+                u, v = x_px(xv), value_px(yv)
+                _check(mx + float(item["x"]), u, "a point")
+                half = math.sqrt(float(item["size"])) / 2
+                bbox = [labels.px(u - half), labels.px(v - half), labels.px(u + half), labels.px(v + half)]
+                point = _point(float(xv), float(yv), u, v, bbox, s["point_colors"][i], plot_bbox, covers, sized=False,
+                               inside=inside(u, v))
+                if f"{j},{i}" in errors_drawn:
+                    point["error"] = _error(errors_drawn[f"{j},{i}"], chosen, j, i, yv, value_px, False)
+                pts.append(point)
+            st = {"marker": s["marker"] if s["marker"] in ("o", "s", "D") else "o",
+                  "marker_size": labels.px(math.sqrt(float(points_drawn[f"{j},0"][0]["size"])))}
+            if errors_drawn:
+                st |= _error_style(meta)
+            series.append({"name": s["name"], "color": s["color"], "style": st, "points": pts})
+        return series, _axes(spec, scene, meta, plot_bbox, vscale, width, height, None, xscale)
+
+    x = data["x"]
+    points_drawn = _keyed(scene.named("points"))
+    base = [0.0] * len(x["positions"])
+    for j, s in enumerate(data["series"]):
+        pts = []
+        for i, (xv, pos, yv) in enumerate(zip(x["values"], x["positions"], s["y"])):
+            b = base[i] if kind == "area" else 0.0
+            top = b + float(yv)
+            u, v = x_px(pos), value_px(top)
+            bbox, sized = None, False
+            if kind == "dot_line":
+                item, mx, my = points_drawn[f"{j},{i}"]
+                _check(mx + float(item["x"]), u, "a marker")
+                half = math.sqrt(float(item["size"])) / 2
+                bbox = [labels.px(u - half), labels.px(v - half), labels.px(u + half), labels.px(v + half)]
+            point = _point(xv, float(yv), u, v, bbox, s["color"], plot_bbox, covers, sized=sized, inside=inside(u, v),
+                           base=b if kind == "area" else None)
+            if kind == "dot_line" and f"{j},{i}" in errors_drawn:
+                point["error"] = _error(errors_drawn[f"{j},{i}"], chosen, j, i, top, value_px, False)
+            pts.append(point)
+            if kind == "area":
+                base[i] = top
+        line_px = max(s["line_width"] * pt, MIN_LINE_PX)
+        st = {"line_width": labels.px(line_px)}
+        if kind == "dot_line":
+            st |= {"marker": s["marker"] if s["marker"] in ("o", "s", "D") else "o",
+                   "marker_size": labels.px(math.sqrt(float(points_drawn[f"{j},0"][0]["size"]))),
+                   "dashes": s["dashes"], "line_color": s["line_color"]}
+            if errors_drawn:
+                st |= _error_style(meta)
+        if kind == "area":
+            st |= drawn_looks.edge_style(chosen, s["color"], lambda w: w * pt)
+        series.append({"name": s["name"], "color": s["color"], "style": st, "points": pts})
+    return series, _axes(spec, scene, meta, plot_bbox, vscale, width, height, None, xscale)
+
+
+def _error_style(meta: dict) -> dict:
+    return {"error_color": meta["ink"], "error_width": ERROR_WIDTH_PX}
+
+
+def _error(drawn, chosen, j, i, value, value_px, horizontal) -> dict:
+    item, mx, my = drawn
+    minus, plus = chosen["error_bars"]["errors"][j][i]
+    low, high = value - minus, value + plus
+    if horizontal:
+        c = my + float(item["y"])
+        ends = [[value_px(low), c], [value_px(high), c]]
+    else:
+        c = mx + float(item["x"])
+        ends = [[c, value_px(low)], [c, value_px(high)]]
+    return {"low": low, "high": high, "pixels": [[labels.px(a), labels.px(b)] for a, b in ends]}
+
+
+def _axes(spec, scene: Scene, meta, plot_bbox, vscale: Scale, width, height, rects, xscale: Scale | None = None):
+    """{x: axis, y: axis}, as measure._axis writes them: scale, range as shown, drawn ticks."""
+    kind = spec["chart_type"]
+    horizontal = kind == "horizontal_bar"
+    ox, oy = plot_bbox[0], plot_bbox[1]
+    font = spec["style"]["font"]
+    label_items = {}
+    for mark, mox, moy, group in scene.role("axis-label"):
+        orient = (group or {}).get("orient")
+        label_items["x" if orient in ("bottom", "top") else "y"] = [
+            (it, mox, moy) for it in mark["items"] if it.get("text") not in (None, "") and "x" in it and "y" in it]
+    value = meta["value"]
+    along = meta["along"]
+    out = {}
+    for name in ("x", "y"):
+        items = label_items.get(name, [])
+        is_value = (name == "x") == horizontal
+        ticks = []
+        if is_value:
+            values, scale, kind_name = value["ticks"], vscale, ("log" if value["log"] else "linear")
+            lo, hi = value["domain"]
+            shown = [hi, lo] if value["reversed"] else [lo, hi]
+            ticks = _matched(values, items, lambda v: (ox + scale(v)) if name == "x" else (oy + scale(v)), name,
+                             plot_bbox, font)
+        elif along["kind"] == "categories" and rects is not None:
+            kind_name = "category"
+            cats = along["values"]
+            every = along.get("every", 1)
+            for i, (it, mx, my) in enumerate(items):
+                p = (mx + float(it["x"])) if name == "x" else (my + float(it["y"]))
+                ticks.append(_tick(float(i * every), it, mx, my, p, name, plot_bbox, font))
+            # The range in category positions: where the plot's edges fall, band centre i at i.
+            if len(ticks) >= 2:
+                c0, c1 = ticks[0]["pixel"][0 if name == "x" else 1], ticks[1]["pixel"][0 if name == "x" else 1]
+                step = (c1 - c0) / every
+                # As shown: from the left edge to the right, or from the bottom edge up (Vega lists
+                # categories top down, so a y axis's range runs high to low).
+                ends = (plot_bbox[0], plot_bbox[2]) if name == "x" else (plot_bbox[3], plot_bbox[1])
+                shown = [(ends[0] - c0) / step, (ends[1] - c0) / step]
+            else:
+                shown = [-0.5, len(cats) - 0.5]
+        else:
+            xscale = xscale or Scale(along["domain"], width)
+            kind_name = {"categories": "category", "dates": "date"}.get(along["kind"], "linear")
+            lo, hi = along["domain"]
+            shown = [lo, hi]
+            ticks = _matched(along["ticks"], items, lambda v: ox + xscale(v), name, plot_bbox, font)
+        angle = float(items[0][0].get("angle", 0) or 0) if items else 0.0
+        size = float(items[0][0].get("fontSize", meta["fs"])) if items else meta["fs"]
+        out[name] = {"scale": kind_name, "range": [float(shown[0]), float(shown[1])], "ticks": ticks,
+                     "label_rotation": (-angle) % 360, "label_height": labels.px(size)}
+    return out
+
+
+def _matched(values, items, where, name, plot_bbox, font) -> list[dict]:
+    """Each drawn tick label with the tick value at its anchor (Vega writes a label at its tick;
+    the order of its items is not the order of the values given)."""
+    ticks = []
+    for it, mx, my in items:
+        at = (mx + float(it["x"])) if name == "x" else (my + float(it["y"]))
+        value = min(values, key=lambda v: abs(where(v) - at))
+        if abs(at - where(value)) > 1.0:  # labels sit on the crisp (rounded, half-pixel) tick
+            raise RuntimeError(f"vega wrote a tick label at {at:.3f} px, no tick value is there")
+        ticks.append(_tick(float(value), it, mx, my, where(value), name, plot_bbox, font))
+    return sorted(ticks, key=lambda t: t["value"])
+
+
+def _tick(value, item, mx, my, p, name, plot_bbox, font) -> dict:
+    pixel = [labels.px(p), labels.px(plot_bbox[3])] if name == "x" else [labels.px(plot_bbox[0]), labels.px(p)]
+    return {"value": float(value), "label": _joined(item.get("text", "")), "pixel": pixel,
+            "bbox": text_box(item, mx, my, font)}
+
+
+def _pie(spec, scene: Scene, covers):
+    data = spec["data"]
+    chosen = spec.get("looks") or {}
+    arcs = _keyed(scene.named("arcs"))
+    first, mx, my = arcs["0,0"]
+    cx, cy = mx + float(first["x"]), my + float(first["y"])
+    outer = float(first["outerRadius"])
+    plot_bbox = [cx - outer, cy - outer, cx + outer, cy + outer]
+    pts = []
+    for i, (name, share, color) in enumerate(zip(data["labels"], data["shares"], data["colors"])):
+        item, ax_, ay_ = arcs[f"0,{i}"]
+        a0, a1 = float(item["startAngle"]), float(item["endAngle"])
+        r_out, r_in = float(item["outerRadius"]), float(item.get("innerRadius", 0))
+        mid = (a0 + a1) / 2
+        u, v = cx + r_out * math.sin(mid), cy - r_out * math.cos(mid)
+        point = _point(name, float(share), u, v, _arc_box(cx, cy, a0, a1, r_in, r_out), color, plot_bbox, covers,
+                       sized=True)
+        # A wedge is seen just inside its arc, towards the centre (where the pixel check looks): a
+        # percentage set near the arc can lie there though not towards its box's middle.
+        inset = MARK_INSET / max(r_out, MARK_INSET)
+        if covered(u + (cx - u) * inset, v + (cy - v) * inset, None, covers):
+            point["visible"] = False
+        pts.append(point)
+    style = {}
+    if "outline" in chosen:
+        style = {"edge_width": labels.px(chosen["outline"]["width"] * spec["figure"]["dpi"] / 72),
+                 "edge_colors": [drawn_looks.shade(c) for c in data["colors"]]}
+    return plot_bbox, [{"name": "shares", "color": None, "style": style, "points": pts}]
+
+
+def _arc_box(cx, cy, a0, a1, r_in, r_out) -> list[float]:
+    """The box of a wedge or ring segment from angle a0 to a1 (Vega: 0 at 12 o'clock, clockwise)."""
+    lo, hi = min(a0, a1), max(a0, a1)
+    angles = [lo, hi] + [k * math.pi / 2 for k in range(math.floor(lo / (math.pi / 2)), math.ceil(hi / (math.pi / 2)) + 1)
+                         if lo <= k * math.pi / 2 <= hi]
+    xs, ys = [], []
+    for a in angles:
+        for r in (r_in, r_out):
+            xs.append(cx + r * math.sin(a))
+            ys.append(cy - r * math.cos(a))
+    return [labels.px(min(xs)), labels.px(min(ys)), labels.px(max(xs)), labels.px(max(ys))]
+
+
+def _table_rows(spec: dict) -> list[list]:
+    kind, data = spec["chart_type"], spec["data"]
+    if kind in ("pie", "donut"):
+        return [[n, float(s)] for n, s in zip(data["labels"], data["shares"])]
+    if kind == "histogram":
+        e = data["edges"]
+        return [[f"{e[i]:.4g} to {e[i + 1]:.4g}", int(c)] for i, c in enumerate(data["counts"])]
+    if kind == "scatter":
+        rows: dict = {}
+        for j, s in enumerate(data["series"]):
+            for xv, yv in zip(s["x"], s["y"]):
+                rows.setdefault(float(xv), [None] * len(data["series"]))[j] = float(yv)
+        return [[k] + cells for k, cells in rows.items()]
+    x = data["x"]
+    rows = {}
+    for j, s in enumerate(data["series"]):
+        for xv, yv in zip(x["values"], s["y"]):
+            rows.setdefault(xv, [None] * len(data["series"]))[j] = float(yv)
+    return [[k] + cells for k, cells in rows.items()]

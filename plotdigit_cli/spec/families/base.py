@@ -1,0 +1,109 @@
+"""What every chart family shares: the family record, colour sampling, and the sampling of a
+cartesian chart's x domain, series and value axis."""
+
+from __future__ import annotations
+
+import colorsys
+from dataclasses import dataclass
+from typing import Any, Callable
+
+import numpy as np
+
+from plotdigit_cli.spec import data
+from plotdigit_cli.spec import tables
+from plotdigit_cli.spec import words
+from plotdigit_cli.spec.params import param, span
+
+
+@dataclass(frozen=True)
+class ColorParams:
+    """Random colours are drawn in HSV; these bounds keep them clear of a white background."""
+
+    saturation: tuple = param(span(0.0, 1.0))
+    value: tuple = param(span(0.0, 1.0))
+
+
+@dataclass(frozen=True)
+class Family:
+    """A chart family: its config section and its sampler (pure); each renderer draws it
+    (render/matplotlib/families/, render/vega/).
+
+    sample(rng, params, ctx) -> data (plain JSON-able); ctx gives the data and style config
+    and a palette. `keypoint` documents the rule.
+    """
+
+    name: str
+    params: type
+    sample: Callable[[np.random.Generator, Any, Any], dict]
+    keypoint: str
+    has_axes: bool = True
+
+
+def random_color(rng: np.random.Generator, colors: ColorParams) -> str:
+    h = rng.uniform(0.0, 1.0)
+    s = rng.uniform(*colors.saturation)
+    v = rng.uniform(*colors.value)
+    return to_hex(colorsys.hsv_to_rgb(h, s, v))
+
+
+def to_hex(rgb) -> str:
+    """8-bit hex of an RGB triple in [0, 1]; drawing with the hex makes the pixel colour exact."""
+    return "#" + "".join(f"{int(round(float(c) * 255)):02x}" for c in rgb[:3])
+
+
+def value_axis(rng: np.random.Generator, ctx, kind: str, *, log: bool = False, cut: bool = False) -> dict:
+    """How the value axis is shown: number format, log scale, reversed, and (`cut`) a range that
+    leaves some of the data outside the axes, whose points are then labelled not visible."""
+    d = ctx.data
+    return {
+        "format": data.value_format(rng, d, kind),
+        "log": log,
+        "integer": kind == "integer",
+        "reversed": bool(rng.uniform() < d.reversed),
+        "cut": float(rng.uniform(0.75, 0.95)) if cut and not log and rng.uniform() < d.offset_range else None,
+    }
+
+
+def sample_cartesian(rng: np.random.Generator, ctx, points: tuple[int, int], series: tuple[int, int], *,
+                     x_kinds: tuple[str, ...], positive: bool = False, min_fraction: float = 0.0,
+                     log_ok: bool = False, cut_ok: bool = False, kind: str | None = None) -> dict:
+    """x domain + `series` value series + value axis, the data of every family drawn over x;
+    from a real table (tables.py) when the context has a table generator and a table fits.
+
+    {"x": {kind, values, positions}, "series": [{name, color, y}], "value_axis": {...}}
+    """
+    if ctx.tables is not None and x_kinds != ("unit",):
+        found = tables.cartesian(ctx.tables, points, series, x_kinds, positive=positive, min_fraction=min_fraction)
+        if found:
+            ctx.source = found["source"]
+            names = [name for name, _ in found["series"]]
+            colors = ctx.palette(rng, len(names))
+            return {
+                "x": found["x"],
+                "series": [{"name": name, "color": color, "y": values}
+                           for (name, values), color in zip(found["series"], colors)],
+                "value_axis": value_axis(rng, ctx, "integer" if found["integer"] else "uniform", cut=cut_ok),
+            }
+    n = int(rng.integers(points[0], points[1] + 1))
+    count = int(rng.integers(series[0], series[1] + 1))
+    x = data.x_domain(rng, ctx.data, n, x_kinds)
+    n = len(x["values"])
+    log = log_ok and rng.uniform() < ctx.data.log_scale
+    if log:
+        values, kind = data.log_values(rng, ctx.data, n, count), "log"
+    else:
+        values, kind = data.series_values(rng, ctx.data, n, count, kind=kind, positive=positive,
+                                          min_fraction=min_fraction)
+    names = words.series_names(rng, count)
+    colors = ctx.palette(rng, count)
+    return {
+        "x": x,
+        "series": [{"name": name, "color": color, "y": [float(v) for v in row]}
+                   for name, color, row in zip(names, colors, values)],
+        "value_axis": value_axis(rng, ctx, kind, log=log, cut=cut_ok),
+    }
+
+
+# --- looks (looks.py), as matplotlib draws them -------------------------------------------
+
+

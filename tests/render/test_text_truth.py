@@ -1,0 +1,166 @@
+"""Text and colours the label can stand behind, checked on the pixels (tests/pixelcheck.py's
+check_text and check_edges), one test per kind of lie that was found, each with a mutation
+(the old code, or a label that lies) shown to fail the same check.
+
+1. Vega charts set in Source Sans 3 drew no text at all (an unquoted CSS family name).
+2. Vega bars of several series with the outline look drew each outline in another series' colour.
+3. Titles and axis titles ran past the image edge.
+4. Annotations listed but not drawn.
+5. Vega text boxes started below the ink for fonts whose letters rise above 0.79 em (Fjalla One).
+"""
+
+from __future__ import annotations
+
+import copy
+
+import pytest
+import yaml
+
+from plotdigit_cli.spec import fonts
+from plotdigit_cli.render import fit as render
+from plotdigit_cli.render.vega import chart as vega
+from plotdigit_cli.render.vega import text as vega_text
+from plotdigit_cli.spec.config import load_config
+from plotdigit_cli.render.fit import draw
+from plotdigit_cli.spec.sample import sample_spec
+
+from pixelcheck import check_edges, check_sample, check_text
+
+CLEAN = {"degrade": {"jpeg": 0, "blur": 0, "noise": 0, "grayscale": 0}, "looks": {"texture": 0}}
+
+
+def config(tmp_path, **tree):
+    path = tmp_path / "c.yaml"
+    path.write_text(yaml.safe_dump({**CLEAN, **tree}))
+    return load_config(path)
+
+
+def specs(cfg, count: int, seed: int = 3, **style):
+    for index in range(count):
+        spec = sample_spec(cfg, seed, index)
+        spec["style"].update(style)
+        yield spec
+
+
+def true_of_pixels(rgb, label) -> None:
+    assert check_text(rgb, label) == []
+    assert check_edges(rgb, label) == []
+    assert check_sample(rgb, label) == []
+
+
+@pytest.mark.parametrize("family", fonts.NAMES)
+@pytest.mark.parametrize("renderer", ["vega", "matplotlib"])
+def test_every_font_draws_every_text_the_label_lists(tmp_path, family, renderer):
+    cfg = config(tmp_path, renderers={renderer: 1}, types={"vertical_bar": 1, "line": 1, "scatter": 1},
+                 text={"title": 1.0, "x_label": 1.0, "y_label": 1.0})
+    for spec in specs(cfg, 2, font=family):
+        rgb, label = draw(spec)
+        assert label["style"]["font"] == family and label["text"]["title"]
+        true_of_pixels(rgb, label)
+
+
+def test_source_sans_3_under_vega_mutation_unquoted_family_draws_no_text(tmp_path, monkeypatch):
+    cfg = config(tmp_path, renderers={"vega": 1}, types={"vertical_bar": 1}, text={"title": 1.0, "x_label": 1.0})
+    spec = next(specs(cfg, 1, font="Source Sans 3"))
+    rgb, label = draw(spec)
+    true_of_pixels(rgb, label)
+    monkeypatch.setattr(vega, "css_family", lambda family: family)  # the old spec: the bare name
+    rgb, label = draw(spec)
+    said = check_text(rgb, label)
+    assert any("no ink in its box (not drawn)" in p for p in said), said
+
+
+def outlined_bars(tmp_path, count: int):
+    cfg = config(tmp_path, renderers={"vega": 1}, types={"grouped_bar": 1, "stacked_bar": 1},
+                 looks={"outline": 1.0, "outline_width": [1.5, 3.0], "texture": 0})
+    return [spec for spec in specs(cfg, count) if len(spec["data"]["series"]) >= 2][:3]
+
+
+def test_vega_outlines_of_several_series_are_the_colours_the_label_gives(tmp_path, monkeypatch):
+    chosen = outlined_bars(tmp_path, 8)
+    assert chosen
+    for spec in chosen:
+        rgb, label = draw(spec)
+        true_of_pixels(rgb, label)
+        assert len({p["edge_color"] for s in label["series"] for p in s["points"] if p.get("edge_color")} |
+                   {s["style"]["edge_color"] for s in label["series"]}) >= 2
+
+    def unordered(chosen, names, colors, pt):  # the old outline: no domain, so Vega sorts the names
+        look = original(chosen, names, colors, pt)
+        look["encoding"].get("stroke", {}).pop("sort", None)
+        look["encoding"].get("stroke", {}).get("scale", {}).pop("domain", None)
+        return look
+
+    original = vega._fill_look
+    monkeypatch.setattr(vega, "_fill_look", unordered)
+    said = []
+    for spec in chosen:
+        spec = copy.deepcopy(spec)
+        # names whose sorted order is not the drawing order
+        for k, s in enumerate(spec["data"]["series"]):
+            s["name"] = f"{'zyxw'[k]} {s['name']}"
+        said += check_edges(*draw(spec))
+    assert said and "outline at" in said[0], said
+
+
+def test_titles_that_do_not_fit_are_shortened_and_the_label_says_what_was_drawn(tmp_path, monkeypatch):
+    long = "Quarterly production capacity utilisation across every regional manufacturing plant since records began"
+    for renderer in ("matplotlib", "vega"):
+        cfg = config(tmp_path, types={"vertical_bar": 1}, text={"title": 1.0, "x_label": 1.0, "y_label": 1.0},
+                     image={"size": [300, 320]}, renderers={renderer: 1})
+        spec = next(specs(cfg, 1))
+        spec["text"].update(title=long, y_label=long, x_label=long)
+        rgb, label = draw(spec)
+        true_of_pixels(rgb, label)
+        shortened = 0
+        for name in ("title", "x_label", "y_label"):
+            drawn = (label["text"][name] or "").split()  # matplotlib may shrink or wrap a title instead
+            assert drawn == long.split()[:len(drawn)], (renderer, name, drawn)
+            shortened += len(drawn) < len(long.split())
+        assert shortened >= 1
+        # mutation: one drawing, whatever the fit (the old behaviour)
+        rgb, label = render._draw(spec, reuse=False, memo_text=True)
+        said = check_text(rgb, label)
+        assert any("runs past the" in p for p in said), (renderer, said)
+
+
+def test_vega_annotations_in_the_label_are_drawn(tmp_path, monkeypatch):
+    """Themes name fonts of their own for text marks (powerbi: Segoe UI), which resvg cannot find
+    and draws as nothing; every theme font is now the chart's."""
+    cfg = config(tmp_path, renderers={"vega": 1}, types={"dot_line": 1, "scatter": 1, "line": 1},
+                 looks={"annotations": 1.0, "texture": 0})
+    chosen = []
+    for spec in specs(cfg, 4):
+        spec["style"]["vega_theme"] = "powerbi"
+        rgb, label = draw(spec)
+        notes = [n for n in label["text"].get("annotations") or [] if n["text"]]
+        true_of_pixels(rgb, label)
+        if notes:
+            chosen.append(spec)
+            # a label that lists its annotations where nothing is drawn fails the check
+            lying = copy.deepcopy(label)
+            w = label["image"]["width"]
+            lying["text"]["annotations"] = [dict(n, bbox=[w - 3.0, 0.0, w - 1.0, 2.0]) for n in notes]
+            assert any("no ink in its box" in p for p in check_text(rgb, lying))
+    assert chosen
+    monkeypatch.setattr(vega, "_one_font", lambda cfg, font: None)  # mutation: the theme's own fonts
+    said = [p for spec in chosen for p in check_text(*draw(spec))]
+    assert any("annotation" in p and "no ink in its box" in p for p in said), said
+
+
+def test_vega_boxes_hold_fjalla_ones_ascenders(tmp_path):
+    cfg = config(tmp_path, renderers={"vega": 1}, types={"vertical_bar": 1}, text={"title": 1.0},
+                 image={"size": [640, 640], "inches": [4.0, 4.0]})  # 160 dpi: big letters, a drop of px
+    spec = next(specs(cfg, 1, font="Fjalla One", font_size=12.0))
+    spec["text"]["title"] = "Highlighted titles with tall letters"
+    rgb, label = draw(spec)
+    true_of_pixels(rgb, label)
+    # mutation: the box of the old measure, a nominal 0.79 em above the baseline: 2-3 px low
+    size = label["style"]["font_size"] * label["style"]["dpi"] / 72 * 1.2
+    ink = vega_text._font("Fjalla One", size).getbbox(label["text"]["title"], anchor="ls")
+    lowered = copy.deepcopy(label)
+    drop = -ink[1] - vega_text.ASCENT * size
+    assert drop > 2.5
+    lowered["text_boxes"]["title"][1] += drop
+    said = check_text(rgb, lowered)
+    assert any("ink reaches" in p for p in said), said
