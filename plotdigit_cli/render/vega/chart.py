@@ -20,6 +20,7 @@ from __future__ import annotations
 import io
 import json
 import math
+from dataclasses import dataclass
 
 import numpy as np
 from PIL import Image
@@ -190,38 +191,100 @@ def _value_format(fmt: dict, ticks: list[float], log: bool = False) -> dict:
     return {"format": d3}
 
 
-def _cartesian(vl: dict, spec: dict, meta: dict) -> None:
-    kind, data, text, style = spec["chart_type"], spec["data"], spec["text"], spec["style"]
-    pt, fs = meta["pt"], meta["fs"]
-    chosen = spec.get("looks") or {}
-    va = data["value_axis"]
-    horizontal = kind == "horizontal_bar"
-    listed = data.get("series") or []
-    legend = len(listed) > 1 or text["legend_single"]
-    names = [s["name"] for s in listed]
-    colors = [s.get("color") or "#000000" for s in listed]
-    layers: list[dict] = []
+@dataclass
+class _Plot:
+    """What every step of a cartesian chart's Vega-Lite layers shares."""
 
-    # The value axis: an explicit domain with matplotlib's tick choice.
+    spec: dict
+    meta: dict
+    chosen: dict  # the looks
+    names: list
+    colors: list
+    legend: bool
+    vscale: dict = None
+    value_axis: dict = None
+
+    @property
+    def kind(self) -> str:
+        return self.spec["chart_type"]
+
+    @property
+    def data(self) -> dict:
+        return self.spec["data"]
+
+    @property
+    def text(self) -> dict:
+        return self.spec["text"]
+
+    @property
+    def va(self) -> dict:
+        return self.spec["data"]["value_axis"]
+
+    @property
+    def pt(self) -> float:
+        return self.meta["pt"]
+
+    @property
+    def clip(self) -> bool:
+        return bool(self.va["cut"])
+
+    @property
+    def horizontal(self) -> bool:
+        return self.kind == "horizontal_bar"
+
+    def thin(self, along: bool) -> int:
+        """How far the tick labels of the x/category axis (`along`) or of the value axis are thinned."""
+        return self.meta["thin"][("y" if self.horizontal else "x") if along else ("x" if self.horizontal else "y")]
+
+
+def _cartesian(vl: dict, spec: dict, meta: dict) -> None:
+    """The layers of a chart with axes: the value axis first (its domain and ticks), then the
+    family's marks over a category, bin or continuous x."""
+    listed = spec["data"].get("series") or []
+    p = _Plot(spec, meta, spec.get("looks") or {}, [s["name"] for s in listed],
+              [s.get("color") or "#000000" for s in listed], len(listed) > 1 or spec["text"]["legend_single"])
+    p.vscale, p.value_axis = _value_scale(p)
+    if p.kind == "histogram":
+        vl["layer"] = _histogram_layers(p)
+    elif p.kind in ("vertical_bar", "horizontal_bar", "grouped_bar", "stacked_bar"):
+        vl["layer"] = _bar_layers(p)
+    else:
+        xenc, scale_t = _continuous_x(p)
+        yenc = {"field": "y", "type": "quantitative", "scale": p.vscale, "axis": p.value_axis}
+        color = _color(spec, p.names, p.colors, p.legend)
+        if p.kind == "scatter":
+            vl["layer"] = _scatter_layers(p, xenc, yenc, color)
+        else:
+            vl["layer"] = _line_layers(p, xenc, yenc, color, scale_t)
+
+
+def _value_extent(p: _Plot) -> tuple[float, float]:
+    """The values the value axis must show: every value, error bar end, and 0 under bars and areas."""
+    kind, data = p.kind, p.data
     if kind == "histogram":
         values = list(data["counts"]) + [0]
     elif kind == "scatter":
         values = [v for s in data["series"] for v in s["y"]]
     else:
-        rows = _series_rows(spec)
+        rows = _series_rows(p.spec)
         values = [r["y1"] for r in rows] + ([r["y0"] for r in rows] if kind in ("stacked_bar", "area") else [])
-        for j, errs in enumerate((chosen.get("error_bars") or {}).get("errors", [])):
+        for j, errs in enumerate((p.chosen.get("error_bars") or {}).get("errors", [])):
             values += [r["y1"] + errs[r["i"]][1] for r in rows if r["j"] == j]
             values += [r["y1"] - errs[r["i"]][0] for r in rows if r["j"] == j]
-    if kind in ("vertical_bar", "horizontal_bar", "grouped_bar", "stacked_bar", "histogram", "area") and not va["log"]:
+    if kind in ("vertical_bar", "horizontal_bar", "grouped_bar", "stacked_bar", "histogram", "area") and not p.va["log"]:
         values.append(0.0)  # bars and areas start at 0
     lo, hi = min(values), max(values)
-    if not va["log"] and kind in ("line", "dot_line", "scatter"):
+    if not p.va["log"] and kind in ("line", "dot_line", "scatter"):
         pad = (hi - lo) * 0.05 or abs(hi) * 0.05 or 1.0
         lo, hi = lo - pad, hi + pad
-    vthin = meta["thin"]["x" if horizontal else "y"]
-    athin = meta["thin"]["y" if horizontal else "x"]
-    domain, ticks = _nice(lo, hi, max(1, TICKS >> (vthin - 1)), integer=va["integer"], log=va["log"])
+    return lo, hi
+
+
+def _value_scale(p: _Plot) -> tuple[dict, dict]:
+    """The value axis: an explicit domain with matplotlib's tick choice; (its scale, its axis)."""
+    va, text = p.va, p.text
+    vthin = p.thin(along=False)
+    domain, ticks = _nice(*_value_extent(p), max(1, TICKS >> (vthin - 1)), integer=va["integer"], log=va["log"])
     if va["log"] and vthin > 1:
         ticks = ticks[::2 ** (vthin - 1)]
     if vthin >= LAST_RESORT:  # even two labels do not fit: one is all there is room for
@@ -232,71 +295,83 @@ def _cartesian(vl: dict, spec: dict, meta: dict) -> None:
     vscale = {"domain": domain, "nice": False, "zero": False, "reverse": bool(va["reversed"])}
     if va["log"]:
         vscale["type"] = "log"
-    value_axis = {"values": ticks, "title": (text["x_label"] if horizontal else text["y_label"]), "tickCount": len(ticks)}
+    value_axis = {"values": ticks, "title": (text["x_label"] if p.horizontal else text["y_label"]), "tickCount": len(ticks)}
     value_axis.update(_value_format(va["format"], ticks, va["log"]))
-    meta["value"] = {"domain": domain, "ticks": ticks, "log": va["log"], "reversed": bool(va["reversed"]),
-                     "axis": "x" if horizontal else "y"}
+    p.meta["value"] = {"domain": domain, "ticks": ticks, "log": va["log"], "reversed": bool(va["reversed"]),
+                       "axis": "x" if p.horizontal else "y"}
+    return vscale, value_axis
+
+
+def _histogram_layers(p: _Plot) -> list[dict]:
+    data, text, athin = p.data, p.text, p.thin(along=True)
+    edges, counts = data["edges"], data["counts"]
+    rows = [{"key": f"0,{i}", "lo": edges[i], "hi": edges[i + 1], "y": float(n), "s": data["name"]}
+            for i, n in enumerate(counts)]
+    xdomain, xticks = _nice(edges[0], edges[-1], max(1, TICKS >> (athin - 1)))
+    xdomain = [min(xdomain[0], edges[0]), max(xdomain[1], edges[-1])]
+    if athin >= LAST_RESORT:
+        xticks = xticks[:1]
+    p.meta["along"] = {"domain": xdomain, "ticks": xticks, "kind": "numbers"}
+    look = _fill_look(p.chosen, [data["name"]], [data["color"]], p.pt)
+    return [{"data": {"values": rows}, "mark": dict({"type": "rect", "clip": p.clip}, **look["mark"]), "encoding": {
+        "x": {"field": "lo", "type": "quantitative", "scale": {"domain": xdomain, "nice": False, "zero": False},
+              "axis": dict({"values": xticks, "title": text["x_label"]},
+                           **_value_format({"style": data.get("x_format", "plain")}, xticks))},
+        "x2": {"field": "hi"}, "y": {"field": "y", "type": "quantitative", "scale": p.vscale, "axis": p.value_axis},
+        "y2": {"datum": 0}, "color": _color(p.spec, [data["name"]], [data["color"]], bool(text["legend_single"])),
+        "description": {"field": "key"}, **look["encoding"]}}]
+
+
+def _category_axis(p: _Plot, cats: list) -> dict:
+    """The bars' category encoding: names turned upright, then every other one, while they overlap."""
+    text, horizontal, athin = p.text, p.horizontal, p.thin(along=True)
+    width = p.data["width"]
+    cat = {"field": "x", "type": "nominal", "sort": cats,
+           "scale": {"paddingInner": 1 - width if p.kind != "grouped_bar" else 1 - width, "paddingOuter": 0.3},
+           "axis": {"title": text["y_label"] if horizontal else text["x_label"],
+                    "labelAngle": -int(text["rotation"]) if text["rotation"] and not horizontal else 0}}
+    if athin > 1 and not horizontal:  # overlapping names: turned upright, then every other one
+        cat["axis"]["labelAngle"] = -90
+    if athin > (1 if horizontal else 2):
+        cat["axis"]["values"] = cats[::2 ** (athin - (1 if horizontal else 2))]
+    if horizontal:
+        cat["axis"]["labelAngle"] = 0
+    return cat
+
+
+def _bar_layers(p: _Plot) -> list[dict]:
+    kind, data, chosen, horizontal, athin = p.kind, p.data, p.chosen, p.horizontal, p.thin(along=True)
     v, v2, c = ("x", "x2", "y") if horizontal else ("y", "y2", "x")
-    clip = bool(va["cut"])
-
-    if kind == "histogram":
-        edges, counts = data["edges"], data["counts"]
-        rows = [{"key": f"0,{i}", "lo": edges[i], "hi": edges[i + 1], "y": float(n), "s": data["name"]}
-                for i, n in enumerate(counts)]
-        xdomain, xticks = _nice(edges[0], edges[-1], max(1, TICKS >> (athin - 1)))
-        xdomain = [min(xdomain[0], edges[0]), max(xdomain[1], edges[-1])]
-        if athin >= LAST_RESORT:
-            xticks = xticks[:1]
-        meta["along"] = {"domain": xdomain, "ticks": xticks, "kind": "numbers"}
-        look = _fill_look(chosen, [data["name"]], [data["color"]], pt)
-        layers.append({"data": {"values": rows}, "mark": dict({"type": "rect", "clip": clip}, **look["mark"]), "encoding": {
-            "x": {"field": "lo", "type": "quantitative", "scale": {"domain": xdomain, "nice": False, "zero": False},
-                  "axis": dict({"values": xticks, "title": text["x_label"]},
-                               **_value_format({"style": data.get("x_format", "plain")}, xticks))},
-            "x2": {"field": "hi"}, "y": {"field": "y", "type": "quantitative", "scale": vscale, "axis": value_axis},
-            "y2": {"datum": 0}, "color": _color(spec, [data["name"]], [data["color"]], bool(text["legend_single"])),
-            "description": {"field": "key"}, **look["encoding"]}})
-        vl["layer"] = layers
-        return
-
-    if kind in ("vertical_bar", "horizontal_bar", "grouped_bar", "stacked_bar"):
-        rows = _series_rows(spec)
-        cats = list(data["x"]["values"])
-        k = len(data["series"])
-        width = data["width"]
-        cat = {"field": "x", "type": "nominal", "sort": cats,
-               "scale": {"paddingInner": 1 - width if kind != "grouped_bar" else 1 - width, "paddingOuter": 0.3},
-               "axis": {"title": text["y_label"] if horizontal else text["x_label"],
-                        "labelAngle": -int(text["rotation"]) if text["rotation"] and not horizontal else 0}}
-        if athin > 1 and not horizontal:  # overlapping names: turned upright, then every other one
-            cat["axis"]["labelAngle"] = -90
-        if athin > (1 if horizontal else 2):
-            cat["axis"]["values"] = cats[::2 ** (athin - (1 if horizontal else 2))]
-        if horizontal:
-            cat["axis"]["labelAngle"] = 0
-        enc = {c: cat, v: {"field": "y1", "type": "quantitative", "scale": vscale, "axis": value_axis},
-               v2: {"field": "y0"}, "color": _color(spec, names, colors, legend), "description": {"field": "key"}}
+    rows = _series_rows(p.spec)
+    cats = list(data["x"]["values"])
+    cat = _category_axis(p, cats)
+    enc = {c: cat, v: {"field": "y1", "type": "quantitative", "scale": p.vscale, "axis": p.value_axis},
+           v2: {"field": "y0"}, "color": _color(p.spec, p.names, p.colors, p.legend), "description": {"field": "key"}}
+    if kind == "grouped_bar":
+        enc[f"{c}Offset"] = {"field": "s", "type": "nominal", "sort": p.names, "scale": {"paddingInner": 0}}
+    look = _fill_look(chosen, p.names, p.colors, p.pt)
+    enc.update(look["encoding"])
+    layers = [{"data": {"values": rows}, "mark": dict({"type": "bar", "clip": p.clip}, **look["mark"]),
+               "encoding": enc, "name": "bars"}]
+    if "error_bars" in chosen:
+        err = _error_rows(rows, chosen["error_bars"]["errors"])
+        # The same axis definitions as the bars' (a layer without them would merge away the axes).
+        eenc = {c: cat, v: {"field": "lo", "type": "quantitative", "scale": p.vscale, "axis": p.value_axis},
+                v2: {"field": "hi"}, "description": {"field": "key"}}
         if kind == "grouped_bar":
-            enc[f"{c}Offset"] = {"field": "s", "type": "nominal", "sort": names, "scale": {"paddingInner": 0}}
-        look = _fill_look(chosen, names, colors, pt)
-        enc.update(look["encoding"])
-        layers.append({"data": {"values": rows}, "mark": dict({"type": "bar", "clip": clip}, **look["mark"]),
-                       "encoding": enc, "name": "bars"})
-        if "error_bars" in chosen:
-            err = _error_rows(rows, chosen["error_bars"]["errors"])
-            # The same axis definitions as the bars' (a layer without them would merge away the axes).
-            eenc = {c: cat, v: {"field": "lo", "type": "quantitative", "scale": vscale, "axis": value_axis},
-                    v2: {"field": "hi"}, "description": {"field": "key"}}
-            if kind == "grouped_bar":
-                eenc[f"{c}Offset"] = enc[f"{c}Offset"]
-            layers.append({"data": {"values": err}, "mark": {"type": "rule", "color": meta["ink"], "strokeWidth": ERROR_WIDTH_PX,
-                                                             "clip": clip}, "encoding": eenc, "name": "errors"})
-        meta["along"] = {"kind": "categories", "values": cats,
-                         "every": 2 ** (athin - (1 if horizontal else 2)) if athin > (1 if horizontal else 2) else 1}
-        vl["layer"] = layers
-        return
+            eenc[f"{c}Offset"] = enc[f"{c}Offset"]
+        layers.append({"data": {"values": err}, "mark": {"type": "rule", "color": p.meta["ink"],
+                                                         "strokeWidth": ERROR_WIDTH_PX, "clip": p.clip},
+                       "encoding": eenc, "name": "errors"})
+    p.meta["along"] = {"kind": "categories", "values": cats,
+                       "every": 2 ** (athin - (1 if horizontal else 2)) if athin > (1 if horizontal else 2) else 1}
+    return layers
 
-    # Lines, dot-lines, areas, scatters: a continuous x.
+
+def _continuous_x(p: _Plot) -> tuple[dict, float]:
+    """Lines, dot-lines, areas, scatters: a continuous x (numbers, dates, or category positions);
+    (its encoding, the factor from its values to Vega's: ms per day for dates)."""
+    kind, data, text, athin = p.kind, p.data, p.text, p.thin(along=True)
     if kind == "scatter":
         xs = [x for s in data["series"] for x in s["x"]]
         xkind = "numbers"
@@ -326,64 +401,56 @@ def _cartesian(vl: dict, spec: dict, meta: dict) -> None:
         xticks = xticks[:1]
         xaxis["values"] = xaxis["values"][:1]
     xaxis["title"] = text["x_label"]
-    meta["along"] = {"domain": xdomain, "ticks": xticks, "kind": xkind}
+    p.meta["along"] = {"domain": xdomain, "ticks": xticks, "kind": xkind}
     if xkind == "dates":
         xenc = {"field": "t", "type": "temporal",
                 "scale": {"type": "utc", "domain": [d * 86400000.0 for d in xdomain], "nice": False}, "axis": xaxis}
     else:
         xenc = {"field": "t", "type": "quantitative", "scale": {"domain": xdomain, "nice": False, "zero": False},
                 "axis": xaxis}
-    scale_t = 86400000.0 if xkind == "dates" else 1.0
-    yenc = {"field": "y", "type": "quantitative", "scale": vscale, "axis": value_axis}
-    color = _color(spec, names, colors, legend)
-    quiet = {"axis": None}
+    return xenc, 86400000.0 if xkind == "dates" else 1.0
 
-    if kind == "scatter":
-        rows = []
+
+def _scatter_layers(p: _Plot, xenc: dict, yenc: dict, color: dict) -> list[dict]:
+    data, chosen, pt, clip = p.data, p.chosen, p.pt, p.clip
+    layers, rows = [], []
+    for j, s in enumerate(data["series"]):
+        for i, (px_, py_) in enumerate(zip(s["x"], s["y"])):
+            rows.append({"key": f"{j},{i}", "s": s["name"], "t": px_, "y": py_, "c": s["point_colors"][i],
+                         "shape": SHAPES.get(s["marker"], "circle"), "size": _symbol_px(s["size"], pt) ** 2})
+    if "error_bars" in chosen:
+        err = []
         for j, s in enumerate(data["series"]):
             for i, (px_, py_) in enumerate(zip(s["x"], s["y"])):
-                rows.append({"key": f"{j},{i}", "s": s["name"], "t": px_, "y": py_, "c": s["point_colors"][i],
-                             "shape": SHAPES.get(s["marker"], "circle"), "size": _symbol_px(s["size"], pt) ** 2})
-        if "error_bars" in chosen:
-            err = []
-            for j, s in enumerate(data["series"]):
-                for i, (px_, py_) in enumerate(zip(s["x"], s["y"])):
-                    lo_, hi_ = chosen["error_bars"]["errors"][j][i]
-                    err.append({"key": f"{j},{i}", "t": px_, "lo": py_ - lo_, "hi": py_ + hi_})
-            layers.append(_error_layer(err, xenc, yenc, meta, clip))
-        layers.append({"data": {"values": rows}, "mark": {"type": "point", "filled": True, "opacity": 1, "clip": clip,
-                                                          "strokeWidth": 0},
-                       "encoding": {"x": xenc, "y": yenc, "color": dict(color, field="s") if data["series"][0]["color"]
-                                    else {"field": "c", "type": "nominal", "scale": None, "legend": None},
-                                    "shape": {"field": "shape", "type": "nominal", "scale": None},
-                                    "size": {"field": "size", "type": "quantitative", "scale": None},
-                                    "description": {"field": "key"}}, "name": "points"})
-        if data["series"][0]["color"] is None:  # a colour per point; the legend names the series by its shape
-            enc = layers[-1]["encoding"]
-            enc["fill"] = {"field": "c", "type": "nominal", "scale": None, "legend": None}
-            shape = SHAPES.get(data["series"][0]["marker"], "circle")
-            enc["shape"] = {"field": "s", "type": "nominal", "scale": {"domain": names, "range": [shape]},
-                            "legend": _legend(spec) if legend else None}
-        _annotations(layers, [(r["t"], r["y"]) for r in rows], chosen, va, meta, xenc, yenc, clip)
-        vl["layer"] = layers
-        return
+                lo_, hi_ = chosen["error_bars"]["errors"][j][i]
+                err.append({"key": f"{j},{i}", "t": px_, "lo": py_ - lo_, "hi": py_ + hi_})
+        layers.append(_error_layer(err, xenc, yenc, p.meta, clip))
+    layers.append({"data": {"values": rows}, "mark": {"type": "point", "filled": True, "opacity": 1, "clip": clip,
+                                                      "strokeWidth": 0},
+                   "encoding": {"x": xenc, "y": yenc, "color": dict(color, field="s") if data["series"][0]["color"]
+                                else {"field": "c", "type": "nominal", "scale": None, "legend": None},
+                                "shape": {"field": "shape", "type": "nominal", "scale": None},
+                                "size": {"field": "size", "type": "quantitative", "scale": None},
+                                "description": {"field": "key"}}, "name": "points"})
+    if data["series"][0]["color"] is None:  # a colour per point; the legend names the series by its shape
+        enc = layers[-1]["encoding"]
+        enc["fill"] = {"field": "c", "type": "nominal", "scale": None, "legend": None}
+        shape = SHAPES.get(data["series"][0]["marker"], "circle")
+        enc["shape"] = {"field": "s", "type": "nominal", "scale": {"domain": p.names, "range": [shape]},
+                        "legend": _legend(p.spec) if p.legend else None}
+    _annotations(layers, [(r["t"], r["y"]) for r in rows], chosen, p.va, p.meta, xenc, yenc, clip)
+    return layers
 
-    rows = _series_rows(spec)
-    for r in rows:
-        r["t"] = r["pos"] * scale_t
-    if kind == "area":
-        look = _fill_look(chosen, names, colors, pt)
-        layers.append({"data": {"values": rows}, "mark": dict({"type": "area", "clip": clip, "interpolate": "linear"}, **look["mark"]),
-                       "encoding": {"x": xenc, "y": dict(yenc, field="y1"), "y2": {"field": "y0"}, "color": color,
-                                    "order": {"field": "j"}}})
-    # The lines: straight, or the smooth look's monotone spline, drawn through dense vertices
-    # computed here (the data points are vertices of it), so the drawn curve is known exactly.
+
+def _line_paths(p: _Plot, rows: list[dict], scale_t: float) -> list[dict]:
+    """The lines: straight, or the smooth look's monotone spline, drawn through dense vertices
+    computed here (the data points are vertices of it), so the drawn curve is known exactly."""
     path_rows = []
-    for j, s in enumerate(data["series"]):
+    for j, s in enumerate(p.data["series"]):
         ys = [r["y1"] for r in rows if r["j"] == j]
         ts = [r["pos"] for r in rows if r["j"] == j]
-        if "smooth" in chosen:
-            if va["log"]:
+        if "smooth" in p.chosen:
+            if p.va["log"]:
                 pxs, pys = drawn_looks.monotone_curve(ts, np.log10(ys))
                 pys = 10.0 ** pys
             else:
@@ -393,13 +460,34 @@ def _cartesian(vl: dict, spec: dict, meta: dict) -> None:
         line_color = s.get("line_color") or s["color"]
         for n, (tx, ty) in enumerate(zip(pxs, pys)):
             path_rows.append({"s": s["name"], "j": j, "n": n, "t": float(tx) * scale_t, "y": float(ty), "lc": line_color,
-                              "w": max(s["line_width"] * pt, MIN_LINE_PX)})
+                              "w": max(s["line_width"] * p.pt, MIN_LINE_PX)})
+    return path_rows
+
+
+def _line_mark(p: _Plot) -> dict:
+    pt = p.pt
     dash = {"solid": None, "dashed": [6 * pt, 3 * pt], "dashdot": [6 * pt, 2 * pt, 1.5 * pt, 2 * pt],
             "dotted": [1.5 * pt, 2.5 * pt]}
-    line_mark = {"type": "line", "clip": clip, "strokeCap": "round", "strokeJoin": "round", "interpolate": "linear"}
-    if kind == "dot_line" and dash.get(data["series"][0].get("dashes", "solid")):
-        line_mark["strokeDash"] = dash[data["series"][0]["dashes"]]
+    line_mark = {"type": "line", "clip": p.clip, "strokeCap": "round", "strokeJoin": "round", "interpolate": "linear"}
+    if p.kind == "dot_line" and dash.get(p.data["series"][0].get("dashes", "solid")):
+        line_mark["strokeDash"] = dash[p.data["series"][0]["dashes"]]
         line_mark["strokeCap"] = "butt"
+    return line_mark
+
+
+def _line_layers(p: _Plot, xenc: dict, yenc: dict, color: dict, scale_t: float) -> list[dict]:
+    kind, data, chosen, clip = p.kind, p.data, p.chosen, p.clip
+    layers = []
+    rows = _series_rows(p.spec)
+    for r in rows:
+        r["t"] = r["pos"] * scale_t
+    if kind == "area":
+        look = _fill_look(chosen, p.names, p.colors, p.pt)
+        layers.append({"data": {"values": rows}, "mark": dict({"type": "area", "clip": clip, "interpolate": "linear"}, **look["mark"]),
+                       "encoding": {"x": xenc, "y": dict(yenc, field="y1"), "y2": {"field": "y0"}, "color": color,
+                                    "order": {"field": "j"}}})
+    path_rows = _line_paths(p, rows, scale_t)
+    line_mark = _line_mark(p)
     line_enc = {"x": xenc, "y": yenc, "detail": {"field": "j", "type": "nominal"}, "order": {"field": "n"},
                 "description": {"field": "j"}}
     if kind == "dot_line":
@@ -407,7 +495,7 @@ def _cartesian(vl: dict, spec: dict, meta: dict) -> None:
         if "error_bars" in chosen:
             err = [{"key": r["key"], "t": r["t"], "lo": r["y1"] - chosen["error_bars"]["errors"][r["j"]][r["i"]][0],
                     "hi": r["y1"] + chosen["error_bars"]["errors"][r["j"]][r["i"]][1]} for r in rows]
-            layers.append(_error_layer(err, xenc, yenc, meta, clip))
+            layers.append(_error_layer(err, xenc, yenc, p.meta, clip))
     elif kind == "area":
         line_enc["color"] = dict(color, legend=None)
     else:
@@ -417,19 +505,24 @@ def _cartesian(vl: dict, spec: dict, meta: dict) -> None:
         layers.append({"data": {"values": mine}, "mark": dict(line_mark, strokeWidth=mine[0]["w"]),
                        "encoding": line_enc, "name": f"line{j}"})
     if kind == "dot_line":
-        for r in rows:
-            s = data["series"][r["j"]]
-            r["shape"] = SHAPES.get(s["marker"], "circle")
-            r["size"] = _symbol_px(s["marker_size"], pt) ** 2
-        layers.append({"data": {"values": rows}, "mark": {"type": "point", "filled": True, "opacity": 1, "clip": clip,
-                                                          "strokeWidth": 0},
-                       "encoding": {"x": xenc, "y": dict(yenc, field="y1"), "color": color,
-                                    "shape": {"field": "shape", "type": "nominal", "scale": None},
-                                    "size": {"field": "size", "type": "quantitative", "scale": None},
-                                    "description": {"field": "key"}}, "name": "points"})
+        layers.append(_dot_layer(p, rows, xenc, yenc, color))
     if kind in ("line", "dot_line"):
-        _annotations(layers, [(r["t"], r["y1"]) for r in rows], chosen, va, meta, xenc, yenc, clip)
-    vl["layer"] = layers
+        _annotations(layers, [(r["t"], r["y1"]) for r in rows], chosen, p.va, p.meta, xenc, yenc, clip)
+    return layers
+
+
+def _dot_layer(p: _Plot, rows: list[dict], xenc: dict, yenc: dict, color: dict) -> dict:
+    """A dot-line's markers, over every line."""
+    for r in rows:
+        s = p.data["series"][r["j"]]
+        r["shape"] = SHAPES.get(s["marker"], "circle")
+        r["size"] = _symbol_px(s["marker_size"], p.pt) ** 2
+    return {"data": {"values": rows}, "mark": {"type": "point", "filled": True, "opacity": 1, "clip": p.clip,
+                                               "strokeWidth": 0},
+            "encoding": {"x": xenc, "y": dict(yenc, field="y1"), "color": color,
+                         "shape": {"field": "shape", "type": "nominal", "scale": None},
+                         "size": {"field": "size", "type": "quantitative", "scale": None},
+                         "description": {"field": "key"}}, "name": "points"}
 
 
 def _symbol_px(size_pt: float, pt: float) -> float:

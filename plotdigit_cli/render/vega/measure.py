@@ -8,7 +8,9 @@ scenegraph's `origin` in the image, and pixel (i + 0.5, j + 0.5) is the centre o
 
 from __future__ import annotations
 
+import functools
 import math
+from dataclasses import dataclass
 
 from plotdigit_cli.spec import fonts
 from plotdigit_cli.label import labels
@@ -145,133 +147,187 @@ def _check(drawn: float, expected: float, what: str) -> None:
         raise RuntimeError(f"vega drew {what} at {drawn:.3f} px, the scale says {expected:.3f}")
 
 
+@dataclass
+class _Measured:
+    """A cartesian chart's drawn plot: its scales and where its marks are (every step reads it)."""
+
+    spec: dict
+    scene: Scene
+    meta: dict
+    plot_bbox: list
+    covers: list
+    width: float
+    height: float
+
+    def __post_init__(self):
+        value = self.meta["value"]
+        self.chosen = self.spec.get("looks") or {}
+        self.horizontal = self.spec["chart_type"] == "horizontal_bar"
+        vlen = self.width if self.horizontal else self.height
+        self.vscale = Scale(value["domain"], vlen, log=value["log"], flip=(not self.horizontal) != value["reversed"])
+        self.errors_drawn = _keyed(self.scene.named("errors"))
+        self.pt = self.meta["pt"]
+
+    @functools.cached_property
+    def xscale(self) -> Scale:  # charts with a continuous x only
+        return Scale(self.meta["along"]["domain"], self.width)
+
+    def value_px(self, v: float) -> float:
+        return (self.plot_bbox[0] if self.horizontal else self.plot_bbox[1]) + self.vscale(v)
+
+    def x_px(self, t: float) -> float:
+        return self.plot_bbox[0] + self.xscale(t)
+
+    def inside(self, u, v) -> bool:
+        b = self.plot_bbox
+        return b[0] + 1 <= u <= b[2] - 1 and b[1] + 1 <= v <= b[3] - 1
+
+    def axes(self, rects=None, xscale: Scale | None = None) -> dict:
+        return _axes(self.spec, self.scene, self.meta, self.plot_bbox, self.vscale, self.width, self.height, rects, xscale)
+
+
 def _cartesian(spec, scene: Scene, meta, plot_bbox, covers, width, height):
-    kind, data = spec["chart_type"], spec["data"]
-    chosen = spec.get("looks") or {}
-    ox, oy = plot_bbox[0], plot_bbox[1]
-    horizontal = kind == "horizontal_bar"
-    value = meta["value"]
-    vlen = width if horizontal else height
-    vscale = Scale(value["domain"], vlen, log=value["log"], flip=(not horizontal) != value["reversed"])
-    along = meta["along"]
-
-    def value_px(v: float) -> float:
-        return (ox if horizontal else oy) + vscale(v)
-
-    def inside(u, v) -> bool:
-        return plot_bbox[0] + 1 <= u <= plot_bbox[2] - 1 and plot_bbox[1] + 1 <= v <= plot_bbox[3] - 1
-
-    errors_drawn = _keyed(scene.named("errors"))
-    series = []
-    pt = meta["pt"]
+    """(the series as drawn, the axes) of a chart with axes, read from the scenegraph, each mark
+    checked against where the scales say it is."""
+    m = _Measured(spec, scene, meta, plot_bbox, covers, width, height)
+    kind = spec["chart_type"]
     if kind in ("vertical_bar", "horizontal_bar", "grouped_bar", "stacked_bar", "histogram"):
-        rects = _keyed(scene.named("bars") if kind != "histogram" else
-                       [(it, mx, my) for mark, mx, my, _ in scene.marks if mark.get("marktype") == "rect"
-                        and mark.get("role") == "mark" for it in mark.get("items", [])])
-        groups = [(data["name"], data["color"], None)] if kind == "histogram" else \
-            [(s["name"], s["color"], s) for s in data["series"]]
-        base = [0.0] * (len(data["counts"]) if kind == "histogram" else len(data["x"]["values"]))
-        for j, (name, color, s) in enumerate(groups):
-            pts = []
-            ys = data["counts"] if kind == "histogram" else s["y"]
-            for i, y in enumerate(ys):
-                item, mx, my = rects[f"{j},{i}"]
-                x0, y0 = mx + float(item["x"]), my + float(item["y"])
-                w, h = float(item.get("width", 0)), float(item.get("height", 0))
-                b = base[i] if kind == "stacked_bar" else 0.0
-                top = b + float(y)
-                if horizontal:
-                    u, v = value_px(top), y0 + h / 2
-                    _check(u, min((x0, x0 + w), key=lambda e: abs(e - u)), "a bar's end")
-                else:
-                    u, v = x0 + w / 2, value_px(top)
-                    _check(v, min((y0, y0 + h), key=lambda e: abs(e - v)), "a bar's end")
-                bbox = [labels.px(x0), labels.px(y0), labels.px(x0 + w), labels.px(y0 + h)]
-                if kind == "histogram":
-                    lo, hi = data["edges"][i], data["edges"][i + 1]
-                    xv, yv = float((lo + hi) / 2), float(y)
-                elif horizontal:
-                    xv, yv = float(y), data["x"]["values"][i]
-                else:
-                    xv, yv = data["x"]["values"][i], float(y)
-                point = _point(xv, yv, u, v, bbox, color, plot_bbox, covers, sized=True, inside=inside(u, v),
-                               base=b if kind == "stacked_bar" else None)
-                if f"{j},{i}" in errors_drawn and s is not None:
-                    point["error"] = _error(errors_drawn[f"{j},{i}"], chosen, j, i, top, value_px, horizontal)
-                pts.append(point)
-                if kind == "stacked_bar":
-                    base[i] = top
-            entry_style = drawn_looks.edge_style(chosen, color, lambda w: w * pt)
-            if errors_drawn:
-                entry_style |= _error_style(meta)
-            entry = {"name": name, "color": color, "style": entry_style, "points": pts}
-            if kind == "histogram":
-                entry["bins"] = data["edges"]
-            series.append(entry)
-        axes = _axes(spec, scene, meta, plot_bbox, vscale, width, height, rects)
-        return series, axes
-
-    xscale = Scale(along["domain"], width)
-
-    def x_px(t: float) -> float:
-        return ox + xscale(t)
-
+        return _bar_series(m)
+    xscale = m.xscale
     if kind == "scatter":
-        points_drawn = _keyed(scene.named("points"))
-        for j, s in enumerate(data["series"]):
-            pts = []
-            for i, (xv, yv) in enumerate(zip(s["x"], s["y"])):
-                item, mx, my = points_drawn[f"{j},{i}"]
-                u, v = x_px(xv), value_px(yv)
-                _check(mx + float(item["x"]), u, "a point")
-                half = math.sqrt(float(item["size"])) / 2
-                bbox = [labels.px(u - half), labels.px(v - half), labels.px(u + half), labels.px(v + half)]
-                point = _point(float(xv), float(yv), u, v, bbox, s["point_colors"][i], plot_bbox, covers, sized=False,
-                               inside=inside(u, v))
-                if f"{j},{i}" in errors_drawn:
-                    point["error"] = _error(errors_drawn[f"{j},{i}"], chosen, j, i, yv, value_px, False)
-                pts.append(point)
-            st = {"marker": s["marker"] if s["marker"] in ("o", "s", "D") else "o",
-                  "marker_size": labels.px(math.sqrt(float(points_drawn[f"{j},0"][0]["size"])))}
-            if errors_drawn:
-                st |= _error_style(meta)
-            series.append({"name": s["name"], "color": s["color"], "style": st, "points": pts})
-        return series, _axes(spec, scene, meta, plot_bbox, vscale, width, height, None, xscale)
+        return _scatter_series(m), m.axes(None, xscale)
+    return _line_series(m), m.axes(None, xscale)
 
+
+def _bar_series(m: _Measured):
+    kind, data = m.spec["chart_type"], m.spec["data"]
+    rects = _keyed(m.scene.named("bars") if kind != "histogram" else
+                   [(it, mx, my) for mark, mx, my, _ in m.scene.marks if mark.get("marktype") == "rect"
+                    and mark.get("role") == "mark" for it in mark.get("items", [])])
+    groups = [(data["name"], data["color"], None)] if kind == "histogram" else \
+        [(s["name"], s["color"], s) for s in data["series"]]
+    base = [0.0] * (len(data["counts"]) if kind == "histogram" else len(data["x"]["values"]))
+    series = []
+    for j, (name, color, s) in enumerate(groups):
+        pts = []
+        ys = data["counts"] if kind == "histogram" else s["y"]
+        for i, y in enumerate(ys):
+            b = base[i] if kind == "stacked_bar" else 0.0
+            pts.append(_bar_point(m, rects[f"{j},{i}"], j, i, y, b, color, s is not None))
+            if kind == "stacked_bar":
+                base[i] = b + float(y)
+        entry_style = drawn_looks.edge_style(m.chosen, color, lambda w: w * m.pt)
+        if m.errors_drawn:
+            entry_style |= _error_style(m.meta)
+        entry = {"name": name, "color": color, "style": entry_style, "points": pts}
+        if kind == "histogram":
+            entry["bins"] = data["edges"]
+        series.append(entry)
+    return series, m.axes(rects)
+
+
+def _bar_point(m: _Measured, drawn, j: int, i: int, y, b: float, color: str, has_errors: bool) -> dict:
+    """One bar (or stacked segment, from `b`) as drawn: its value end checked against the scale."""
+    kind, data, horizontal = m.spec["chart_type"], m.spec["data"], m.horizontal
+    item, mx, my = drawn
+    x0, y0 = mx + float(item["x"]), my + float(item["y"])
+    w, h = float(item.get("width", 0)), float(item.get("height", 0))
+    top = b + float(y)
+    if horizontal:
+        u, v = m.value_px(top), y0 + h / 2
+        _check(u, min((x0, x0 + w), key=lambda e: abs(e - u)), "a bar's end")
+    else:
+        u, v = x0 + w / 2, m.value_px(top)
+        _check(v, min((y0, y0 + h), key=lambda e: abs(e - v)), "a bar's end")
+    bbox = [labels.px(x0), labels.px(y0), labels.px(x0 + w), labels.px(y0 + h)]
+    if kind == "histogram":
+        lo, hi = data["edges"][i], data["edges"][i + 1]
+        xv, yv = float((lo + hi) / 2), float(y)
+    elif horizontal:
+        xv, yv = float(y), data["x"]["values"][i]
+    else:
+        xv, yv = data["x"]["values"][i], float(y)
+    point = _point(xv, yv, u, v, bbox, color, m.plot_bbox, m.covers, sized=True, inside=m.inside(u, v),
+                   base=b if kind == "stacked_bar" else None)
+    if f"{j},{i}" in m.errors_drawn and has_errors:
+        point["error"] = _error(m.errors_drawn[f"{j},{i}"], m.chosen, j, i, top, m.value_px, horizontal)
+    return point
+
+
+def _scatter_series(m: _Measured) -> list[dict]:
+    points_drawn = _keyed(m.scene.named("points"))
+    series = []
+    for j, s in enumerate(m.spec["data"]["series"]):
+        pts = []
+        for i, (xv, yv) in enumerate(zip(s["x"], s["y"])):
+            item, mx, my = points_drawn[f"{j},{i}"]
+            u, v = m.x_px(xv), m.value_px(yv)
+            _check(mx + float(item["x"]), u, "a point")
+            half = math.sqrt(float(item["size"])) / 2
+            bbox = [labels.px(u - half), labels.px(v - half), labels.px(u + half), labels.px(v + half)]
+            point = _point(float(xv), float(yv), u, v, bbox, s["point_colors"][i], m.plot_bbox, m.covers, sized=False,
+                           inside=m.inside(u, v))
+            if f"{j},{i}" in m.errors_drawn:
+                point["error"] = _error(m.errors_drawn[f"{j},{i}"], m.chosen, j, i, yv, m.value_px, False)
+            pts.append(point)
+        st = {"marker": s["marker"] if s["marker"] in ("o", "s", "D") else "o",
+              "marker_size": labels.px(math.sqrt(float(points_drawn[f"{j},0"][0]["size"])))}
+        if m.errors_drawn:
+            st |= _error_style(m.meta)
+        series.append({"name": s["name"], "color": s["color"], "style": st, "points": pts})
+    return series
+
+
+def _line_series(m: _Measured) -> list[dict]:
+    kind, data = m.spec["chart_type"], m.spec["data"]
     x = data["x"]
-    points_drawn = _keyed(scene.named("points"))
+    points_drawn = _keyed(m.scene.named("points"))
     base = [0.0] * len(x["positions"])
+    series = []
     for j, s in enumerate(data["series"]):
         pts = []
         for i, (xv, pos, yv) in enumerate(zip(x["values"], x["positions"], s["y"])):
             b = base[i] if kind == "area" else 0.0
             top = b + float(yv)
-            u, v = x_px(pos), value_px(top)
-            bbox, sized = None, False
-            if kind == "dot_line":
-                item, mx, my = points_drawn[f"{j},{i}"]
-                _check(mx + float(item["x"]), u, "a marker")
-                half = math.sqrt(float(item["size"])) / 2
-                bbox = [labels.px(u - half), labels.px(v - half), labels.px(u + half), labels.px(v + half)]
-            point = _point(xv, float(yv), u, v, bbox, s["color"], plot_bbox, covers, sized=sized, inside=inside(u, v),
-                           base=b if kind == "area" else None)
-            if kind == "dot_line" and f"{j},{i}" in errors_drawn:
-                point["error"] = _error(errors_drawn[f"{j},{i}"], chosen, j, i, top, value_px, False)
-            pts.append(point)
+            pts.append(_vertex(m, points_drawn, j, i, xv, pos, yv, b, s["color"]))
             if kind == "area":
                 base[i] = top
-        line_px = max(s["line_width"] * pt, MIN_LINE_PX)
-        st = {"line_width": labels.px(line_px)}
-        if kind == "dot_line":
-            st |= {"marker": s["marker"] if s["marker"] in ("o", "s", "D") else "o",
-                   "marker_size": labels.px(math.sqrt(float(points_drawn[f"{j},0"][0]["size"]))),
-                   "dashes": s["dashes"], "line_color": s["line_color"]}
-            if errors_drawn:
-                st |= _error_style(meta)
-        if kind == "area":
-            st |= drawn_looks.edge_style(chosen, s["color"], lambda w: w * pt)
-        series.append({"name": s["name"], "color": s["color"], "style": st, "points": pts})
-    return series, _axes(spec, scene, meta, plot_bbox, vscale, width, height, None, xscale)
+        series.append({"name": s["name"], "color": s["color"], "style": _line_style(m, s, points_drawn, j),
+                       "points": pts})
+    return series
+
+
+def _vertex(m: _Measured, points_drawn: dict, j: int, i: int, xv, pos, yv, b: float, color: str) -> dict:
+    """A line's, dot-line's or area's point (an area's from its base `b`); a dot-line's marker checked."""
+    kind = m.spec["chart_type"]
+    top = b + float(yv)
+    u, v = m.x_px(pos), m.value_px(top)
+    bbox, sized = None, False
+    if kind == "dot_line":
+        item, mx, my = points_drawn[f"{j},{i}"]
+        _check(mx + float(item["x"]), u, "a marker")
+        half = math.sqrt(float(item["size"])) / 2
+        bbox = [labels.px(u - half), labels.px(v - half), labels.px(u + half), labels.px(v + half)]
+    point = _point(xv, float(yv), u, v, bbox, color, m.plot_bbox, m.covers, sized=sized, inside=m.inside(u, v),
+                   base=b if kind == "area" else None)
+    if kind == "dot_line" and f"{j},{i}" in m.errors_drawn:
+        point["error"] = _error(m.errors_drawn[f"{j},{i}"], m.chosen, j, i, top, m.value_px, False)
+    return point
+
+
+def _line_style(m: _Measured, s: dict, points_drawn: dict, j: int) -> dict:
+    kind = m.spec["chart_type"]
+    line_px = max(s["line_width"] * m.pt, MIN_LINE_PX)
+    st = {"line_width": labels.px(line_px)}
+    if kind == "dot_line":
+        st |= {"marker": s["marker"] if s["marker"] in ("o", "s", "D") else "o",
+               "marker_size": labels.px(math.sqrt(float(points_drawn[f"{j},0"][0]["size"]))),
+               "dashes": s["dashes"], "line_color": s["line_color"]}
+        if m.errors_drawn:
+            st |= _error_style(m.meta)
+    if kind == "area":
+        st |= drawn_looks.edge_style(m.chosen, s["color"], lambda w: w * m.pt)
+    return st
 
 
 def _error_style(meta: dict) -> dict:
