@@ -131,6 +131,12 @@ def validate_label(label: Any, *, width: int | None = None, height: int | None =
     box = label["plot_bbox"]
     if not _is_box(box) or box[2] - box[0] <= 0 or box[3] - box[1] <= 0:
         return problems + [f"plot_bbox {box!r} is not [x0, y0, x1, y1] with x0 < x1, y0 < y1"]
+    return problems + _point_problems(label, v2, w, h, box)
+
+
+def _point_problems(label: dict, v2: bool, w: int, h: int, box: list) -> list[str]:
+    """Each point against its keypoint, the image and the plot box."""
+    problems = []
     points = []
     for s, series in enumerate(label["series"]):
         if not isinstance(series, dict) or not isinstance(series.get("points"), list):
@@ -140,27 +146,32 @@ def validate_label(label: Any, *, width: int | None = None, height: int | None =
     if len(label["keypoints"]) != len(points):
         problems.append(f"{len(label['keypoints'])} keypoints for {len(points)} points")
     for (s, i, p), kp in zip(points, label["keypoints"]):
-        where = f"series {s} point {i}"
-        required = ("x", "y", "pixel", "norm", "bbox") + (("visible",) if v2 else ())
-        if not isinstance(p, dict) or not all(k in p for k in required):
-            problems.append(f"{where} lacks one of {', '.join(required)}")
-            continue
-        pixel, norm = p["pixel"], p["norm"]
-        if not (isinstance(pixel, list) and len(pixel) == 2 and all(_is_num(c) for c in pixel)):
-            problems.append(f"{where}: pixel {pixel!r} is not [u, v]")
-            continue
-        # A point outside the axes range (labelled not visible) may lie outside the image too.
-        if p.get("visible", True) and not (0 <= pixel[0] <= w and 0 <= pixel[1] <= h):
-            problems.append(f"{where}: pixel {pixel} lies outside the {w}x{h} image")
-        expected = normalise(pixel[0], pixel[1], box)
-        if not (isinstance(norm, list) and len(norm) == 2 and all(_is_num(c) for c in norm)):
-            problems.append(f"{where}: norm {norm!r} is not [fx, fy]")
-        elif max(abs(a - b) for a, b in zip(norm, expected)) > _NORM_TOLERANCE:
-            problems.append(f"{where}: norm {norm} disagrees with pixel and plot_bbox ({expected})")
-        if p["bbox"] is not None and not _is_box(p["bbox"]):
-            problems.append(f"{where}: bbox {p['bbox']!r} is not [x0, y0, x1, y1]")
-        if not (isinstance(kp, list) and len(kp) == 4 and all(_is_num(c) for c in kp)):
-            problems.append(f"{where}: keypoint {kp!r} is not [fx, fy, w, h]")
-        elif isinstance(norm, list) and kp[:2] != norm:
-            problems.append(f"{where}: keypoint {kp[:2]} differs from norm {norm}")
+        problems += _one_point_problems(f"series {s} point {i}", p, kp, v2, w, h, box)
+    return problems
+
+
+def _one_point_problems(where: str, p: Any, kp: Any, v2: bool, w: int, h: int, box: list) -> list[str]:
+    problems = []
+    required = ("x", "y", "pixel", "norm", "bbox") + (("visible",) if v2 else ())
+    if not isinstance(p, dict) or not all(k in p for k in required):
+        problems.append(f"{where} lacks one of {', '.join(required)}")
+        return problems
+    pixel, norm = p["pixel"], p["norm"]
+    if not (isinstance(pixel, list) and len(pixel) == 2 and all(_is_num(c) for c in pixel)):
+        problems.append(f"{where}: pixel {pixel!r} is not [u, v]")
+        return problems
+    # A point outside the axes range (labelled not visible) may lie outside the image too.
+    if p.get("visible", True) and not (0 <= pixel[0] <= w and 0 <= pixel[1] <= h):
+        problems.append(f"{where}: pixel {pixel} lies outside the {w}x{h} image")
+    expected = normalise(pixel[0], pixel[1], box)
+    if not (isinstance(norm, list) and len(norm) == 2 and all(_is_num(c) for c in norm)):
+        problems.append(f"{where}: norm {norm!r} is not [fx, fy]")
+    elif max(abs(a - b) for a, b in zip(norm, expected)) > _NORM_TOLERANCE:
+        problems.append(f"{where}: norm {norm} disagrees with pixel and plot_bbox ({expected})")
+    if p["bbox"] is not None and not _is_box(p["bbox"]):
+        problems.append(f"{where}: bbox {p['bbox']!r} is not [x0, y0, x1, y1]")
+    if not (isinstance(kp, list) and len(kp) == 4 and all(_is_num(c) for c in kp)):
+        problems.append(f"{where}: keypoint {kp!r} is not [fx, fy, w, h]")
+    elif isinstance(norm, list) and kp[:2] != norm:
+        problems.append(f"{where}: keypoint {kp[:2]} differs from norm {norm}")
     return problems

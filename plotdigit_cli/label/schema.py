@@ -282,43 +282,19 @@ def typed(label: dict, spec: dict | None = None) -> dict:
     series_out = []
     for s in label["series"]:
         style = s["style"]
-        edge_colors = style.get("edge_colors")
         points = []
         bins = s.get("bins")
         for i, p in enumerate(s["points"]):
-            x, x_text = _number(p["x"], "x" in text_axes, positions)
-            y, y_text = _number(p["y"], "y" in text_axes, positions)
-            value_is_x = kind == "horizontal_bar"
-            error = p.get("error")
-            if error is None:
-                at = x if value_is_x else y
-                error = {"low": at, "high": at, "pixels": [list(p["pixel"]), list(p["pixel"])]}
-            note = {"text": "", "bbox": list(NO_BOX)}
             drawn = next(annotations, None) if annotated(flat, chosen) else None
-            if drawn is not None:
-                note = {"text": drawn["text"], "bbox": _floats(drawn["bbox"])}
             flat += 1
-            points.append({
-                "x": x, "y": y, "x_text": x_text, "y_text": y_text,
-                "pixel": _floats(p["pixel"]), "norm": _floats(p["norm"]),
-                "bbox": _floats(p["bbox"]) if p["bbox"] is not None else list(NO_BOX),
-                "color": p["color"],
-                "edge_color": edge_colors[i] if edge_colors else style.get("edge_color", ""),
-                "visible": bool(p.get("visible", True)),
-                "base": float(p.get("base", 0.0)),
-                "bin": [float(bins[i]), float(bins[i + 1])] if bins else [x, x],
-                "error": {"low": float(error["low"]), "high": float(error["high"]),
-                          "pixels": [_floats(q) for q in error["pixels"]]},
-                "annotation": note,
-            })
+            points.append(_typed_point(p, i, kind, text_axes, positions, style, bins, drawn))
         named = s["name"] in legend if kind not in ("pie", "donut") else bool(legend)
         series_out.append({
             "name": s["name"], "color": s["color"] or "", "legend": named,
             "style": {name: _style_value(style.get(name), kind) for name, kind in _STYLE_TYPES.items()},
             "points": points,
         })
-    text, boxes, style = label["text"], label["text_boxes"], label["style"]
-    steps = {step["kind"]: (order, step) for order, step in enumerate(style["degrade"], 1)}
+    text, boxes = label["text"], label["text_boxes"]
     source = label.get("source") or {"kind": "synthetic", "table": None, "columns": []}
     return {
         "schema": "plotdigit.label/3",
@@ -333,13 +309,47 @@ def typed(label: dict, spec: dict | None = None) -> dict:
                        for name in ("title", "x_label", "y_label", "legend")},
         "table": label["table"],
         "source": {"kind": source["kind"], "table": source["table"] or "", "columns": COLUMN_SEPARATOR.join(source["columns"])},
-        "style": {
-            **{name: style[name] for name in ("sheet", "font", "font_kind", "background", "title_weight",
-                                               "label_style")},
-            "font_size": float(style["font_size"]), "dpi": float(style["dpi"]), "renderer": style["renderer"],
-            "looks": {name: name in style["looks"] for name in LOOK_NAMES},
-            "degrade": {k: _step(steps.get(k), params) for k, params in DEGRADE},
-        },
+        "style": _typed_style(label["style"]),
+    }
+
+
+def _typed_point(p: dict, i: int, kind: str, text_axes: set[str], positions: dict, style: dict, bins, drawn) -> dict:
+    """Point i of a series as /3: numbers and their text, empty values for what it lacks, its
+    annotation (`drawn`: the annotation the renderer drew for it, or None)."""
+    x, x_text = _number(p["x"], "x" in text_axes, positions)
+    y, y_text = _number(p["y"], "y" in text_axes, positions)
+    value_is_x = kind == "horizontal_bar"
+    error = p.get("error")
+    if error is None:
+        at = x if value_is_x else y
+        error = {"low": at, "high": at, "pixels": [list(p["pixel"]), list(p["pixel"])]}
+    note = {"text": "", "bbox": list(NO_BOX)}
+    if drawn is not None:
+        note = {"text": drawn["text"], "bbox": _floats(drawn["bbox"])}
+    edge_colors = style.get("edge_colors")
+    return {
+        "x": x, "y": y, "x_text": x_text, "y_text": y_text,
+        "pixel": _floats(p["pixel"]), "norm": _floats(p["norm"]),
+        "bbox": _floats(p["bbox"]) if p["bbox"] is not None else list(NO_BOX),
+        "color": p["color"],
+        "edge_color": edge_colors[i] if edge_colors else style.get("edge_color", ""),
+        "visible": bool(p.get("visible", True)),
+        "base": float(p.get("base", 0.0)),
+        "bin": [float(bins[i]), float(bins[i + 1])] if bins else [x, x],
+        "error": {"low": float(error["low"]), "high": float(error["high"]),
+                  "pixels": [_floats(q) for q in error["pixels"]]},
+        "annotation": note,
+    }
+
+
+def _typed_style(style: dict) -> dict:
+    steps = {step["kind"]: (order, step) for order, step in enumerate(style["degrade"], 1)}
+    return {
+        **{name: style[name] for name in ("sheet", "font", "font_kind", "background", "title_weight",
+                                           "label_style")},
+        "font_size": float(style["font_size"]), "dpi": float(style["dpi"]), "renderer": style["renderer"],
+        "looks": {name: name in style["looks"] for name in LOOK_NAMES},
+        "degrade": {k: _step(steps.get(k), params) for k, params in DEGRADE},
     }
 
 

@@ -76,6 +76,39 @@ def measure(fig, ax, series: list[Series], spec: dict, has_axes: bool) -> dict:
     plot_bbox = to_image.box(ax.bbox.extents)
     legend = ax.get_legend() or (fig.legends[0] if fig.legends else None)
     legend_box = to_image.artist_box(legend, renderer)
+    out_series, keypoints = _measure_series(fig, ax, series, spec, has_axes, to_image, plot_bbox, legend_box)
+    text, text_boxes = _texts(ax, legend, legend_box, to_image, renderer, has_axes)
+    axes = None
+    if has_axes:
+        along, _ = independent_axis(ax, spec)
+        kind = (spec["data"].get("x") or {"kind": "numbers"})["kind"]
+        scales = {"categories": "category", "dates": "date", "numbers": None}
+        axes = {name: _axis(ax, axis, name, to_image, plot_bbox, renderer,
+                            (scales[kind] if axis is along else None) or axis.get_scale())
+                for name, axis in (("x", ax.xaxis), ("y", ax.yaxis))}
+    return {
+        "schema": labels.SCHEMA_V2,
+        "key": labels.sample_key(spec["index"]),
+        "index": spec["index"],
+        "seed": spec["seed"],
+        "chart_type": spec["chart_type"],
+        "image": {"width": width, "height": height},
+        "plot_bbox": [labels.px(c) for c in plot_bbox],
+        "axes": axes,
+        "series": out_series,
+        "keypoints": keypoints,
+        "text": text,
+        "text_boxes": text_boxes,
+        "table": labels.linear_table(table_header(spec, text, out_series), _table_rows(series)),
+        "style": _style(spec, fig, has_axes),
+        "source": spec["source"],
+    }
+
+
+def _measure_series(fig, ax, series: list[Series], spec: dict, has_axes: bool, to_image: ImageCoords,
+                    plot_bbox: list[float], legend_box) -> tuple[list[dict], list[list[float]]]:
+    """Every mark in pixels: (the series with their points, the keypoints)."""
+    renderer = fig.canvas.get_renderer()
     # What may cover a mark: the legend and any text drawn inside the axes (value labels, pie labels).
     # Only what really lies over a keypoint hides it: a bar's own value label, drawn 2 pt above
     # its top, does not.
@@ -83,7 +116,6 @@ def measure(fig, ax, series: list[Series], spec: dict, has_axes: bool) -> dict:
     covers += [(b, TEXT_REACH) for b in (to_image.artist_box(t, renderer) for t in ax.texts) if b]
     margin = 1.0 + max((s.get_linewidth() * fig.dpi / 72 / 2 for s in ax.spines.values() if s.get_visible()),
                        default=0.0)
-
     out_series, keypoints = [], []
     for s in series:
         points = []
@@ -107,7 +139,11 @@ def measure(fig, ax, series: list[Series], spec: dict, has_axes: bool) -> dict:
         if s.bins is not None:
             entry["bins"] = s.bins
         out_series.append(entry)
+    return out_series, keypoints
 
+
+def _texts(ax, legend, legend_box, to_image: ImageCoords, renderer, has_axes: bool) -> tuple[dict, dict]:
+    """(the texts drawn, their boxes)."""
     text = {"title": ax.get_title() or None,
             "x_label": (ax.get_xlabel() or None) if has_axes else None,
             "y_label": (ax.get_ylabel() or None) if has_axes else None,
@@ -118,36 +154,16 @@ def measure(fig, ax, series: list[Series], spec: dict, has_axes: bool) -> dict:
                   "x_label": to_image.artist_box(ax.xaxis.label, renderer) if has_axes else None,
                   "y_label": to_image.artist_box(ax.yaxis.label, renderer) if has_axes else None,
                   "legend": legend_box}
-    axes = None
-    if has_axes:
-        along, _ = independent_axis(ax, spec)
-        kind = (spec["data"].get("x") or {"kind": "numbers"})["kind"]
-        scales = {"categories": "category", "dates": "date", "numbers": None}
-        axes = {name: _axis(ax, axis, name, to_image, plot_bbox, renderer,
-                            (scales[kind] if axis is along else None) or axis.get_scale())
-                for name, axis in (("x", ax.xaxis), ("y", ax.yaxis))}
-    return {
-        "schema": labels.SCHEMA_V2,
-        "key": labels.sample_key(spec["index"]),
-        "index": spec["index"],
-        "seed": spec["seed"],
-        "chart_type": spec["chart_type"],
-        "image": {"width": width, "height": height},
-        "plot_bbox": [labels.px(c) for c in plot_bbox],
-        "axes": axes,
-        "series": out_series,
-        "keypoints": keypoints,
-        "text": text,
-        "text_boxes": text_boxes,
-        "table": labels.linear_table(table_header(spec, text, out_series), _table_rows(series)),
-        "style": {"sheet": spec["style"]["sheet"], "font": spec["style"]["font"],
-                  "font_kind": fonts.FAMILIES[spec["style"]["font"]][0],
-                  "background": backdrop(spec["style"], has_axes),
-                  "title_weight": spec["text"]["title_weight"], "label_style": spec["text"]["label_style"],
-                  "font_size": spec["style"]["font_size"], "dpi": round(float(fig.dpi), 4),
-                  "degrade": spec["degrade"], "renderer": "matplotlib", "looks": looks.words(spec["looks"])},
-        "source": spec["source"],
-    }
+    return text, text_boxes
+
+
+def _style(spec: dict, fig, has_axes: bool) -> dict:
+    return {"sheet": spec["style"]["sheet"], "font": spec["style"]["font"],
+            "font_kind": fonts.FAMILIES[spec["style"]["font"]][0],
+            "background": backdrop(spec["style"], has_axes),
+            "title_weight": spec["text"]["title_weight"], "label_style": spec["text"]["label_style"],
+            "font_size": spec["style"]["font_size"], "dpi": round(float(fig.dpi), 4),
+            "degrade": spec["degrade"], "renderer": "matplotlib", "looks": looks.words(spec["looks"])}
 
 
 def _error(mark: Mark, ax, to_image: ImageCoords, spec: dict) -> dict:

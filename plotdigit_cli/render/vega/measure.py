@@ -55,24 +55,12 @@ def _keyed(items) -> dict:
 
 def measure(spec: dict, scene_json: dict, meta: dict) -> dict:
     scene = Scene(scene_json)
-    kind, data, style, text = spec["chart_type"], spec["data"], spec["style"], spec["text"]
+    kind, style = spec["chart_type"], spec["style"]
     ox, oy = scene.origin
     width, height = float(scene.root.get("width", 0)), float(scene.root.get("height", 0))
     pie = kind in ("pie", "donut")
     font = style["font"]
-
-    # Text: title, axis titles, legend, annotations and pie texts.
-    title_items = [(item, mox, moy) for mark, mox, moy, _ in scene.role("title-text") for item in mark["items"]]
-    title = title_items[0] if title_items else None
-    legend_groups = [(item, mox, moy) for mark, mox, moy, _ in scene.role("legend") for item in mark["items"]]
-    legend_box = None
-    legend_texts = []
-    if legend_groups:
-        item, lx, ly = legend_groups[0]
-        x0, y0 = lx + float(item.get("x", 0)), ly + float(item.get("y", 0))
-        legend_box = [labels.px(x0), labels.px(y0), labels.px(x0 + float(item.get("width", 0))),
-                      labels.px(y0 + float(item.get("height", 0)))]
-        legend_texts = [it["text"] for mark, _, _, _ in scene.role("legend-label") for it in mark["items"]]
+    legend_box, legend_texts = _legend_of(scene)
     annotations = [(it, ax_, ay_) for it, ax_, ay_ in scene.named("annotations")]
     pie_names = [(item, mox, moy) for mark, mox, moy, _ in scene.marks if str(mark.get("name", "")).startswith("pielabel")
                  for item in mark.get("items", [])]
@@ -88,7 +76,43 @@ def measure(spec: dict, scene_json: dict, meta: dict) -> dict:
         series, axes = _cartesian(spec, scene, meta, plot_bbox, covers, width, height)
 
     keypoints = [labels.keypoint(p["norm"], p["bbox"], p.pop("_sized"), plot_bbox) for s in series for p in s["points"]]
+    label_text, text_boxes = _texts(scene, font, legend_box, legend_texts, annotations)
+    fig = spec["figure"]
+    return {
+        "schema": labels.SCHEMA_V2,
+        "key": labels.sample_key(spec["index"]),
+        "index": spec["index"],
+        "seed": spec["seed"],
+        "chart_type": kind,
+        "image": {"width": fig["width"], "height": fig["height"]},
+        "plot_bbox": [labels.px(c) for c in plot_bbox],
+        "axes": axes,
+        "series": series,
+        "keypoints": keypoints,
+        "text": label_text,
+        "text_boxes": text_boxes,
+        "table": labels.linear_table(table_header(spec, label_text, series), _table_rows(spec)),
+        "style": _style(spec, pie),
+        "source": spec["source"],
+    }
 
+
+def _legend_of(scene: Scene) -> tuple[list[float] | None, list[str]]:
+    """(the legend's box, its names) as drawn."""
+    legend_groups = [(item, mox, moy) for mark, mox, moy, _ in scene.role("legend") for item in mark["items"]]
+    if not legend_groups:
+        return None, []
+    item, lx, ly = legend_groups[0]
+    x0, y0 = lx + float(item.get("x", 0)), ly + float(item.get("y", 0))
+    legend_box = [labels.px(x0), labels.px(y0), labels.px(x0 + float(item.get("width", 0))),
+                  labels.px(y0 + float(item.get("height", 0)))]
+    return legend_box, [it["text"] for mark, _, _, _ in scene.role("legend-label") for it in mark["items"]]
+
+
+def _texts(scene: Scene, font: str, legend_box, legend_texts: list[str], annotations: list) -> tuple[dict, dict]:
+    """(the texts drawn: title, axis titles, legend, annotations; their boxes)."""
+    title_items = [(item, mox, moy) for mark, mox, moy, _ in scene.role("title-text") for item in mark["items"]]
+    title = title_items[0] if title_items else None
     axis_titles = {}
     for mark, mox, moy, group in scene.role("axis-title"):
         orient = (group or {}).get("orient")
@@ -105,29 +129,17 @@ def measure(spec: dict, scene_json: dict, meta: dict) -> dict:
                   "x_label": text_box(*axis_titles["x"], font) if "x" in axis_titles else None,
                   "y_label": text_box(*axis_titles["y"], font) if "y" in axis_titles else None,
                   "legend": legend_box}
-    fig = spec["figure"]
-    return {
-        "schema": labels.SCHEMA_V2,
-        "key": labels.sample_key(spec["index"]),
-        "index": spec["index"],
-        "seed": spec["seed"],
-        "chart_type": kind,
-        "image": {"width": fig["width"], "height": fig["height"]},
-        "plot_bbox": [labels.px(c) for c in plot_bbox],
-        "axes": axes,
-        "series": series,
-        "keypoints": keypoints,
-        "text": label_text,
-        "text_boxes": text_boxes,
-        "table": labels.linear_table(table_header(spec, label_text, series), _table_rows(spec)),
-        "style": {"sheet": style["vega_theme"], "font": font, "font_kind": fonts.FAMILIES[font][0],
-                  "background": backdrop(style["vega_theme"], not pie) if not (style["background"] and not pie)
-                  else style["background"],
-                  "title_weight": text["title_weight"], "label_style": text["label_style"],
-                  "font_size": style["font_size"], "dpi": round(float(fig["dpi"]), 4),
-                  "degrade": spec["degrade"], "renderer": "vega", "looks": looks.words(spec["looks"])},
-        "source": spec["source"],
-    }
+    return label_text, text_boxes
+
+
+def _style(spec: dict, pie: bool) -> dict:
+    style, text, font, fig = spec["style"], spec["text"], spec["style"]["font"], spec["figure"]
+    return {"sheet": style["vega_theme"], "font": font, "font_kind": fonts.FAMILIES[font][0],
+            "background": backdrop(style["vega_theme"], not pie) if not (style["background"] and not pie)
+            else style["background"],
+            "title_weight": text["title_weight"], "label_style": text["label_style"],
+            "font_size": style["font_size"], "dpi": round(float(fig["dpi"]), 4),
+            "degrade": spec["degrade"], "renderer": "vega", "looks": looks.words(spec["looks"])}
 
 
 def _joined(text) -> str:
