@@ -15,9 +15,10 @@ from plotdigit_cli.render import degrade, png
 from plotdigit_cli.render.renderer import FALLBACK, NoRoom, renderer
 from plotdigit_cli.spec.config import Config
 from plotdigit_cli.spec.looks import annotated
+from plotdigit_cli.spec.types import Spec
 
 
-def render(config: Config, spec: dict) -> tuple[bytes, dict]:
+def render(config: Config, spec: Spec) -> tuple[bytes, dict]:
     """Draw `spec` and return (PNG bytes, its typed label: plotdigit.label/3, schema.py)."""
     rgb, label = draw(spec)
     return png.encode(degrade.apply(rgb, spec["degrade"])), schema.typed(label, spec)
@@ -28,7 +29,7 @@ MAX_MARGIN = 24  # px of extra room around the plot, for tick labels past the im
 EDGE_SLACK = 1.0  # px a text box may pass the image edge by (anti-aliasing, rounding)
 
 
-def draw(spec: dict, *, reuse: bool = True, memo_text: bool = True) -> tuple[np.ndarray, dict]:
+def draw(spec: Spec, *, reuse: bool = True, memo_text: bool = True) -> tuple[np.ndarray, dict]:
     """The clean drawing as [H, W, 3] uint8, and its label, with every title and axis title
     whole inside the image.
 

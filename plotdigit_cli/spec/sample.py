@@ -22,6 +22,7 @@ from plotdigit_cli.spec import vega_themes as vega
 from plotdigit_cli.spec.families import FAMILIES
 from plotdigit_cli.spec.config import Config
 from plotdigit_cli.spec.params import pick
+from plotdigit_cli.spec.types import Spec
 
 
 SYNTHETIC = {"kind": "synthetic", "table": None, "columns": []}
@@ -62,8 +63,8 @@ class Context:
                              self.backdrop(), cycle=vega.cycle(theme) if theme else None)
 
 
-def sample_spec(config: Config, seed: int, index: int) -> dict:
-    """A plain-data description of chart `index` of run `seed`; render() turns it into pixels."""
+def sample_spec(config: Config, seed: int, index: int) -> Spec:
+    """A plain-data description of chart `index` of run `seed` (spec/types.py); render() turns it into pixels."""
     rng = sample_rng(seed, index)
     chart_type = pick(rng, config.types)
     family = FAMILIES[chart_type]

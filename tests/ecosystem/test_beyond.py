@@ -20,6 +20,9 @@ import pytest
 
 from conftest import PLOTDIGIT, load_json, run_script, sha256, snapshot
 
+# Real servers (S3, web, Dask) started per module: the full suite's, not the edit loop's.
+pytestmark = pytest.mark.slow
+
 RUN = ("--n", "24", "--shard-size", "10", "--seed", "3", "--image-size", "480")
 LOCK = ".plotdigit.lock"
 
@@ -207,6 +210,7 @@ def keys_loaded(pattern: str, *, workers: int) -> list[str]:
     """[keys, distinct keys] that `load` gives from `pattern`, counted in a fresh interpreter."""
     script = f"""
 from plotdigit_cli import load
+
 keys = [k for b in load({pattern!r}, batch_size=5, shuffle=False, num_workers={workers}) for k in b.keys]
 print(len(keys), len(set(keys)))
 """

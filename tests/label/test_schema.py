@@ -40,6 +40,7 @@ def test_the_published_json_schema_is_the_package_schema_and_a_valid_one():
 
 
 @pytest.mark.parametrize("renderer", ["matplotlib", "vega"])
+@pytest.mark.slow  # the fast tier's budget: this one renders or runs for seconds
 def test_typed_labels_fit_the_schema_and_turn_back_into_the_renderers_label(tmp_path, renderer):
     config = config_of(tmp_path, renderer, {"renderers": {renderer: 1}, "looks": {**ALL_LOOKS, "texture": 0.3},
                                             "data": {"tables": 0.4},
@@ -111,6 +112,7 @@ def truth(directory) -> dict[str, dict]:
     return {key: json.loads(m["json"]) for key, m in read_samples(directory).items()}
 
 
+@pytest.mark.slow  # the fast tier's budget: this one renders or runs for seconds
 def test_hugging_face_datasets_loads_a_default_set_map_and_streaming_with_the_json_values(default_set, tmp_path):
     datasets = pytest.importorskip("datasets")
     expected = truth(default_set)

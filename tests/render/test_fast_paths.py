@@ -48,6 +48,7 @@ def one_look(tmp_path_factory):
 
 
 @private
+@pytest.mark.slow  # the fast tier's budget: this one renders or runs for seconds
 def test_a_reused_figure_draws_the_bytes_a_new_figure_draws(one_look):
     specs = [sample_spec(one_look, 3, index) for index in range(60)]
     assert {s["chart_type"] for s in specs} == set(FAMILIES)

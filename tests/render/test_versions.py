@@ -26,6 +26,7 @@ def lowest_declared(package: str) -> str:
 
 
 @pytest.mark.skipif(not mpl_private.ENABLED, reason="matplotlib's private API is not enabled on this release")
+@pytest.mark.slow  # the fast tier's budget: this one renders or runs for seconds
 def test_the_plain_path_draws_the_bytes_the_private_fast_paths_draw(tmp_path):
     args = ["generate", "--n", "24", "--shard-size", "12", "--workers", "2", "--seed", "5", "-q"]
     fast = run_script(*args, "--out", str(tmp_path / "fast"))

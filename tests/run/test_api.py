@@ -20,6 +20,7 @@ def digests(out) -> dict:
     return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(out.glob("shard-*.tar"))}
 
 
+@pytest.mark.slow  # the fast tier's budget: this one renders or runs for seconds
 def test_generate_and_inspect_as_functions_equal_the_cli(tmp_path):
     summary = plotdigit_cli.generate(24, tmp_path / "api", seed=5, shard_size=10, workers=2)
     assert summary.rendered == 24 and summary.manifest["samples"] == 24 and len(summary.manifest["shards"]) == 3

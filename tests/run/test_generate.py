@@ -68,6 +68,7 @@ def test_shards_stream_through_webdataset_with_a_brace_pattern(small_run):
     assert keys == [f"{i:09d}" for i in range(24)]
 
 
+@pytest.mark.slow  # the fast tier's budget: this one renders or runs for seconds
 def test_same_seed_same_bytes_whatever_workers_and_shard_size(small_run, tmp_path):
     other_split = tmp_path / "split"
     result = invoke("generate", "--n", "24", "--out", str(other_split), "--shard-size", "8", "--workers", "1",

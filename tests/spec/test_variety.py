@@ -57,6 +57,7 @@ def assert_sound(rgb, label):
 
 
 @pytest.mark.parametrize("renderer", ["matplotlib", "vega"])
+@pytest.mark.slow  # the fast tier's budget: this one renders or runs for seconds
 def test_every_look_is_drawn_exactly_and_named_in_the_label(tmp_path, renderer):
     config = config_of(tmp_path, renderer, {"renderers": {renderer: 1}, "looks": ALL_LOOKS, "data": {"tables": 0.3}})
     seen = set()
@@ -205,6 +206,7 @@ def test_vega_draws_every_family_exactly(tmp_path, family):
     assert len(themes) >= 2
 
 
+@pytest.mark.slow  # the fast tier's budget: this one renders or runs for seconds
 def test_vega_charts_are_the_same_bytes_for_any_worker_count(tmp_path):
     path = tmp_path / "vega.yaml"
     path.write_text(yaml.safe_dump({"renderers": {"vega": 1}}))
@@ -217,6 +219,7 @@ def test_vega_charts_are_the_same_bytes_for_any_worker_count(tmp_path):
     assert [s["sha256"] for s in digests[0]] == [s["sha256"] for s in digests[1]]
 
 
+@pytest.mark.slow  # the fast tier's budget: this one renders or runs for seconds
 def test_crowded_axes_get_fewer_tick_labels_until_none_overlap(tmp_path):
     crowded = {"image": {"size": [320, 420], "aspect": [1.2, 1.6], "inches": [2.5, 3.0]}, "style": {"font_size": [11, 13]},
                "data": {"x_formats": {"scientific": 1}, "formats": {"thousands": 1}, "magnitude": [1e5, 1e9],

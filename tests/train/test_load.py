@@ -294,6 +294,7 @@ def test_load_command_prints_shapes_and_speed(small_run, broken):
     assert missing.exit_code == 2 and "no such file or directory" in missing.stderr
 
 
+@pytest.mark.slow  # the fast tier's budget: this one renders or runs for seconds
 def test_train_example_runs_its_loss_falls_and_its_predictions_score(small_run, tmp_path):
     preds = tmp_path / "preds.jsonl"
     proc = subprocess.run([sys.executable, str(REPO / "scripts" / "train_example.py"), "--shards", str(small_run),

@@ -22,6 +22,7 @@ def same(a, b) -> None:
 
 
 @pytest.mark.parametrize("workers", [0, 2])
+@pytest.mark.slow  # the fast tier's budget: this one renders or runs for seconds
 def test_stream_batches_equal_load_over_the_generated_shards(small_run, workers):
     config = load_config(image_size=480)  # small_run: seed 3, --image-size 480
     loaded = list(load(str(small_run), 8, shuffle=False, num_workers=0))

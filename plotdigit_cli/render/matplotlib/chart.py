@@ -24,12 +24,13 @@ from plotdigit_cli.render.matplotlib.measure import measure
 from plotdigit_cli.render.matplotlib.private import Frame, memoised
 from plotdigit_cli.render.matplotlib.style import rc_params
 from plotdigit_cli.spec import fonts
+from plotdigit_cli.spec.types import Spec
 from plotdigit_cli.spec.families import FAMILIES
 
 MAX_REDRAWS = 6  # thinning overlapping tick labels, each time by half
 
 
-def draw(spec: dict, *, reuse: bool = True, memo_text: bool = True) -> tuple[np.ndarray, dict]:
+def draw(spec: Spec, *, reuse: bool = True, memo_text: bool = True) -> tuple[np.ndarray, dict]:
     """One drawing of `spec`, whatever its text's fit.
 
     With `reuse`, the figure of the previous chart is drawn on again when it has the same look

@@ -29,6 +29,7 @@ from plotdigit_cli.render import looks as drawn_looks
 from plotdigit_cli.spec import looks
 from plotdigit_cli.render.geometry import ERROR_WIDTH_PX, MIN_LINE_PX
 from plotdigit_cli.render.renderer import NoRoom
+from plotdigit_cli.spec.types import Spec
 from plotdigit_cli.render.vega.text import Scale, _font, _register_fonts, css_family, text_box  # noqa: F401
 from plotdigit_cli.spec.vega_themes import FAMILIES, THEMES, _solid, backdrop, cycle, supports, theme_config  # noqa: F401
 from plotdigit_cli.spec.colors import ink as ink_on
@@ -614,7 +615,7 @@ def _pie(vl: dict, spec: dict, meta: dict) -> None:
 
 # --- rendering and measuring -------------------------------------------------------------
 
-def draw(spec: dict, *, reuse: bool = True, memo_text: bool = True) -> tuple[np.ndarray, dict]:
+def draw(spec: Spec, *, reuse: bool = True, memo_text: bool = True) -> tuple[np.ndarray, dict]:
     """The clean drawing as [H, W, 3] uint8, and its label (no fast paths to allow or not)."""
     import vl_convert as vlc
 
