@@ -14,7 +14,7 @@ import struct
 # accepts. A PNG's header declares its size; it is checked before a byte is decompressed.
 MAX_IMAGE_SIDE = 4096
 # A shard member: an RGB PNG of the largest image, stored uncompressed, is 48 MiB plus headers;
-# a label is a few hundred kB at most (checked in tests/test_faults.py).
+# a label is a few hundred kB at most (checked in tests/faults/test_faults.py).
 MAX_PNG_BYTES = 64 << 20
 MAX_JSON_BYTES = 16 << 20
 # Config files are a few kB; YAML aliases are refused (tree bombs), and so is deep nesting.

@@ -37,7 +37,7 @@ from plotdigit_cli.spec.looks import annotated
 
 F64, I64, STR, BOOL = "float64", "int64", "string", "bool"
 NO_BOX = [0.0, 0.0, 0.0, 0.0]
-COLUMN_SEPARATOR = ", "  # no column name of the vendored tables holds one (tests/test_schema.py)
+COLUMN_SEPARATOR = ", "  # no column name of the vendored tables holds one (tests/label/test_schema.py)
 ID = "https://plotdigit.dev/schema/label/3"  # a name for the schema; nothing is fetched from it
 
 

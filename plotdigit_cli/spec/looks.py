@@ -1,6 +1,6 @@
 """Looks: the ways real charts are drawn beyond a plain fill, each a knob with a share per chart.
 
-A chart's looks are drawn from the spec's second stream (spec.py), after everything else, so
+A chart's looks are drawn from the spec's second stream (sample.py), after everything else, so
 a config that gives every look a share of 0 draws exactly what it drew before looks existed.
 Each look that is drawn is named in the label's `style.looks` (docs/labels.md):
 
@@ -64,7 +64,7 @@ def applies(look: str, chart_type: str) -> bool:
 
 def annotated(k: int, chosen: dict) -> bool:
     """Whether point k (counting over all series) has its value written beside it: every
-    `every`-th point, less those `skip` names (render.py drops an annotation the legend would
+    `every`-th point, less those `skip` names (render/fit.py drops an annotation the legend would
     hide, that would leave the image or overlap another)."""
     a = chosen.get("annotations")
     return bool(a) and k % a["every"] == 0 and k not in a.get("skip", ())

@@ -37,7 +37,7 @@ def at_least_px(ax, size_pt: float, min_px: float) -> float:
 
 @dataclass
 class Mark:
-    """One labelled point as drawn, in data coordinates; render.py measures it in pixels.
+    """One labelled point as drawn, in data coordinates; measure.py measures it in pixels.
 
     `box` is the element's rectangle in data coordinates (bars); `artist` is a patch whose
     drawn extent is the box (pie wedges); `marker` is (marker code, size in points) for

@@ -12,7 +12,7 @@ with (Pillow's FreeType metrics, Vega's baseline offsets).
 
 Families: vertical, horizontal, grouped and stacked bars over categories, histogram, line,
 dot-line, area, scatter, pie, donut; others (dot plots, bars at unit positions) are drawn by
-matplotlib (spec.py never picks Vega for them).
+matplotlib (spec/sample.py never picks Vega for them).
 """
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """Measure a Vega chart: its scenegraph (as vl-convert computed it for the PNG) and the scales
-vega.py fixed -> the label dict, the same schema and rules as measure.py's for matplotlib.
+chart.py fixed -> the label dict, the same schema and rules as measure.py's for matplotlib.
 
 Scenegraph coordinates are relative to the enclosing group; the root group sits at the
 scenegraph's `origin` in the image, and pixel (i + 0.5, j + 0.5) is the centre of pixel

@@ -102,8 +102,3 @@ def sample_cartesian(rng: np.random.Generator, ctx, points: tuple[int, int], ser
                    for name, color, row in zip(names, colors, values)],
         "value_axis": value_axis(rng, ctx, kind, log=log, cut=cut_ok),
     }
-
-
-# --- looks (looks.py), as matplotlib draws them -------------------------------------------
-
-
