@@ -53,3 +53,19 @@ def test_the_api_refuses_bad_input_with_the_librarys_errors(tmp_path):
     with pytest.raises(TargetError):
         plotdigit_cli.inspect(tmp_path / "nothing-here")
     assert not (tmp_path / "x").exists()  # nothing was made for a refused run
+
+
+def test_the_public_api_is_the_packages_five_functions(tmp_path):
+    import plotdigit_cli.api as api
+
+    assert plotdigit_cli.generate is api.generate and plotdigit_cli.inspect is api.inspect
+    assert plotdigit_cli.finish is api.finish
+    assert callable(plotdigit_cli.load) and callable(plotdigit_cli.stream)
+    assert set(plotdigit_cli.__all__) >= {"generate", "inspect", "finish", "load", "stream"}
+    # finish is `plotdigit manifest`: shard ranges made apart, then one manifest, the bytes one run writes
+    plotdigit_cli.generate(12, tmp_path / "one", seed=2, shard_size=6, workers=1)
+    for first in (0, 1):
+        plotdigit_cli.generate(12, tmp_path / "parts", seed=2, shard_size=6, workers=1, shards=(first, first + 1))
+    manifest = plotdigit_cli.finish(tmp_path / "parts")
+    assert manifest["n"] == 12
+    assert (tmp_path / "parts" / "manifest.json").read_bytes() == (tmp_path / "one" / "manifest.json").read_bytes()
