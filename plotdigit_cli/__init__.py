@@ -11,6 +11,25 @@ those who load, never by the generator.
 __version__ = "0.2.0"
 __all__ = ["generate", "inspect", "finish", "load", "stream", "__version__"]
 
+# Modules moved into packages in 0.2.0 (docs/design.md): `from plotdigit_cli import schema` and the like
+# still give the module, with a DeprecationWarning naming its new place (render, spec, shards and
+# report are packages now, and give the package).
+_MOVED = {
+    "charts": "spec.families", "cluster": "run.cluster", "collate": "train.collate", "colors": "spec.colors",
+    "config": "spec.config", "data": "spec.data", "decorate": "render.matplotlib.decorate",
+    "degrade": "spec.degrade", "export": "evaluate.export", "extras": "base.extras", "fonts": "spec.fonts",
+    "formats": "render.formats", "labels": "label.labels", "layout": "shards.layout", "limits": "base.limits",
+    "live": "train.live", "loader": "train.loader", "lock": "shards.lock", "looks": "spec.looks",
+    "measure": "render.matplotlib.measure", "metrics": "evaluate.metrics",
+    "mpl_private": "render.matplotlib.private", "params": "spec.params", "png": "render.png",
+    "preview": "report.preview", "processes": "base.processes",
+    "ring": "train.ring", "runner": "run.runner", "schema": "label.schema",
+    "scoring": "evaluate.scoring", "sets": "shards.sets",
+    "spng": "train.spng", "store": "shards.store", "style": "spec.style", "tables": "spec.tables",
+    "ticks": "render.ticks", "vega": "render.vega.chart", "vega_measure": "render.vega.measure",
+    "words": "spec.words",
+}
+
 
 def __getattr__(name: str):
     if name in ("generate", "inspect", "finish"):
@@ -30,4 +49,11 @@ def __getattr__(name: str):
 
             raise ModuleNotFoundError(f"plotdigit_cli.{name} needs torch: {hint('torch')}", name="torch") from None
         return found
+    if name in _MOVED:
+        import importlib
+        import warnings
+
+        new = f"plotdigit_cli.{_MOVED[name]}"
+        warnings.warn(f"plotdigit_cli.{name} moved to {new}", DeprecationWarning, stacklevel=2)
+        return importlib.import_module(new)
     raise AttributeError(f"module 'plotdigit_cli' has no attribute {name!r}")

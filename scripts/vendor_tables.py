@@ -1,5 +1,5 @@
 """Copy the real tables plotdigit draws from out of the npm package `vega-datasets` into
-plotdigit_cli/tables/, with their origin and licence from its datapackage.json.
+plotdigit_cli/spec/table_data/, with their origin and licence from its datapackage.json.
 
     npm pack vega-datasets@3.2.1 && tar xzf vega-datasets-3.2.1.tgz
     python scripts/vendor_tables.py package/
@@ -27,7 +27,7 @@ NAMES = ("anscombe", "barley", "burtin", "co2_concentration", "crimea", "disaste
 def main(package: Path) -> None:
     meta = json.loads((package / "datapackage.json").read_text())
     found = {r["name"]: r for r in meta["resources"]}
-    out = ROOT / "plotdigit_cli" / "table_data"
+    out = ROOT / "plotdigit_cli" / "spec" / "table_data"
     out.mkdir(parents=True, exist_ok=True)
     kept = []
     for name in NAMES:

@@ -160,3 +160,16 @@ def test_the_layout_change_left_every_shard_byte_as_it_was():
         pytest.skip(f"libraries differ from the reference's {reference['versions']}: {run.stdout.strip()}")
     assert run.returncode == 0, run.stdout + run.stderr
     assert "every shard byte-identical to the reference" in run.stdout
+
+
+def test_a_moved_module_is_still_found_by_its_old_name_with_a_warning():
+    import plotdigit_cli
+    from plotdigit_cli.label import schema
+
+    with pytest.warns(DeprecationWarning, match="plotdigit_cli.schema moved to plotdigit_cli.label.schema"):
+        assert plotdigit_cli.schema is schema
+    for old, new in plotdigit_cli._MOVED.items():  # every old name leads to a module that exists
+        with pytest.warns(DeprecationWarning):
+            assert getattr(plotdigit_cli, old).__name__ == f"plotdigit_cli.{new}"
+    with pytest.raises(AttributeError):
+        plotdigit_cli.no_such_module

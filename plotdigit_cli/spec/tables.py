@@ -1,5 +1,5 @@
 """Real tables: values, category names and dates from public tables that ship with plotdigit
-(plotdigit_cli/table_data/, copied from vega-datasets by scripts/vendor_tables.py; origin and
+(plotdigit_cli/spec/table_data/, copied from vega-datasets by scripts/vendor_tables.py; origin and
 licence of each in docs/tables.md).
 
 A chart whose data comes from a table says so in its label's `source`. Columns are typed once
