@@ -164,3 +164,25 @@ def test_vega_boxes_hold_fjalla_ones_ascenders(tmp_path):
     lowered["text_boxes"]["title"][1] += drop
     said = check_text(rgb, lowered)
     assert any("ink reaches" in p for p in said), said
+
+
+def test_a_process_that_only_draws_vega_measures_text_in_the_charts_own_font(tmp_path):
+    """Vega text boxes are measured with the font files matplotlib's font manager finds: a process
+    that draws a Vega chart from a spec it did not sample, without the matplotlib renderer ever
+    imported, must still find the packaged font (it fell back to DejaVu Sans: boxes 1-2 px off)."""
+    import json
+    import subprocess
+    import sys
+
+    config = load_config(None)
+    spec = next(s for s in (sample_spec(config, 0, i) for i in range(400)) if s["renderer"] == "vega"
+                and s["chart_type"] == "vertical_bar" and not s["style"]["font"].startswith("DejaVu"))
+    (tmp_path / "spec.json").write_text(json.dumps(spec))
+    script = ("import json, sys; from plotdigit_cli.render.vega import chart; "
+              "rgb, label = chart.draw(json.load(open(sys.argv[1]))); "
+              "assert 'plotdigit_cli.render.matplotlib' not in sys.modules; print(json.dumps(label))")
+    run = subprocess.run([sys.executable, "-c", script, str(tmp_path / "spec.json")], capture_output=True, text=True,
+                         timeout=300)
+    assert run.returncode == 0, run.stderr
+    assert "findfont" not in run.stderr
+    assert json.loads(run.stdout) == vega.draw(json.loads(json.dumps(spec)))[1]

@@ -20,9 +20,13 @@ BASELINE = {"top": 0.79, "middle": 0.30, "bottom": -0.21, "alphabetic": 0.0, "li
 
 @functools.cache
 def _register_fonts() -> None:
+    """The packaged fonts, for resvg to draw with and for matplotlib's font manager, which finds
+    the files text boxes are measured with (_font): a process may draw Vega charts before, or
+    without, ever importing the matplotlib renderer, which registers them too."""
     import vl_convert as vlc
     from matplotlib import font_manager
 
+    fonts.register()
     folders = {os.path.dirname(p) for family in fonts.FAMILIES for p in fonts.files(family)}
     folders.add(os.path.dirname(font_manager.findfont("DejaVu Sans")))
     for folder in sorted(folders):
