@@ -1,6 +1,6 @@
 """Render: spec -> PNG bytes + label, whichever renderer draws it.
 
-`draw` asks the spec's renderer (render/__init__.py's registry) for the clean drawing and its
+`draw` asks the spec's renderer (render/renderer.py's registry) for the clean drawing and its
 label, checks that every text fits and is seen whole, and draws again with shorter text, more
 legend columns, more margin or fewer annotations until it does; `render` then applies the
 degradations (pixel values only, so the measured pixels stay the PNG's) and encodes the PNG.

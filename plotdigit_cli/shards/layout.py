@@ -1,18 +1,16 @@
 """What a run puts in its output, by name and format, in one place: shard, temporary, record,
-run and lock file names, the sample key, and the manifest.
+run and lock file names, and the manifest (the sample key is the label's: label/labels.py).
 
     OUT/shard-000000.tar        a finished shard (plain tar, members in key order)
     OUT/.shard-000000.tar.partial   a shard being written (local disks; never a reader's)
     OUT/.shard-000000.json      its record: name, samples, bytes, sha256, first_index, run, types
     OUT/.plotdigit-run.json     the run: seed, n, shard_size, config, versions (what `manifest` needs)
     OUT/.plotdigit.lock         the lock (lock.py; local disks only)
-    OUT/.plotdigit-claim-T-ID-X the claim of run ID on an object store (runner.claim_prefix), T its time
+    OUT/.plotdigit-claim-T-ID-X the claim of run ID on an object store (run/output.py, claim_prefix), T its time
     OUT/manifest.json           written last, when every shard is finished
 """
 
 from __future__ import annotations
-
-from plotdigit_cli.label.labels import KEY_DIGITS, sample_key  # noqa: F401 - the key, as the label writes it
 
 from collections import Counter
 

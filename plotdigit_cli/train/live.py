@@ -21,7 +21,7 @@ import torch
 
 from plotdigit_cli.label import labels
 from plotdigit_cli.spec.config import Config, load_config
-from plotdigit_cli.shards.layout import sample_key
+from plotdigit_cli.label.labels import sample_key
 from plotdigit_cli.base.limits import MAX_CHARTS
 from plotdigit_cli.train.loader import BatchSource, _decode, batch_options
 from plotdigit_cli.train.ring import batches

@@ -30,8 +30,8 @@ from plotdigit_cli.spec import looks
 from plotdigit_cli.render.geometry import ERROR_WIDTH_PX, MIN_LINE_PX
 from plotdigit_cli.render.renderer import NoRoom
 from plotdigit_cli.spec.types import Spec
-from plotdigit_cli.render.vega.text import Scale, _font, _register_fonts, css_family, text_box  # noqa: F401
-from plotdigit_cli.spec.vega_themes import FAMILIES, THEMES, _solid, backdrop, cycle, supports, theme_config  # noqa: F401
+from plotdigit_cli.render.vega.text import _register_fonts, css_family
+from plotdigit_cli.spec.vega_themes import _solid, backdrop, theme_config
 from plotdigit_cli.spec.colors import ink as ink_on
 
 SHAPES = {"o": "circle", "s": "square", "D": "diamond"}  # matplotlib marker -> Vega symbol with a known box
