@@ -10,18 +10,18 @@ from __future__ import annotations
 
 import numpy as np
 
-from plotdigit_cli.label import schema
+from plotdigit_cli.label.model import Label
+from plotdigit_cli.label.schema import NO_BOX
 from plotdigit_cli.render import degrade, png
 from plotdigit_cli.render.renderer import FALLBACK, NoRoom, renderer
 from plotdigit_cli.spec.config import Config
-from plotdigit_cli.spec.looks import annotated
 from plotdigit_cli.spec.types import Spec
 
 
-def render(config: Config, spec: Spec) -> tuple[bytes, dict]:
-    """Draw `spec` and return (PNG bytes, its typed label: plotdigit.label/3, schema.py)."""
+def render(config: Config, spec: Spec) -> tuple[bytes, Label]:
+    """Draw `spec` and return (PNG bytes, its typed label: plotdigit.label/3, label/model.py)."""
     rgb, label = draw(spec)
-    return png.encode(degrade.apply(rgb, spec["degrade"])), schema.typed(label, spec)
+    return png.encode(degrade.apply(rgb, spec["degrade"])), label
 
 
 TITLES = ("title", "x_label", "y_label")
@@ -29,7 +29,7 @@ MAX_MARGIN = 24  # px of extra room around the plot, for tick labels past the im
 EDGE_SLACK = 1.0  # px a text box may pass the image edge by (anti-aliasing, rounding)
 
 
-def draw(spec: Spec, *, reuse: bool = True, memo_text: bool = True) -> tuple[np.ndarray, dict]:
+def draw(spec: Spec, *, reuse: bool = True, memo_text: bool = True) -> tuple[np.ndarray, Label]:
     """The clean drawing as [H, W, 3] uint8, and its label, with every title and axis title
     whole inside the image.
 
@@ -47,38 +47,38 @@ def draw(spec: Spec, *, reuse: bool = True, memo_text: bool = True) -> tuple[np.
         if unfit:
             spec = dict(spec, text={**spec["text"], **{name: shorter(spec["text"][name]) for name in unfit}})
             continue
-        legend = label["text_boxes"].get("legend")
-        columns = spec["style"].get("legend_columns") or max(1, len(label["text"]["legend"]))
+        legend = label.text_boxes.legend
+        columns = spec["style"].get("legend_columns") or max(1, _legend_names(label))
         if _outside(legend, label) and columns > 1:
             # A row of names wider than the image (Vega lays a top or bottom legend out in one row):
             # as many columns as fit, fewer each time.
-            fit = int(columns * (label["image"]["width"] - 8) / max(legend[2] - legend[0], 1))
+            fit = int(columns * (label.image.width - 8) / max(legend[2] - legend[0], 1))
             spec = dict(spec, style={**spec["style"], "legend_columns": max(1, min(columns - 1, fit))})
             continue
-        if any(_outside(t["bbox"], label) for axis in (label["axes"] or {}).values() for t in axis["ticks"]) \
+        if any(_outside(t.bbox, label) for axis in (label.axes.x, label.axes.y) for t in axis.ticks) \
                 and spec["figure"].get("margin", 0) < MAX_MARGIN:
             spec = dict(spec, figure={**spec["figure"], "margin": 2 * spec["figure"].get("margin", 0) + 8})
             continue
-        hidden = hidden_annotations(label, spec)
+        hidden = hidden_annotations(label)
         if not hidden:
             return rgb, label
-        # Recorded in the caller's spec too: schema.typed(label, spec) pairs annotations with points by it.
+        # Recorded in the caller's spec too (the annotations look's record is shared).
         chosen = spec["looks"]["annotations"]
         chosen["skip"] = sorted({*chosen.get("skip", ()), *hidden})
 
 
-def misfits(label: dict) -> list[str]:
-    """The titles of a (/2) label that do not fit: axis titles longer than their axis first (the
-    overgrown layout of one can push another out of the image), then those past the image edge
-    or meeting the legend (a Vega theme sets the y title and the legend both at the top)."""
-    x0, y0, x1, y1 = label["plot_bbox"]
+def misfits(label: Label) -> list[str]:
+    """The titles that do not fit: axis titles longer than their axis first (the overgrown layout
+    of one can push another out of the image), then those past the image edge or meeting the
+    legend (a Vega theme sets the y title and the legend both at the top)."""
+    x0, y0, x1, y1 = label.plot_bbox
+    legend = label.text_boxes.legend
     long, out = [], []
     for name in TITLES:
-        box = label["text_boxes"].get(name)
-        if not label["text"].get(name) or not box:
+        box = getattr(label.text_boxes, name)
+        if not getattr(label.text, name) or box == NO_BOX:
             continue
-        legend = label["text_boxes"].get("legend")
-        outside = _outside(box, label) or bool(legend and _meet(box, legend))
+        outside = _outside(box, label) or (legend != NO_BOX and _meet(box, legend))
         too_long = ((name == "x_label" and box[2] - box[0] > max(x1 - x0, 0) + EDGE_SLACK)
                     or (name == "y_label" and box[3] - box[1] > max(y1 - y0, 0) + EDGE_SLACK))
         if too_long:
@@ -88,22 +88,18 @@ def misfits(label: dict) -> list[str]:
     return long or out
 
 
-def hidden_annotations(label: dict, spec: dict) -> list[int]:
+def hidden_annotations(label: Label) -> list[int]:
     """The points (counting over all series) whose value annotation would not be seen whole: past
     the image edge, under the legend (drawn over it), over a tick label or title, or over an
     annotation kept before it."""
-    chosen = (spec.get("looks") or {})
-    notes = label["text"].get("annotations") or []
-    if not notes or not chosen.get("annotations"):
-        return []
-    count = sum(len(s["points"]) for s in label["series"])
-    points = [k for k in range(count) if annotated(k, chosen)]
-    texts = [box for box in label["text_boxes"].values() if box] + [
-        t["bbox"] for axis in (label["axes"] or {}).values() for t in axis["ticks"] if t["bbox"]]
+    boxes = label.text_boxes
+    texts = [box for box in (boxes.title, boxes.x_label, boxes.y_label, boxes.legend) if box != NO_BOX] + [
+        t.bbox for axis in (label.axes.x, label.axes.y) for t in axis.ticks if t.bbox != NO_BOX]
     kept, hidden = [], []
-    for k, note in zip(points, notes):
-        box = note["bbox"]
-        if not box:
+    points = (p for s in label.series for p in s.points)
+    for k, point in enumerate(points):
+        box = point.annotation.bbox
+        if not point.annotation.text or box == NO_BOX:
             continue
         if _outside(box, label) or any(_meet(box, other) for other in texts + kept):
             hidden.append(k)
@@ -112,10 +108,17 @@ def hidden_annotations(label: dict, spec: dict) -> list[int]:
     return hidden
 
 
-def _outside(box, label: dict) -> bool:
-    w, h = label["image"]["width"], label["image"]["height"]
-    return bool(box) and (box[0] < -EDGE_SLACK or box[1] < -EDGE_SLACK or box[2] > w + EDGE_SLACK
-                          or box[3] > h + EDGE_SLACK)
+def _legend_names(label: Label) -> int:
+    """How many names the legend shows (a pie's: one per wedge)."""
+    if label.chart_type in ("pie", "donut"):
+        return sum(len(s.points) for s in label.series if s.legend)
+    return sum(s.legend for s in label.series)
+
+
+def _outside(box, label: Label) -> bool:
+    w, h = label.image.width, label.image.height
+    return box != NO_BOX and (box[0] < -EDGE_SLACK or box[1] < -EDGE_SLACK or box[2] > w + EDGE_SLACK
+                              or box[3] > h + EDGE_SLACK)
 
 
 def _meet(a, b) -> bool:
@@ -128,7 +131,7 @@ def shorter(text: str | None) -> str | None:
     return " ".join(words[:len(words) // 2]) or None
 
 
-def _draw(spec: dict, *, reuse: bool, memo_text: bool) -> tuple[np.ndarray, dict]:
+def _draw(spec: dict, *, reuse: bool, memo_text: bool) -> tuple[np.ndarray, Label]:
     """One drawing of `spec` by its renderer, whatever its text's fit; a renderer with no room
     to lay the chart out hands it to the fallback renderer (whose layout shrinks text instead)."""
     name = spec.get("renderer") or FALLBACK

@@ -5,8 +5,8 @@ A renderer is a package under render/ whose module has
     draw(spec: dict, *, reuse: bool = True, memo_text: bool = True) -> (rgb, label)
 
 taking the chart's spec (spec/types.py) and giving the clean drawing as [H, W, 3] uint8 and its
-label, every number measured from what was drawn (the rules both renderers measure by are in
-render/geometry.py). `reuse` and `memo_text` allow a renderer's fast paths (a kept figure,
+typed label (label/model.py's Label, put together by label/build.py's `label`), every number
+measured from what was drawn (the rules both renderers measure by are in render/geometry.py). `reuse` and `memo_text` allow a renderer's fast paths (a kept figure,
 memoised text layouts), each of which must leave every byte as it was. A renderer that has no
 room to lay a chart out raises NoRoom and the FALLBACK renderer draws it instead.
 

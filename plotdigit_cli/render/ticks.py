@@ -17,8 +17,9 @@ TOLERANCE = 0.5  # px: anti-aliased edges of text that touch do not overlap
 
 def overlaps(boxes: list[list[float] | None], axis: str, rotation: float = 0.0,
              height: float | None = None) -> int:
-    """How many pairs of neighbouring tick labels of one axis overlap."""
-    boxes = [b for b in boxes if b]
+    """How many pairs of neighbouring tick labels of one axis overlap (a tick without text has no
+    box: None, or [0, 0, 0, 0] as a label writes it)."""
+    boxes = [b for b in boxes if b and any(b)]
     along = 0 if axis == "x" else 1
     boxes.sort(key=lambda b: (b[along] + b[along + 2]) / 2)
     sin = abs(math.sin(math.radians(rotation % 180)))
@@ -35,7 +36,8 @@ def overlaps(boxes: list[list[float] | None], axis: str, rotation: float = 0.0,
 
 
 def axis_overlaps(axis: dict | None, name: str) -> int:
-    """Overlapping pairs of tick labels on one axis of a label (`axes.x` or `axes.y`)."""
+    """Overlapping pairs of tick labels on one axis of a written label (`axes.x` or `axes.y`, as
+    parsed from its JSON)."""
     if not axis:
         return 0
     return overlaps([t.get("bbox") for t in axis.get("ticks", [])], name, axis.get("label_rotation", 0.0),

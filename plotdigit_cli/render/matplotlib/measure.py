@@ -1,5 +1,5 @@
-"""Measure: the drawn figure -> the label dict (docs/labels.md), every number read from the
-figure as finally drawn, at its final size, through the axes' final transforms.
+"""Measure: the drawn figure -> its typed label (label/model.py, docs/labels.md), every number
+read from the figure as finally drawn, at its final size, through the axes' final transforms.
 """
 
 from __future__ import annotations
@@ -13,8 +13,7 @@ from matplotlib.markers import MarkerStyle
 from matplotlib.text import Text
 
 from plotdigit_cli.spec import fonts
-from plotdigit_cli.label import labels
-from plotdigit_cli.spec import looks
+from plotdigit_cli.label import build, labels, model
 from plotdigit_cli.render.matplotlib.marks import Mark, Series
 from plotdigit_cli.render.matplotlib.decorate import independent_axis, label_geometry
 from plotdigit_cli.render.matplotlib.private import drawn_ticks
@@ -69,7 +68,7 @@ def _overhangs(text: Text, renderer) -> tuple[float, float]:
             max(0.0, (last.horiBearingX + last.width - last.horiAdvance) / 64.0))
 
 
-def measure(fig, ax, series: list[Series], spec: dict, has_axes: bool) -> dict:
+def measure(fig, ax, series: list[Series], spec: dict, has_axes: bool) -> model.Label:
     width, height = (int(v) for v in fig.canvas.get_width_height())
     to_image = ImageCoords(height)
     renderer = fig.canvas.get_renderer()
@@ -86,23 +85,15 @@ def measure(fig, ax, series: list[Series], spec: dict, has_axes: bool) -> dict:
         axes = {name: _axis(ax, axis, name, to_image, plot_bbox, renderer,
                             (scales[kind] if axis is along else None) or axis.get_scale())
                 for name, axis in (("x", ax.xaxis), ("y", ax.yaxis))}
-    return {
-        "schema": labels.SCHEMA_V2,
-        "key": labels.sample_key(spec["index"]),
-        "index": spec["index"],
-        "seed": spec["seed"],
-        "chart_type": spec["chart_type"],
-        "image": {"width": width, "height": height},
-        "plot_bbox": [labels.px(c) for c in plot_bbox],
-        "axes": axes,
-        "series": out_series,
-        "keypoints": keypoints,
-        "text": text,
-        "text_boxes": text_boxes,
-        "table": labels.linear_table(table_header(spec, text, out_series), _table_rows(series)),
-        "style": _style(spec, fig, has_axes),
-        "source": spec["source"],
-    }
+    style = build.style(spec, sheet=spec["style"]["sheet"], font_kind=fonts.FAMILIES[spec["style"]["font"]][0],
+                        background=backdrop(spec["style"], has_axes), renderer="matplotlib",
+                        dpi=round(float(fig.dpi), 4))
+    return build.label(
+        spec, index=spec["index"], seed=spec["seed"], chart_type=spec["chart_type"], width=width, height=height,
+        plot_bbox=[labels.px(c) for c in plot_bbox], axes=axes, series=out_series, keypoints=keypoints,
+        text=text, text_boxes=text_boxes,
+        table=labels.linear_table(table_header(spec, text, out_series), _table_rows(series)),
+        source=spec["source"], style=style)
 
 
 def _measure_series(fig, ax, series: list[Series], spec: dict, has_axes: bool, to_image: ImageCoords,
@@ -157,15 +148,6 @@ def _texts(ax, legend, legend_box, to_image: ImageCoords, renderer, has_axes: bo
     return text, text_boxes
 
 
-def _style(spec: dict, fig, has_axes: bool) -> dict:
-    return {"sheet": spec["style"]["sheet"], "font": spec["style"]["font"],
-            "font_kind": fonts.FAMILIES[spec["style"]["font"]][0],
-            "background": backdrop(spec["style"], has_axes),
-            "title_weight": spec["text"]["title_weight"], "label_style": spec["text"]["label_style"],
-            "font_size": spec["style"]["font_size"], "dpi": round(float(fig.dpi), 4),
-            "degrade": spec["degrade"], "renderer": "matplotlib", "looks": looks.words(spec["looks"])}
-
-
 def _error(mark: Mark, ax, to_image: ImageCoords, spec: dict) -> dict:
     """An error bar: its ends in data values along the value axis, and in pixels."""
     minus, plus = mark.error
@@ -212,7 +194,7 @@ def _marker_extents(code: str) -> tuple[float, float, float, float]:
     return float(e.x0), float(e.y0), float(e.x1), float(e.y1)
 
 
-def _axis(ax, axis, which: str, to_image: ImageCoords, plot_bbox: list[float], renderer, scale: str) -> dict:
+def _axis(ax, axis, which: str, to_image: ImageCoords, plot_bbox: list[float], renderer, scale: str) -> model.Axis:
     lo, hi = (float(v) for v in (ax.get_xlim() if which == "x" else ax.get_ylim()))
     ticks = []
     # The ticks Axis.draw draws: those in view, their text set by the formatter.
@@ -227,7 +209,6 @@ def _axis(ax, axis, which: str, to_image: ImageCoords, plot_bbox: list[float], r
         ticks.append({"value": loc, "label": tick.label1.get_text(), "pixel": pixel,
                       "bbox": to_image.artist_box(tick.label1, renderer)})
     rotation, height = label_geometry(axis, renderer)
-    return {"scale": scale, "range": [lo, hi], "ticks": ticks, "label_rotation": rotation,
-            "label_height": labels.px(height)}
+    return build.axis(scale, [lo, hi], ticks, rotation, labels.px(height))
 
 

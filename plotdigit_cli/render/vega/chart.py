@@ -25,6 +25,7 @@ from dataclasses import dataclass
 import numpy as np
 from PIL import Image
 
+from plotdigit_cli.label.model import Label
 from plotdigit_cli.render import looks as drawn_looks
 from plotdigit_cli.spec import looks
 from plotdigit_cli.render.geometry import ERROR_WIDTH_PX, MIN_LINE_PX
@@ -93,7 +94,7 @@ def _set_fonts(tree, font: str) -> None:
 def build(spec: dict, thin: dict | None = None) -> tuple[dict, dict]:
     """(Vega-Lite spec, what measuring needs: the scales' domains and tick values). `thin`
     ({"x": k, "y": k}, 1 = as chosen) thins an axis's tick labels where they overlapped."""
-    kind, data, style, text = spec["chart_type"], spec["data"], spec["style"], spec["text"]
+    kind, style, text = spec["chart_type"], spec["style"], spec["text"]
     fig = spec["figure"]
     pt = fig["dpi"] / 72.0
     fs = style["font_size"] * pt
@@ -565,7 +566,7 @@ def _annotations(layers, points, chosen, va, meta, xenc, yaxis, clip) -> None:
 
 
 def _pie(vl: dict, spec: dict, meta: dict) -> None:
-    data, style = spec["data"], spec["style"]
+    data = spec["data"]
     fig = spec["figure"]
     chosen = spec.get("looks") or {}
     pt, fs = meta["pt"], meta["fs"]
@@ -615,11 +616,11 @@ def _pie(vl: dict, spec: dict, meta: dict) -> None:
 
 # --- rendering and measuring -------------------------------------------------------------
 
-def draw(spec: Spec, *, reuse: bool = True, memo_text: bool = True) -> tuple[np.ndarray, dict]:
+def draw(spec: Spec, *, reuse: bool = True, memo_text: bool = True) -> tuple[np.ndarray, Label]:
     """The clean drawing as [H, W, 3] uint8, and its label (no fast paths to allow or not)."""
     import vl_convert as vlc
 
-    from plotdigit_cli.render.ticks import axis_overlaps
+    from plotdigit_cli.render.ticks import overlaps
     from plotdigit_cli.render.vega.measure import measure
 
     _register_fonts()
@@ -632,7 +633,8 @@ def draw(spec: Spec, *, reuse: bool = True, memo_text: bool = True) -> tuple[np.
         if min(float(root.get("width", 0)), float(root.get("height", 0))) < MIN_PLOT_PX:
             raise Collapsed(f"the plot area is {root.get('width')}x{root.get('height')} px")
         label = measure(spec, scene, meta)
-        crowded = [name for name, axis in (label["axes"] or {}).items() if axis_overlaps(axis, name)]
+        crowded = [name for name, axis in (("x", label.axes.x), ("y", label.axes.y))
+                   if overlaps([t.bbox for t in axis.ticks], name, axis.label_rotation, axis.label_height)]
         if not crowded:
             break
         for name in crowded:

@@ -1,5 +1,5 @@
 """Measure a Vega chart: its scenegraph (as vl-convert computed it for the PNG) and the scales
-chart.py fixed -> the label dict, the same schema and rules as measure.py's for matplotlib.
+chart.py fixed -> its typed label (label/model.py, built by label/build.py as for matplotlib).
 
 Scenegraph coordinates are relative to the enclosing group; the root group sits at the
 scenegraph's `origin` in the image, and pixel (i + 0.5, j + 0.5) is the centre of pixel
@@ -13,9 +13,8 @@ import math
 from dataclasses import dataclass
 
 from plotdigit_cli.spec import fonts
-from plotdigit_cli.label import labels
+from plotdigit_cli.label import build, labels, model
 from plotdigit_cli.render import looks as drawn_looks
-from plotdigit_cli.spec import looks
 from plotdigit_cli.render.geometry import ERROR_WIDTH_PX, MIN_LINE_PX
 from plotdigit_cli.render.geometry import COVER_MARGIN, MARK_INSET, TEXT_REACH, covered, table_header
 from plotdigit_cli.render.vega.text import Scale, text_box
@@ -53,7 +52,7 @@ def _keyed(items) -> dict:
     return {str(item.get("description")): (item, ox, oy) for item, ox, oy in items}
 
 
-def measure(spec: dict, scene_json: dict, meta: dict) -> dict:
+def measure(spec: dict, scene_json: dict, meta: dict) -> model.Label:
     scene = Scene(scene_json)
     kind, style = spec["chart_type"], spec["style"]
     ox, oy = scene.origin
@@ -78,23 +77,12 @@ def measure(spec: dict, scene_json: dict, meta: dict) -> dict:
     keypoints = [labels.keypoint(p["norm"], p["bbox"], p.pop("_sized"), plot_bbox) for s in series for p in s["points"]]
     label_text, text_boxes = _texts(scene, font, legend_box, legend_texts, annotations)
     fig = spec["figure"]
-    return {
-        "schema": labels.SCHEMA_V2,
-        "key": labels.sample_key(spec["index"]),
-        "index": spec["index"],
-        "seed": spec["seed"],
-        "chart_type": kind,
-        "image": {"width": fig["width"], "height": fig["height"]},
-        "plot_bbox": [labels.px(c) for c in plot_bbox],
-        "axes": axes,
-        "series": series,
-        "keypoints": keypoints,
-        "text": label_text,
-        "text_boxes": text_boxes,
-        "table": labels.linear_table(table_header(spec, label_text, series), _table_rows(spec)),
-        "style": _style(spec, pie),
-        "source": spec["source"],
-    }
+    return build.label(
+        spec, index=spec["index"], seed=spec["seed"], chart_type=kind, width=fig["width"], height=fig["height"],
+        plot_bbox=[labels.px(c) for c in plot_bbox], axes=axes, series=series, keypoints=keypoints,
+        text=label_text, text_boxes=text_boxes,
+        table=labels.linear_table(table_header(spec, label_text, series), _table_rows(spec)),
+        source=spec["source"], style=_style(spec, pie))
 
 
 def _legend_of(scene: Scene) -> tuple[list[float] | None, list[str]]:
@@ -132,14 +120,11 @@ def _texts(scene: Scene, font: str, legend_box, legend_texts: list[str], annotat
     return label_text, text_boxes
 
 
-def _style(spec: dict, pie: bool) -> dict:
-    style, text, font, fig = spec["style"], spec["text"], spec["style"]["font"], spec["figure"]
-    return {"sheet": style["vega_theme"], "font": font, "font_kind": fonts.FAMILIES[font][0],
-            "background": backdrop(style["vega_theme"], not pie) if not (style["background"] and not pie)
-            else style["background"],
-            "title_weight": text["title_weight"], "label_style": text["label_style"],
-            "font_size": style["font_size"], "dpi": round(float(fig["dpi"]), 4),
-            "degrade": spec["degrade"], "renderer": "vega", "looks": looks.words(spec["looks"])}
+def _style(spec: dict, pie: bool) -> model.Style:
+    style = spec["style"]
+    return build.style(spec, sheet=style["vega_theme"], font_kind=fonts.FAMILIES[style["font"]][0],
+                       background=backdrop(style["vega_theme"], not pie) if not (style["background"] and not pie)
+                       else style["background"], renderer="vega", dpi=round(float(spec["figure"]["dpi"]), 4))
 
 
 def _joined(text) -> str:
@@ -408,8 +393,7 @@ def _axes(spec, scene: Scene, meta, plot_bbox, vscale: Scale, width, height, rec
             ticks = _matched(along["ticks"], items, lambda v: ox + xscale(v), name, plot_bbox, font)
         angle = float(items[0][0].get("angle", 0) or 0) if items else 0.0
         size = float(items[0][0].get("fontSize", meta["fs"])) if items else meta["fs"]
-        out[name] = {"scale": kind_name, "range": [float(shown[0]), float(shown[1])], "ticks": ticks,
-                     "label_rotation": (-angle) % 360, "label_height": labels.px(size)}
+        out[name] = build.axis(kind_name, shown, ticks, (-angle) % 360, labels.px(size))
     return out
 
 
