@@ -37,7 +37,7 @@ from PIL import Image
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 from pixelcheck import check_edges, check_sample, check_text  # noqa: E402
 
-from plotdigit_cli.label import schema  # noqa: E402
+from plotdigit_cli.label import labels  # noqa: E402
 from plotdigit_cli.spec.colors import low_contrast  # noqa: E402
 from plotdigit_cli.spec.looks import LOOKS, UNSUPPORTED, applies  # noqa: E402
 from plotdigit_cli.render.ticks import axis_overlaps  # noqa: E402
@@ -79,22 +79,24 @@ class Tally:
         self.fonts[label["style"]["font"]] += 1
         self.renderers[label["style"]["renderer"]] += 1
         self.sources[label["source"]["kind"]] += 1
-        self.looks_seen.update(label["style"]["looks"])
+        self.looks_seen.update(name for name, drawn in label["style"]["looks"].items() if drawn)
         for look in LOOKS:  # charts a look could have been drawn on (unsupported by the renderer: not)
             shared = look != "shared_origin" or (len(label["series"]) > 1 and label["source"]["kind"] != "table")
             if applies(look, label["chart_type"]) and look not in UNSUPPORTED.get(label["style"]["renderer"], ()) \
                     and shared:
                 self.applicable[look] += 1
-        for name, axis in (label["axes"] or {}).items():
+        for name, axis in label["axes"].items():
+            if axis["scale"] == "none":  # a pie's
+                continue
             self.overlapping += axis_overlaps(axis, name)
             self.scales[axis["scale"]] += 1
         self.shapes[rgb.shape[:2]] += 1
-        self.texted += any(label["text"][k] for k in ("title", "x_label", "y_label", "legend"))
+        self.texted += any(label["text"].values()) or any(s["legend"] for s in label["series"])
         self.tables += bool(label["table"].strip()) and label["table"].count("\n") >= 1
-        if label["style"]["degrade"]:
+        if any(step["order"] for step in label["style"]["degrade"].values()):
             self.degraded += 1
             rgb, clean = redraw(label["index"])
-            if clean != label:
+            if json.loads(labels.dumps(clean)) != label:
                 self.problems.append(f"{key}: the clean redraw's label differs")
         self.problems += check_sample(rgb, label)
         self.text_problems += check_text(rgb, label)
@@ -150,7 +152,7 @@ def tally(out: Path, config, seed: int) -> Tally:
             members = {m.name: tar.extractfile(m).read() for m in tar}
         for name in sorted(n for n in members if n.endswith(".json")):
             key = name[:-5]
-            label, png = schema.untyped(json.loads(members[name])), members[key + ".png"]
+            label, png = json.loads(members[name]), members[key + ".png"]
             rgb = np.asarray(Image.open(io.BytesIO(png)).convert("RGB"))
             found.add(key, label, rgb, lambda index: draw(sample_spec(config, seed, index)))
     return found

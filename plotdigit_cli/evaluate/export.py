@@ -28,7 +28,7 @@ import tempfile
 from collections import Counter
 from pathlib import Path
 
-from plotdigit_cli.label import schema
+from plotdigit_cli.label import labels, schema
 from plotdigit_cli.shards import sets
 
 FORMATS = ("benetech", "coco", "parquet", "deplot")
@@ -126,7 +126,7 @@ def _benetech(items, work: Path) -> dict:
     (work / "annotations").mkdir()
     charts = skipped = 0
     for key, png, label, _ in items:
-        if label["chart_type"] not in BENETECH_FAMILIES or len(label["series"]) != 1 or label["axes"] is None:
+        if label["chart_type"] not in BENETECH_FAMILIES or len(label["series"]) != 1:
             skipped += 1
             continue
         _image(work, key, png)
@@ -142,23 +142,23 @@ def _polygon(box) -> dict:
 
 
 def benetech_annotation(label: dict) -> dict:
-    """The competition's annotation of one chart (one series) from its /2 label."""
+    """The competition's annotation of one chart (one series) from its label (/3)."""
     text, boxes = [], label["text_boxes"]
 
     def add(words, box, role) -> int:
         text.append({"id": len(text), "polygon": _polygon(box), "text": words, "role": role})
         return len(text) - 1
 
-    if label["text"]["title"] and boxes["title"]:
+    if label["text"]["title"] and any(boxes["title"]):
         add(label["text"]["title"], boxes["title"], "chart_title")
     for name in ("x_label", "y_label"):
-        if label["text"][name] and boxes[name]:
+        if label["text"][name] and any(boxes[name]):
             add(label["text"][name], boxes[name], "axis_title")
     axes = {}
     for name in ("x", "y"):
         axis = label["axes"][name]
         ticks = [{"id": add(t["label"], t["bbox"], "tick_label"), "tick_pt": {"x": t["pixel"][0], "y": t["pixel"][1]}}
-                 for t in axis["ticks"] if t["bbox"]]
+                 for t in axis["ticks"] if any(t["bbox"])]
         axes[f"{name}-axis"] = {"ticks": ticks, "tick-type": "markers",
                                 "values-type": "categorical" if axis["scale"] in ("category", "date") else "numerical"}
     series = label["series"][0]
@@ -169,7 +169,7 @@ def benetech_annotation(label: dict) -> dict:
     visual = {"bars": [], "boxplots": [], "dot points": [], "lines": [], "scatter points": []}
     if kind in ("vertical_bar", "horizontal_bar"):
         visual["bars"] = [{"x0": b[0], "y0": b[1], "width": b[2] - b[0], "height": b[3] - b[1]}
-                          for b in (p["bbox"] for p in points) if b]
+                          for b in (p["bbox"] for p in points) if any(b)]
     else:
         visual[{"line": "lines", "scatter": "scatter points", "dot": "dot points"}[kind]] = [at]
     return {
@@ -178,7 +178,7 @@ def benetech_annotation(label: dict) -> dict:
         "plot-bb": {"x0": x0, "y0": y0, "width": x1 - x0, "height": y1 - y0},
         "text": text,
         "axes": axes,
-        "data-series": [{"x": p["x"], "y": p["y"]} for p in points],
+        "data-series": [{"x": labels.value(label, p, "x"), "y": labels.value(label, p, "y")} for p in points],
         "visual-elements": visual,
     }
 
@@ -199,11 +199,11 @@ def _coco(items, work: Path) -> dict:
         for s, series in enumerate(label["series"]):
             for i, p in enumerate(series["points"]):
                 u, v = p["pixel"]
-                x0, y0, x1, y1 = p["bbox"] or (u - 0.5, v - 0.5, u + 0.5, v + 0.5)
+                x0, y0, x1, y1 = p["bbox"] if any(p["bbox"]) else (u - 0.5, v - 0.5, u + 0.5, v + 0.5)
                 annotations.append({
                     "id": len(annotations) + 1, "image_id": image_id, "category_id": category[label["chart_type"]],
                     "bbox": [x0, y0, x1 - x0, y1 - y0], "area": (x1 - x0) * (y1 - y0), "iscrowd": 0,
-                    "keypoints": [u, v, 2 if p.get("visible", True) else 1], "num_keypoints": 1,
+                    "keypoints": [u, v, 2 if p["visible"] else 1], "num_keypoints": 1,
                     "series": s, "point": i,
                 })
     document = {"info": {"description": "plotdigit charts", "version": "1"}, "licenses": [], "images": images,
@@ -254,9 +254,9 @@ def _deplot(items, work: Path) -> dict:
         for key, png, label, _ in items:
             line = {"key": key, "image": _image(work, key, png), "chart_type": label["chart_type"],
                     "table": label["table"], "text": deplot_text(label),
-                    "series": [{"name": s["name"], "x": [p["x"] for p in s["points"]], "y": [p["y"] for p in s["points"]]}
-                               for s in label["series"]],
-                    "keypoints": [p["norm"] for s in label["series"] for p in s["points"] if p.get("visible", True)]}
+                    "series": [{"name": s["name"], "x": [labels.value(label, p, "x") for p in s["points"]],
+                                "y": [labels.value(label, p, "y") for p in s["points"]]} for s in label["series"]],
+                    "keypoints": [p["norm"] for s in label["series"] for p in s["points"] if p["visible"]]}
             f.write(json.dumps(line, ensure_ascii=False) + "\n")
             charts += 1
     return {"charts": charts, "skipped": 0}

@@ -32,7 +32,7 @@ def sheet_size(count: int) -> tuple[int, int]:
 
 
 def contact_sheet(samples: Sequence[tuple[str, str, bytes, dict]]) -> Image.Image:
-    """(key, chart type, PNG bytes, label) per sample -> one RGB image."""
+    """(key, chart type, PNG bytes, label: typed, /3) per sample -> one RGB image."""
     if not samples:
         raise ValueError("no samples to draw")
     cols = math.ceil(math.sqrt(len(samples)))
@@ -41,8 +41,8 @@ def contact_sheet(samples: Sequence[tuple[str, str, bytes, dict]]) -> Image.Imag
     font = ImageFont.load_default(size=14)
     for i, (key, chart_type, png, label) in enumerate(samples):
         left, top = (i % cols) * CELL, (i // cols) * (CELL + TITLE)
-        style = label.get("style") if isinstance(label.get("style"), dict) else {}
-        how = " ".join([str(style.get("renderer", "matplotlib"))] + [str(w) for w in style.get("looks") or []])
+        style = label["style"]
+        how = " ".join([style["renderer"]] + [name for name, drawn in style["looks"].items() if drawn])
         draw.text((left + 6, top + 4), f"{key}  {chart_type}  {how}"[:60], fill=(235, 235, 235), font=font)
         with Image.open(io.BytesIO(png)) as image:
             image = image.convert("RGB")
@@ -61,7 +61,7 @@ def _overlay(draw: ImageDraw.ImageDraw, label: dict, scale: float, left: int, to
     draw.rectangle(box(label["plot_bbox"]), outline=PLOT_BOX, width=2)
     points = [p for series in label["series"] for p in series["points"]]
     for p in points:
-        if p["bbox"] is not None:
+        if any(p["bbox"]):  # [0, 0, 0, 0]: a vertex, no box
             draw.rectangle(box(p["bbox"]), outline=ELEMENT_BOX, width=1)
     for p in points:
         u, v = left + p["pixel"][0] * scale, top + p["pixel"][1] * scale

@@ -291,15 +291,15 @@ def _check_sample(where: str, key: str, members: dict[str, list[bytes]], tally: 
             tally.points[len(label["keypoints"])] += 1
         if "key" in label and label["key"] != key:
             reasons.append(f"label key {label['key']!r} differs from the member key")
+    if label is not None:
         label, departures = labels.readable(label)  # a typed (/3) label, as the checks read it
         if departures:
             reasons.extend(departures)
             label = None
         else:
             _count_visibility(label, tally)
-    if label is not None:
-        size = {} if pixels is None else {"width": pixels.shape[1], "height": pixels.shape[0]}
-        reasons.extend(labels.validate_label(label, **size))
+            size = {} if pixels is None else {"width": pixels.shape[1], "height": pixels.shape[0]}
+            reasons.extend(labels.consistency(label, **size))
     for reason in reasons:
         tally.problem(where, key, reason)
     if not reasons and tally.preview_count:
@@ -307,33 +307,23 @@ def _check_sample(where: str, key: str, members: dict[str, list[bytes]], tally: 
 
 
 def _count_visibility(label: dict, tally: _Tally) -> None:
-    kind, series = label.get("chart_type"), label.get("series")
-    if not (isinstance(kind, str) and isinstance(series, list)):
-        return
+    """Count a sound (typed, /3) label's points, hidden points, faint colours, crowded ticks and mix."""
+    kind, style = label["chart_type"], label["style"]
     counts = tally.visibility.setdefault(kind, [0, 0, 0, 0])
-    style = label.get("style")
-    background = style.get("background") if isinstance(style, dict) else None
-    axes = label.get("axes")
-    if isinstance(axes, dict):
-        for name in ("x", "y"):
-            try:
-                counts[3] += ticks.axis_overlaps(axes.get(name), name)
-            except (TypeError, ValueError, KeyError, IndexError, AttributeError):
-                pass  # a malformed axis is the validator's to report
-    if isinstance(style, dict):
-        tally.mix["renderers"][str(style.get("renderer", "matplotlib"))] += 1
-        for word in style.get("looks") or []:
-            tally.mix["looks"][str(word)] += 1
-    source = label.get("source")
-    tally.mix["sources"][str(source.get("kind")) if isinstance(source, dict) else "synthetic"] += 1
-    for s in series:
-        for point in (s.get("points") if isinstance(s, dict) and isinstance(s.get("points"), list) else []):
-            if isinstance(point, dict) and isinstance(point.get("visible"), bool):
-                counts[0] += 1
-                counts[1] += not point["visible"]
-                color = point.get("color")
-                if _is_hex(background) and _is_hex(color):
-                    counts[2] += colors.low_contrast(color, background)
+    for name in ("x", "y"):
+        counts[3] += ticks.axis_overlaps(label["axes"][name], name)
+    tally.mix["renderers"][style["renderer"]] += 1
+    for look, drawn in style["looks"].items():
+        if drawn:
+            tally.mix["looks"][look] += 1
+    tally.mix["sources"][label["source"]["kind"]] += 1
+    background = style["background"]
+    for s in label["series"]:
+        for point in s["points"]:
+            counts[0] += 1
+            counts[1] += not point["visible"]
+            if _is_hex(background) and _is_hex(point["color"]):
+                counts[2] += colors.low_contrast(point["color"], background)
 
 
 def _is_hex(value) -> bool:

@@ -8,7 +8,6 @@ from collections import Counter
 from plotdigit_cli.label import labels
 from plotdigit_cli.shards import layout
 from plotdigit_cli.base import limits
-from plotdigit_cli.label import schema
 from plotdigit_cli.shards import tar as shards
 from plotdigit_cli.shards import store
 
@@ -67,9 +66,8 @@ def _sample(where, key: str, members: dict):
         raw = limits.parse_json(members["json"])
     except ValueError as e:
         raise SetError(f"{where} / {key}: label does not parse ({e})") from None
-    label, problems = labels.readable(raw)
-    if problems or labels.validate_label(label):
-        raise SetError(f"{where} / {key}: not a sound label ({(problems or labels.validate_label(label))[0]})")
-    typed = raw if raw.get("schema") == labels.SCHEMA else (schema.typed(label) if label["schema"] == labels.SCHEMA_V2
-                                                            else None)
-    return key, members["png"], label, typed
+    label, problems = labels.readable(raw)  # /3, whatever shape it was written in
+    problems = problems or labels.consistency(label)
+    if problems:
+        raise SetError(f"{where} / {key}: not a sound label ({problems[0]})")
+    return key, members["png"], label, None if raw.get("schema") == labels.SCHEMA_V1 else label
