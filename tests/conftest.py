@@ -72,3 +72,10 @@ def small_run(tmp_path_factory) -> Path:
                     "--seed", "3", "--image-size", "480")
     assert result.exit_code == 0, result.output
     return out
+
+
+def written(label) -> dict:
+    """A label as a shard holds it (/3 JSON, parsed): what draw() and render() give, through its bytes."""
+    from plotdigit_cli.label import labels
+
+    return json.loads(labels.dumps(label))

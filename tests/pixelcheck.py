@@ -18,11 +18,14 @@ not probed; the label says they cannot be seen.
 from __future__ import annotations
 
 import itertools
+import json
 import math
 
 import numpy as np
 
-from plotdigit_cli.label.labels import readable
+import msgspec
+
+from plotdigit_cli.label import labels
 
 FILLED_TOLERANCE = 3  # per channel, 0-255
 OVER_MARGIN = 1.5  # px
@@ -68,29 +71,33 @@ def probe_point(label: dict, point: dict, edge: float = 0.0) -> tuple[float, flo
     return u, v
 
 
+def readable(label) -> dict:
+    """The label as written (/3, parsed JSON): from a shard, or as a renderer built it (model.Label)."""
+    if isinstance(label, msgspec.Struct):
+        label = json.loads(labels.dumps(label))
+    label, departures = labels.readable(label)
+    assert departures == [], departures
+    return label
+
+
 def _edge_colors(series: dict, index: int) -> list[np.ndarray]:
-    """The colours of a mark's outline and hatch (looks): its series' edge colour, or a pie's per wedge."""
-    style = series.get("style") or {}
-    if style.get("edge_color"):
-        return [hex_rgb(style["edge_color"])]
-    if style.get("edge_colors"):
-        return [hex_rgb(style["edge_colors"][index])]
-    return []
+    """The colours of a mark's outline and hatch (looks): its edge colour ('' without the outline look)."""
+    color = series["points"][index]["edge_color"]
+    return [hex_rgb(color)] if color else []
 
 
 def _error_bars(label: dict, s_index: int, probe: tuple[float, float]) -> list[np.ndarray]:
     """The colour of error bars (of this series or a later one) that pass over the probe."""
     p = np.array(probe)
     for s in label["series"][s_index:]:
-        style = s.get("style") or {}
-        if not style.get("error_color"):
+        style = s["style"]
+        if not style["error_color"]:
             continue
         half = style["error_width"] / 2 + 1.0
         for q in s["points"]:
-            if "error" in q:
-                a, b = (np.array(e) for e in q["error"]["pixels"])
-                if _segment_distance(p, a, b) <= half:
-                    return [hex_rgb(style["error_color"])]
+            a, b = (np.array(e) for e in q["error"]["pixels"])
+            if _segment_distance(p, a, b) <= half:
+                return [hex_rgb(style["error_color"])]
     return []
 
 
@@ -124,9 +131,9 @@ def _later_lines(label: dict, s_index: int, probe: tuple[float, float]) -> list[
     (the axes map data to pixels by a scale and an offset per axis, which the spline commutes with)."""
     colors = []
     p = np.array(probe)
-    smooth = "smooth" in label["style"].get("looks", [])
+    smooth = label["style"]["looks"]["smooth"]
     for s in label["series"][s_index + 1:]:
-        half = s["style"].get("line_width", 0) / 2 + 1.0
+        half = s["style"]["line_width"] / 2 + 1.0
         pixels = [np.array(q["pixel"]) for q in s["points"]]
         if smooth:
             from plotdigit_cli.render.looks import monotone_curve
@@ -134,24 +141,22 @@ def _later_lines(label: dict, s_index: int, probe: tuple[float, float]) -> list[
             us, vs = monotone_curve([q[0] for q in pixels], [q[1] for q in pixels])
             pixels = [np.array(q) for q in zip(us, vs)]
         if any(_segment_distance(p, a, b) <= half for a, b in zip(pixels, pixels[1:])):
-            colors.append(hex_rgb(s["style"].get("line_color") or s["color"]))
+            colors.append(hex_rgb(s["style"]["line_color"] or s["color"]))
     return colors
 
 
 def check_sample(rgb: np.ndarray, label: dict) -> list[str]:
     """Every visible keypoint whose pixel does not carry its mark's colour, as a reason; empty means all good."""
     problems = []
-    label, departures = readable(label)  # a written (/3) label, in the renderers' shape
-    assert departures == [], departures
+    label = readable(label)
     h, w = rgb.shape[:2]
     assert (w, h) == (label["image"]["width"], label["image"]["height"])
     drawn = [(s, k, p) for s, series in enumerate(label["series"]) for k, p in enumerate(series["points"])]
     kind = label["chart_type"]
     for n, (s, k, point) in enumerate(drawn):
-        if not point.get("visible", True):
+        if not point["visible"]:
             continue
-        style = label["series"][s].get("style") or {}
-        probe = probe_point(label, point, style.get("edge_width", 0.0))
+        probe = probe_point(label, point, label["series"][s]["style"]["edge_width"])
         if probe is None:
             continue
         pu, pv = probe
@@ -166,8 +171,8 @@ def check_sample(rgb: np.ndarray, label: dict) -> list[str]:
         over = []
         for s2, k2, q in drawn[n + 1:]:
             # An outline straddles the mark's edge: half of it lies outside the box.
-            reach = OVER_MARGIN + ((label["series"][s2].get("style") or {}).get("edge_width", 0.0)) / 2
-            if (q["bbox"] and q["bbox"][0] - reach <= pu <= q["bbox"][2] + reach
+            reach = OVER_MARGIN + label["series"][s2]["style"]["edge_width"] / 2
+            if (any(q["bbox"]) and q["bbox"][0] - reach <= pu <= q["bbox"][2] + reach
                     and q["bbox"][1] - reach <= pv <= q["bbox"][3] + reach):
                 over += [hex_rgb(q["color"])] + _edge_colors(label["series"][s2], k2)
         if kind in LINES:
@@ -212,24 +217,29 @@ def text_boxes(label: dict) -> list[tuple[str, str, list[float], bool, str]]:
     out = []
     boxes = label["text_boxes"]
     for name in ("title", "x_label", "y_label"):
-        if label["text"][name] and boxes.get(name):
+        if label["text"][name] and any(boxes[name]):
             out.append((name, label["text"][name], boxes[name], True, ""))
-    if label["text"]["legend"] and boxes.get("legend"):
+    if any(s["legend"] for s in label["series"]) and any(boxes["legend"]):
         out.append(("legend", "", boxes["legend"], False, ""))
-    for axis_name, axis in (label["axes"] or {}).items():
+    for axis_name, axis in label["axes"].items():
         # Slanted tick labels' boxes are upright around slanted text, and hold their neighbours'
         # corners: their glyphs are not told apart, only ink and place are checked.
-        upright = float(axis.get("label_rotation") or 0) % 90 == 0
+        upright = axis["label_rotation"] % 90 == 0
         for t in axis["ticks"]:
-            if t.get("bbox") and t["label"]:
+            if any(t["bbox"]) and t["label"]:
                 (u, v), (x0, y0, x1, y1) = t["pixel"], t["bbox"]
                 side = (("right" if u > x1 else "left" if u < x0 else "") if axis_name == "y"
                         else ("bottom" if v > y1 else "top" if v < y0 else ""))
                 out.append((f"{axis_name} tick", t["label"], t["bbox"], upright, side))
-    for note in label["text"].get("annotations") or []:
-        if note.get("bbox") and note.get("text"):
+    for note in _annotations(label):
+        if any(note["bbox"]):
             out.append(("annotation", note["text"], note["bbox"], False, ""))
     return out
+
+
+def _annotations(label: dict) -> list[dict]:
+    """The value annotations drawn ({text, bbox}), in drawing order."""
+    return [p["annotation"] for s in label["series"] for p in s["points"] if p["annotation"]["text"]]
 
 
 def _background(rgb: np.ndarray, x0: int, y0: int, x1: int, y1: int) -> np.ndarray:
@@ -252,8 +262,7 @@ def check_text(rgb: np.ndarray, label: dict) -> list[str]:
     """Every listed text that is not drawn, not whole, outside the image or outside its box."""
     from scipy import ndimage
 
-    label, departures = readable(label)
-    assert departures == [], departures
+    label = readable(label)
     h, w = rgb.shape[:2]
     problems = []
     listed = text_boxes(label)
@@ -346,8 +355,7 @@ def _edge_share(p: np.ndarray, edge: np.ndarray, others: list[np.ndarray]) -> fl
 
 def check_edges(rgb: np.ndarray, label: dict) -> list[str]:
     """Every visible bar whose outline is not drawn in the colour its label gives."""
-    label, departures = readable(label)
-    assert departures == [], departures
+    label = readable(label)
     kind = label["chart_type"]
     if kind not in BARS + ("horizontal_bar",):
         return []
@@ -355,10 +363,9 @@ def check_edges(rgb: np.ndarray, label: dict) -> list[str]:
     drawn = [(s, k, p) for s, series in enumerate(label["series"]) for k, p in enumerate(series["points"])]
     problems = []
     for n, (s, k, point) in enumerate(drawn):
-        style = label["series"][s].get("style") or {}
-        ew = style.get("edge_width", 0.0)
+        ew = label["series"][s]["style"]["edge_width"]
         edge = _edge_colors(label["series"][s], k)
-        if not point.get("visible", True) or ew < EDGE_MIN or not edge or not point["bbox"]:
+        if not point["visible"] or ew < EDGE_MIN or not edge or not any(point["bbox"]):
             continue
         x0, y0, x1, y1 = point["bbox"]
         u, v = point["pixel"]
@@ -379,20 +386,20 @@ def check_edges(rgb: np.ndarray, label: dict) -> list[str]:
             cells = {(int(math.floor(t)), int(math.floor(along))) for t in np.arange(v - reach, v + reach + 0.01, 0.5)}
             beyond = (int(math.floor(v + out * (ew / 2 + 3))), int(math.floor(along)))
             at = (along, v)
-        covers = [label["text_boxes"].get("legend")] + [n.get("bbox") for n in label["text"].get("annotations") or []]
-        if any(b and b[0] - 2 <= at[0] <= b[2] + 2 and b[1] - 2 <= at[1] <= b[3] + 2 for b in covers):
+        covers = [label["text_boxes"]["legend"]] + [note["bbox"] for note in _annotations(label)]
+        if any(any(b) and b[0] - 2 <= at[0] <= b[2] + 2 and b[1] - 2 <= at[1] <= b[3] + 2 for b in covers):
             continue  # the legend (or a value's text) drawn over this part of the edge
         edges = list(edge)
         others = [hex_rgb(point["color"]), hex_rgb(label["style"]["background"])]
         if 0 <= beyond[0] < h and 0 <= beyond[1] < w:
             others.append(rgb[beyond].astype(int))
         for s2, k2, q in drawn[n + 1:]:  # later marks over this edge
-            r2 = OVER_MARGIN + ((label["series"][s2].get("style") or {}).get("edge_width", 0.0)) / 2
-            if q["bbox"] and q["bbox"][0] - r2 <= at[0] <= q["bbox"][2] + r2 and q["bbox"][1] - r2 <= at[1] <= q["bbox"][3] + r2:
+            r2 = OVER_MARGIN + label["series"][s2]["style"]["edge_width"] / 2
+            if any(q["bbox"]) and q["bbox"][0] - r2 <= at[0] <= q["bbox"][2] + r2 and q["bbox"][1] - r2 <= at[1] <= q["bbox"][3] + r2:
                 edges += _edge_colors(label["series"][s2], k2)
                 others.append(hex_rgb(q["color"]))
         pixels = [rgb[j, i].astype(int) for j, i in sorted(cells) if 0 <= j < h and 0 <= i < w]
         if not any(_edge_share(p, c, others) >= EDGE_SHARE for p in pixels for c in edges):
             problems.append(f"{label['key']} point {n} ({kind}): outline at ({at[0]:.1f}, {at[1]:.1f}) is not "
-                            f"{style.get('edge_color') or 'its edge colour'}; drawn {[tuple(int(c) for c in p) for p in pixels][:4]}")
+                            f"{point['edge_color']}; drawn {[tuple(int(c) for c in p) for p in pixels][:4]}")
     return problems

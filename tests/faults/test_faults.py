@@ -27,7 +27,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from conftest import PLOTDIGIT, REPO, load_json, run_script, sha256, snapshot
+from conftest import PLOTDIGIT, REPO, load_json, run_script, sha256
 
 from plotdigit_cli.base import limits
 from plotdigit_cli.render import png

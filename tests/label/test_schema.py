@@ -15,14 +15,16 @@ import numpy as np
 import pyarrow as pa
 import pytest
 
-from plotdigit_cli.label import labels
-from plotdigit_cli.label import schema
+import msgspec
+
+from plotdigit_cli.label import build, labels, model, schema
 from plotdigit_cli.spec import tables
 from plotdigit_cli.spec.config import load_config
 from plotdigit_cli.render.fit import draw, render
 from plotdigit_cli.spec.sample import sample_spec
 
-from conftest import PLOTDIGIT, REPO, decode_png, read_samples
+from conftest import PLOTDIGIT, REPO, decode_png, read_samples, written
+from legacy import untyped
 from spec.test_variety import ALL_LOOKS, config_of
 
 FAMILIES = {"vertical_bar", "horizontal_bar", "grouped_bar", "stacked_bar", "histogram", "line", "dot_line", "area",
@@ -41,7 +43,7 @@ def test_the_published_json_schema_is_the_package_schema_and_a_valid_one():
 
 @pytest.mark.parametrize("renderer", ["matplotlib", "vega"])
 @pytest.mark.slow  # the fast tier's budget: this one renders or runs for seconds
-def test_typed_labels_fit_the_schema_and_turn_back_into_the_renderers_label(tmp_path, renderer):
+def test_the_renderers_typed_labels_fit_the_schema_and_old_shapes_read_back_into_them(tmp_path, renderer):
     config = config_of(tmp_path, renderer, {"renderers": {renderer: 1}, "looks": {**ALL_LOOKS, "texture": 0.3},
                                             "data": {"tables": 0.4},
                                             "degrade": {"jpeg": 0.2, "blur": 0.2, "noise": 0.2, "grayscale": 0.2}})
@@ -50,12 +52,15 @@ def test_typed_labels_fit_the_schema_and_turn_back_into_the_renderers_label(tmp_
     for index in range(48):
         spec = sample_spec(config, 5, index)
         _, label = draw(spec)
-        typed = json.loads(labels.dumps(schema.typed(label, spec)))  # through JSON, as written
+        assert isinstance(label, model.Label)  # the renderer builds the typed label itself
+        typed = written(label)  # through JSON, as written
         assert schema.problems(typed) == []
         assert list(validator.iter_errors(typed)) == []
-        assert schema.untyped(typed) == label  # lossless
-        assert labels.validate_label(typed) == []
-        seen.add(label["chart_type"])
+        # The same chart written in the /2 shape (before label/3) reads back as this label.
+        assert msgspec.to_builtins(build.from_v2(untyped(typed), spec)) == typed
+        assert labels.readable(untyped(typed))[0] == msgspec.to_builtins(build.from_v2(untyped(typed)))
+        assert labels.validate_label(typed) == [] and labels.validate_label(untyped(typed)) == []
+        seen.add(typed["chart_type"])
         for s in typed["series"]:
             for p in s["points"]:
                 assert type(p["x"]) is float and type(p["y"]) is float  # never a name in a number field
@@ -63,9 +68,9 @@ def test_typed_labels_fit_the_schema_and_turn_back_into_the_renderers_label(tmp_
                     box = p["annotation"]["bbox"]
                     assert abs((box[0] + box[2]) / 2 - p["pixel"][0]) < 1.5
                     notes += 1
-        axes = label["axes"]
+        axes = typed["axes"]
         for name in ("x", "y"):
-            if axes and axes[name]["scale"] == "category":
+            if axes[name]["scale"] == "category":
                 drawn = {t["label"]: t["value"] for t in axes[name]["ticks"]}
                 for s in typed["series"]:  # a category's number is its position on the axis
                     for p in s["points"]:
@@ -78,6 +83,7 @@ def test_typed_labels_fit_the_schema_and_turn_back_into_the_renderers_label(tmp_
 def test_the_schema_refuses_what_it_does_not_describe():
     spec = sample_spec(load_config(), 0, 0)
     _, label = render(load_config(), spec)
+    label = written(label)
     assert schema.problems(label) == []
     bad = json.loads(json.dumps(label))
     bad["series"][0]["points"][0]["x"] = "Mar"
@@ -144,11 +150,12 @@ def test_datasets_infers_the_types_even_when_the_first_five_charts_lack_everythi
     samples = read_samples(default_set)
 
     def richness(key: str) -> int:
-        label = schema.untyped(json.loads(samples[key]["json"]))
-        return (len(label["style"]["degrade"]) + len(label["style"]["looks"]) + len(label["text"]["legend"])
-                + len(label["text"]["annotations"]) + sum(v is not None for v in label["text"].values())
-                + len(label["source"]["columns"]) + sum("base" in p or "error" in p for s in label["series"]
-                                                        for p in s["points"]))
+        label = json.loads(samples[key]["json"])
+        style, points = label["style"], [p for s in label["series"] for p in s["points"]]
+        return (sum(step["order"] > 0 for step in style["degrade"].values()) + sum(style["looks"].values())
+                + sum(s["legend"] for s in label["series"]) + sum(p["annotation"]["text"] != "" for p in points)
+                + sum(v != "" for v in label["text"].values()) + len(label["source"]["columns"].split(", "))
+                + sum(p["base"] != 0 or p["error"]["low"] != p["error"]["high"] for p in points))
     keys = sorted(samples, key=lambda k: (label_type(samples[k]) in ("pie", "donut"), richness(k)))
     path = tmp_path / "reordered.tar"
     with tarfile.open(path, "w") as tar:

@@ -19,7 +19,7 @@ from plotdigit_cli.spec.config import load_config
 from plotdigit_cli.render.fit import draw, render
 from plotdigit_cli.spec.sample import sample_spec
 
-from conftest import REPO, decode_png, run_script
+from conftest import REPO, decode_png, run_script, written
 from pixelcheck import check_sample
 
 
@@ -63,6 +63,7 @@ def test_each_family_draws_exact_charts_with_its_faces(tmp_path, family):
     for index in range(3):
         spec = sample_spec(config, 4, index)
         rgb, label = draw(spec)
+        label = written(label)
         assert label["style"]["font"] == family
         assert label["style"]["font_kind"] == fonts.FAMILIES[family][0]
         assert label["style"]["title_weight"] == ("bold" if "bold" in fonts.faces(family) else "normal")

@@ -6,22 +6,20 @@ import copy
 import datetime as dt
 import hashlib
 import json
-import re
 
 import numpy as np
 import pytest
 import yaml
 
 from plotdigit_cli.render import degrade
-from plotdigit_cli.label import schema
 from plotdigit_cli.spec import words
 from plotdigit_cli.spec.families import FAMILIES
 from plotdigit_cli.spec.config import load_config
-from plotdigit_cli.label.labels import SCHEMA_V2, validate_label
+from plotdigit_cli.label.labels import SCHEMA, validate_label
 from plotdigit_cli.render.fit import draw, render
 from plotdigit_cli.spec.sample import sample_spec
 
-from conftest import REPO, decode_png
+from conftest import REPO, decode_png, written
 from pixelcheck import check_sample, pie_centre
 
 PER_FAMILY = 8
@@ -49,7 +47,7 @@ def drawn(config, count: int, seed: int = 11, start: int = 0):
     for index in range(start, start + count):
         spec = sample_spec(config, seed, index)
         rgb, label = draw(spec)
-        yield spec, rgb, label
+        yield spec, rgb, written(label)
 
 
 def points(label: dict) -> list[dict]:
@@ -77,7 +75,7 @@ def mixture(tmp_path_factory):
 def test_every_visible_keypoint_sits_on_its_mark(mixture, family):
     visible = 0
     for spec, rgb, label in mixture[family]:
-        assert label["chart_type"] == family and label["schema"] == SCHEMA_V2  # draw() gives the renderer's label
+        assert label["chart_type"] == family and label["schema"] == SCHEMA  # draw() gives the typed label
         assert (label["image"]["width"], label["image"]["height"]) == (spec["figure"]["width"], spec["figure"]["height"])
         assert_exact(rgb, label)
         visible += sum(p["visible"] for p in points(label))
@@ -100,7 +98,7 @@ FEATURES = {
     "legends inside": ("{stacked_bar: 1, dot_line: 1, pie: 1, donut: 1}",
                        "style: {legend_outside: 0}\ntext: {legend_single: 1}\n"
                        "charts: {pie: {legend: 1}, donut: {legend: 1}}\n",
-                       lambda label: label["text"]["legend"] and not outside(label["text_boxes"]["legend"],
+                       lambda label: any(s["legend"] for s in label["series"]) and not outside(label["text_boxes"]["legend"],
                                                                               label["plot_bbox"])),
     "tall": ("{vertical_bar: 1, scatter: 1, line: 1, pie: 1, histogram: 1, dot: 1}", "image: {aspect: [0.6, 0.6]}\n",
              lambda label: abs(label["image"]["width"] / label["image"]["height"] - 0.6) < 0.01),
@@ -114,12 +112,12 @@ FEATURES = {
 def rotated(label: dict) -> bool:
     """Rotated tick text has boxes much taller than a line of horizontal text."""
     line_px = label["style"]["font_size"] * label["style"]["dpi"] / 72
-    boxes = [t["bbox"] for t in label["axes"]["x"]["ticks"] if t["bbox"] and len(t["label"]) >= 4]
+    boxes = [t["bbox"] for t in label["axes"]["x"]["ticks"] if any(t["bbox"]) and len(t["label"]) >= 4]
     return bool(boxes) and all(b[3] - b[1] > 1.6 * line_px for b in boxes)
 
 
 def outside(box, plot_bbox) -> bool:
-    return box is not None and (box[0] >= plot_bbox[2] or box[1] >= plot_bbox[3] or box[3] <= plot_bbox[1])
+    return any(box) and (box[0] >= plot_bbox[2] or box[1] >= plot_bbox[3] or box[3] <= plot_bbox[1])
 
 
 @pytest.mark.parametrize("feature", list(FEATURES))
@@ -290,12 +288,13 @@ def test_norm_is_the_data_value_as_a_fraction_of_the_axis_range(mixture):
     for family in ("vertical_bar", "horizontal_bar", "grouped_bar", "stacked_bar", "line", "area", "dot_line",
                    "scatter", "dot", "histogram"):
         for _, _, label in mixture[family]:
+            axes = label["axes"]
             for p in points(label):
-                x, y = p["x"], p["y"]
-                if "base" in p:  # stacked: the keypoint is at the top of the segment
+                # A name or date as written (the text is what the tick shows), a number as it is.
+                x, y = (p[f"{n}_text"] if axes[n]["scale"] in ("category", "date") else p[n] for n in ("x", "y"))
+                if family in ("stacked_bar", "area"):  # stacked: the keypoint is at the top of the segment
                     y = p["base"] + p["y"]
                 fx, fy = p["norm"]
-                axes = label["axes"]
                 want = (None if family == "grouped_bar" else fraction(axes["x"], x)), fraction(axes["y"], y)
                 for got, expected in zip((fx, fy), want):  # grouped bars sit beside their group's tick
                     if expected is not None:
@@ -307,14 +306,15 @@ def test_norm_is_the_data_value_as_a_fraction_of_the_axis_range(mixture):
 def test_family_specific_fields(mixture):
     for _, _, label in mixture["histogram"]:
         (series,) = label["series"]
-        edges = series["bins"]
-        assert len(edges) == len(series["points"]) + 1
-        for p, lo, hi in zip(series["points"], edges, edges[1:]):
+        bins = [p["bin"] for p in series["points"]]
+        assert all(a[1] == b[0] for a, b in zip(bins, bins[1:]))  # bins meet
+        for p in series["points"]:
+            lo, hi = p["bin"]
             assert p["x"] == pytest.approx((lo + hi) / 2)
             assert p["bbox"][2] - p["bbox"][0] > 0 and float(p["y"]).is_integer()
     for _, _, label in mixture["dot"]:
         for p in points(label):
-            assert isinstance(p["y"], int) and p["y"] >= 1  # y is the number of dots
+            assert p["y"].is_integer() and p["y"] >= 1 and p["y_text"] == str(int(p["y"]))  # the number of dots
     for _, _, label in mixture["stacked_bar"]:
         first, *rest = label["series"]
         assert all(p["base"] == 0 for p in first["points"])
@@ -323,11 +323,11 @@ def test_family_specific_fields(mixture):
                 assert a["base"] == pytest.approx(b["base"] + b["y"])
                 assert a["bbox"][3] == pytest.approx(b["bbox"][1], abs=2e-3)  # segments touch
     for family in ("grouped_bar", "stacked_bar", "area"):
-        assert any(len(label["series"]) >= 2 and len(label["text"]["legend"]) == len(label["series"])
+        assert any(len(label["series"]) >= 2 and all(s["legend"] for s in label["series"])
                    for _, _, label in mixture[family])
     for family in ("pie", "donut"):
         for _, _, label in mixture[family]:
-            assert label["axes"] is None
+            assert label["axes"]["x"]["scale"] == label["axes"]["y"]["scale"] == "none"
             assert sum(p["y"] for p in points(label)) == pytest.approx(1.0)
 
 
@@ -338,7 +338,7 @@ def test_every_chart_has_a_table_of_its_data(mixture):
             header, body = rows[0], rows[1:]
             if family in ("pie", "donut"):
                 assert header == ["label", "share"]
-                assert [r[0] for r in body] == [p["x"] for p in points(label)]
+                assert [r[0] for r in body] == [p["x_text"] for p in points(label)]
                 assert [float(r[1]) for r in body] == pytest.approx([p["y"] for p in points(label)], rel=1e-5)
                 continue
             assert header[1:] == [s["name"] for s in label["series"]]
@@ -356,13 +356,13 @@ def test_text_and_text_boxes(mixture):
         for _, rgb, label in charts:
             text, boxes = label["text"], label["text_boxes"]
             for name in ("title", "x_label", "y_label"):
-                assert (text[name] is None) == (boxes[name] is None)
-                if boxes[name]:
+                assert (text[name] == "") == (boxes[name] == [0, 0, 0, 0])
+                if text[name]:
                     x0, y0, x1, y1 = boxes[name]
                     region = rgb[int(y0):int(np.ceil(y1)), int(x0):int(np.ceil(x1))].astype(int)
                     # Text is drawn there: the box is not one flat colour.
                     assert np.ptp(region.reshape(-1, 3), axis=0).max() > 60, (label["key"], name)
-            titled += text["title"] is not None
+            titled += text["title"] != ""
     total = sum(len(c) for c in mixture.values())
     assert titled >= total // 2
 
@@ -405,7 +405,7 @@ def test_degradations_change_pixels_not_labels(tmp_path):
         png, label = render(config, spec)
         rgb_clean, label_clean = draw(spec)
         degraded = decode_png(png)
-        assert schema.untyped(label) == label_clean
+        assert label == label_clean  # the same typed label, drawn clean
         assert degraded.shape == rgb_clean.shape
         diff = np.abs(degraded.astype(int) - rgb_clean.astype(int))
         assert 0.5 < diff.mean() < 12  # visibly changed, still the same picture
@@ -435,14 +435,15 @@ def test_the_pixel_check_catches_a_label_that_is_off(mixture):
                 p["pixel"] = [u + (u - cu) * 0.3, v + (v - cv) * 0.3]
             elif family == "horizontal_bar":
                 p["pixel"] = [u + 25, v]
-                p["bbox"] = [b + 25 for b in p["bbox"]] if p["bbox"] else None
+                p["bbox"] = [b + 25 for b in p["bbox"]] if any(p["bbox"]) else p["bbox"]
             elif family in ("vertical_bar", "grouped_bar", "stacked_bar", "histogram"):
                 d = 25 if abs(v - p["bbox"][3]) < abs(v - p["bbox"][1]) else -25  # off the bar's value end
                 p["pixel"] = [u, v + d]
                 p["bbox"] = [p["bbox"][0], p["bbox"][1] + d, p["bbox"][2], p["bbox"][3] + d]
             else:
                 p["pixel"] = [u + 7, v - 25]
-                p["bbox"] = [p["bbox"][0] + 7, p["bbox"][1] - 25, p["bbox"][2] + 7, p["bbox"][3] - 25] if p["bbox"] else None
+                p["bbox"] = [p["bbox"][0] + 7, p["bbox"][1] - 25, p["bbox"][2] + 7, p["bbox"][3] - 25] \
+                    if any(p["bbox"]) else p["bbox"]
         visible = sum(p["visible"] for p in points(label))
         assert len(check_sample(rgb, moved)) >= visible // 2 + 1, family
 
@@ -451,11 +452,12 @@ def test_seed_blog_config_draws_data_in_the_unit_square():
     config = load_config(REPO / "configs" / "seed-blog.yaml")
     for index in range(20):
         png, label = render(config, sample_spec(config, 0, index))
-        label = schema.untyped(label)
+        label = written(label)
         assert label["chart_type"] in ("vertical_bar", "scatter", "dot_line")
         assert label["image"] == {"width": 480, "height": 480}
-        assert label["style"]["sheet"] == "default" and label["text"]["title"] is None
-        assert label["text"]["legend"] == [] and label["style"]["degrade"] == []
+        assert label["style"]["sheet"] == "default" and label["text"]["title"] == ""
+        assert not any(s["legend"] for s in label["series"])
+        assert not any(step["order"] for step in label["style"]["degrade"].values())
         values = [v for p in points(label) for v in (p["x"], p["y"])]
         assert all(0.0 <= v <= 1.0 for v in values)
         assert_exact(decode_png(png), label)

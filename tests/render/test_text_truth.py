@@ -21,10 +21,16 @@ from plotdigit_cli.render import fit as render
 from plotdigit_cli.render.vega import chart as vega
 from plotdigit_cli.render.vega import text as vega_text
 from plotdigit_cli.spec.config import load_config
-from plotdigit_cli.render.fit import draw
 from plotdigit_cli.spec.sample import sample_spec
 
+from conftest import written
 from pixelcheck import check_edges, check_sample, check_text
+
+
+def draw(spec):
+    """(pixels, the label as written: /3 JSON, parsed) of a spec, text fitted."""
+    rgb, label = render.draw(spec)
+    return rgb, written(label)
 
 CLEAN = {"degrade": {"jpeg": 0, "blur": 0, "noise": 0, "grayscale": 0}, "looks": {"texture": 0}}
 
@@ -82,8 +88,7 @@ def test_vega_outlines_of_several_series_are_the_colours_the_label_gives(tmp_pat
     for spec in chosen:
         rgb, label = draw(spec)
         true_of_pixels(rgb, label)
-        assert len({p["edge_color"] for s in label["series"] for p in s["points"] if p.get("edge_color")} |
-                   {s["style"]["edge_color"] for s in label["series"]}) >= 2
+        assert len({p["edge_color"] for s in label["series"] for p in s["points"] if p["edge_color"]}) >= 2
 
     def unordered(chosen, names, colors, pt):  # the old outline: no domain, so Vega sorts the names
         look = original(chosen, names, colors, pt)
@@ -120,7 +125,7 @@ def test_titles_that_do_not_fit_are_shortened_and_the_label_says_what_was_drawn(
         assert shortened >= 1
         # mutation: one drawing, whatever the fit (the old behaviour)
         rgb, label = render._draw(spec, reuse=False, memo_text=True)
-        said = check_text(rgb, label)
+        said = check_text(rgb, written(label))
         assert any("runs past the" in p for p in said), (renderer, said)
 
 
@@ -133,14 +138,17 @@ def test_vega_annotations_in_the_label_are_drawn(tmp_path, monkeypatch):
     for spec in specs(cfg, 4):
         spec["style"]["vega_theme"] = "powerbi"
         rgb, label = draw(spec)
-        notes = [n for n in label["text"].get("annotations") or [] if n["text"]]
+        notes = [p["annotation"] for s in label["series"] for p in s["points"] if p["annotation"]["text"]]
         true_of_pixels(rgb, label)
         if notes:
             chosen.append(spec)
             # a label that lists its annotations where nothing is drawn fails the check
             lying = copy.deepcopy(label)
             w = label["image"]["width"]
-            lying["text"]["annotations"] = [dict(n, bbox=[w - 3.0, 0.0, w - 1.0, 2.0]) for n in notes]
+            for s in lying["series"]:
+                for p in s["points"]:
+                    if p["annotation"]["text"]:
+                        p["annotation"]["bbox"] = [w - 3.0, 0.0, w - 1.0, 2.0]
             assert any("no ink in its box" in p for p in check_text(rgb, lying))
     assert chosen
     monkeypatch.setattr(vega, "_one_font", lambda cfg, font: None)  # mutation: the theme's own fonts
@@ -179,10 +187,11 @@ def test_a_process_that_only_draws_vega_measures_text_in_the_charts_own_font(tmp
                 and s["chart_type"] == "vertical_bar" and not s["style"]["font"].startswith("DejaVu"))
     (tmp_path / "spec.json").write_text(json.dumps(spec))
     script = ("import json, sys; from plotdigit_cli.render.vega import chart; "
+              "from plotdigit_cli.label import labels; "
               "rgb, label = chart.draw(json.load(open(sys.argv[1]))); "
-              "assert 'plotdigit_cli.render.matplotlib' not in sys.modules; print(json.dumps(label))")
+              "assert 'plotdigit_cli.render.matplotlib' not in sys.modules; print(labels.dumps(label).decode())")
     run = subprocess.run([sys.executable, "-c", script, str(tmp_path / "spec.json")], capture_output=True, text=True,
                          timeout=300)
     assert run.returncode == 0, run.stderr
     assert "findfont" not in run.stderr
-    assert json.loads(run.stdout) == vega.draw(json.loads(json.dumps(spec)))[1]
+    assert json.loads(run.stdout) == written(vega.draw(json.loads(json.dumps(spec)))[1])

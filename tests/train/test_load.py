@@ -318,8 +318,9 @@ def test_train_example_runs_its_loss_falls_and_its_predictions_score(small_run, 
 def test_label_v1_and_v2_shards_still_inspect_and_load(small_run, truth, tmp_path, version):
     """Shards written before label/3 (/2: untyped, names in x and y, nulls and optional fields) and
     before label/2 (/1: no text, table, visible flags) stay readable by inspect and load."""
-    from plotdigit_cli.label import schema
     from plotdigit_cli.label.labels import SCHEMA_V1, SCHEMA_V2
+
+    from legacy import untyped
 
     old = tmp_path / f"v{version}" / "shard-000000.tar"
     old.parent.mkdir()
@@ -327,7 +328,7 @@ def test_label_v1_and_v2_shards_still_inspect_and_load(small_run, truth, tmp_pat
         for member in src:
             data = src.extractfile(member).read()
             if member.name.endswith(".json"):
-                label = schema.untyped(json.loads(data))  # the /2 label of the same chart
+                label = untyped(json.loads(data))  # the /2 label of the same chart
                 if version == 1:
                     for field in ("text", "text_boxes", "table", "style", "source"):
                         del label[field]
