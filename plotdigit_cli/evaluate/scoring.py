@@ -57,7 +57,7 @@ class Truth:
     key: str
     chart_type: str
     series: list[dict]  # [{name, x, y}] with names/dates as text, numbers as floats
-    keypoints: list[list[float]]  # visible points, [fx, fy]
+    keypoints: list[list[float]] | None  # visible points, [fx, fy]; None: the truth has none to score against
     plot_size: tuple[float, float]
     table: str
 
@@ -70,6 +70,7 @@ class _Totals:
     kp_matched: dict = field(default_factory=lambda: defaultdict(int))
     kp_predicted: int = 0
     kp_truth: int = 0
+    kp_charts: int = 0  # charts whose truth has keypoints (a Benetech annotation may have none)
     charts: int = 0
     missing: int = 0
     wrong_type: int = 0
@@ -81,7 +82,8 @@ class _Totals:
             "benetech": mean(self.benetech),
             "rms": {k: mean([r[k] for r in self.rms]) for k in ("precision", "recall", "f1")},
             "rnss": mean(self.rnss),
-            "keypoints": {f"{t:g}": metrics.prf(self.kp_matched[t], self.kp_predicted, self.kp_truth)
+            "keypoints": {f"{t:g}": (metrics.prf(self.kp_matched[t], self.kp_predicted, self.kp_truth)
+                                     if self.kp_charts else None)  # n/a: no truth had keypoints
                           for t in metrics.KEYPOINT_THRESHOLDS},
         }
 
@@ -218,24 +220,70 @@ def _benetech_dir(target: str) -> Path | None:
 
 
 def _benetech_truth(directory: Path) -> dict[str, Truth]:
+    """Annotations need `chart-type` and `data-series` (all the competition's metric reads, and
+    all that other generators write); `plot-bb` and `visual-elements`, where present, give the
+    keypoints (else the keypoint metric is n/a for that chart)."""
     truth = {}
     for path in sorted(directory.glob("*.json")):
         try:
             note = limits.parse_json(_read_bounded(path))
+            if not isinstance(note, dict):
+                raise ValueError(f"a {type(note).__name__}, not an object")
             kind, data = note["chart-type"], note["data-series"]
+            if not isinstance(data, list) or not all(isinstance(d, dict) for d in data):
+                raise ValueError("'data-series' is not a list of {x, y} objects")
             series = [{"name": "", "x": [_value(d["x"]) for d in data], "y": [_value(d["y"]) for d in data]}]
-            box = note["plot-bb"]
-            size = (float(box["width"]), float(box["height"]))
             problem = (_xy_problem(series[0], "data-series ") or _text_problem(note)
                        or (None if isinstance(kind, str) else "'chart-type' is not a string"))
             if problem:
                 raise ValueError(problem)
+            size, points = benetech_keypoints(note)
         except ScoreInputError:
             raise
         except (OSError, ValueError, KeyError, TypeError, OverflowError) as e:
             raise ScoreInputError(f"{path}: not a Benetech annotation ({type(e).__name__}: {e})") from None
-        truth[path.stem] = Truth(path.stem, kind, series, [], size, table_of(series, kind))
+        truth[path.stem] = Truth(path.stem, kind, series, points, size, table_of(series, kind))
     return truth
+
+
+def benetech_keypoints(note: dict) -> tuple[tuple[float, float], list | None]:
+    """(plot size, keypoints as [fx, fy] in the plot box, y up) of a Benetech annotation, from its
+    `plot-bb` and `visual-elements` with plotdigit's keypoint rules (a bar's value end, a line's
+    vertex, a point); ((1, 1), None) when it has not both. ValueError for malformed ones."""
+    box, visual = note.get("plot-bb"), note.get("visual-elements")
+    if not isinstance(box, dict) or not isinstance(visual, dict):
+        return (1.0, 1.0), None
+    x0, y0, w, h = (_coordinate(box, k) for k in ("x0", "y0", "width", "height"))
+    if w <= 0 or h <= 0:
+        raise ValueError("'plot-bb' has no area")
+    kind = note["chart-type"]
+    if kind in ("vertical_bar", "horizontal_bar"):
+        bars = [[_coordinate(b, k) for k in ("x0", "y0", "width", "height")] for b in _list(visual.get("bars"))]
+        pixels = ([(bx + bw / 2, by) for bx, by, bw, bh in bars] if kind == "vertical_bar"
+                  else [(bx + bw, by + bh / 2) for bx, by, bw, bh in bars])
+    else:
+        name = {"line": "lines", "scatter": "scatter points", "dot": "dot points"}.get(kind)
+        pixels = [(_coordinate(q, "x"), _coordinate(q, "y")) for group in _list(visual.get(name))
+                  for q in _list(group)]
+    if len(pixels) > MAX_VALUES:
+        raise ValueError(f"'visual-elements' has {len(pixels):,} marks, over the limit of {MAX_VALUES:,}")
+    if not pixels:
+        return (w, h), None
+    return (w, h), [[(u - x0) / w, (y0 + h - v) / h] for u, v in pixels]
+
+
+def _list(v) -> list:
+    if v is None:
+        return []
+    if not isinstance(v, list):
+        raise ValueError(f"'visual-elements' holds a {type(v).__name__} where a list belongs")
+    return v
+
+
+def _coordinate(d, name: str) -> float:
+    if not isinstance(d, dict) or not _finite(d.get(name), MAX_KEYPOINT):
+        raise ValueError(f"a box or point without a finite '{name}'")
+    return float(d[name])
 
 
 def _read_bounded(path: Path) -> bytes:
@@ -285,7 +333,9 @@ def score(truth: dict[str, Truth], predictions: dict[str, dict]) -> dict:
 
 def _add(totals: _Totals, t: Truth, pred: dict | None) -> None:
     totals.charts += 1
-    totals.kp_truth += len(t.keypoints)
+    if t.keypoints is not None:
+        totals.kp_charts += 1
+        totals.kp_truth += len(t.keypoints)
     rows = 2 * len(t.series)
     if pred is None:
         totals.missing += 1
@@ -304,6 +354,8 @@ def _add(totals: _Totals, t: Truth, pred: dict | None) -> None:
     table = pred.get("table") or table_of(series, pred["chart_type"])
     totals.rms.append(metrics.rms(t.table, table))
     totals.rnss.append(metrics.rnss(t.table, table))
+    if t.keypoints is None:
+        return
     points = pred.get("keypoints", [])
     totals.kp_predicted += len(points)
     for threshold, matched in metrics.keypoint_matches(t.keypoints, points, t.plot_size).items():
@@ -348,7 +400,7 @@ def dumps(report: dict) -> str:
 def text(report: dict) -> str:
     """The report for a terminal: a line per chart type and one for the whole set."""
     def line(name: str, r: dict) -> str:
-        kp = "  ".join(f"kp@{t} F1 {_f(v['f1'])}" for t, v in r["keypoints"].items())
+        kp = "  ".join(f"kp@{t} F1 {_f(v and v['f1'])}" for t, v in r["keypoints"].items())
         return (f"{name:<16}{r['charts']:>7}{r['missing']:>8}  benetech {_f(r['benetech'])}  RMS-F1 {_f(r['rms']['f1'])}"
                 f"  RNSS {_f(r['rnss'])}  {kp}")
     out = [f"{'chart type':<16}{'charts':>7}{'missing':>8}"]
@@ -363,4 +415,4 @@ def text(report: dict) -> str:
 
 
 def _f(v) -> str:
-    return "   -  " if v is None else f"{v:.4f}"
+    return "  n/a " if v is None else f"{v:.4f}"

@@ -165,3 +165,57 @@ def test_bad_prediction_files_get_one_line_naming_file_and_line(small_run, tmp_p
         assert word in result.stderr
     missing = invoke("score", "--pred", str(tmp_path / "nope.jsonl"), "--truth", str(small_run))
     assert missing.exit_code == 2 and "nope.jsonl" in missing.stderr
+
+
+def test_a_benetech_truth_needs_only_chart_type_and_data_series(small_run, tmp_path):
+    """Annotations as public generators write them (chart-type and data-series only) are read; the
+    keypoint metric is n/a for them, not a perfect score for an empty prediction; an export's
+    annotations (with plot-bb and visual-elements) give keypoints from their marks."""
+    notes = tmp_path / "minimal" / "annotations"
+    notes.mkdir(parents=True)
+    (notes / "a.json").write_text(json.dumps({"chart-type": "vertical_bar",
+                                              "data-series": [{"x": "Mon", "y": 3}, {"x": "Tue", "y": 5}]}))
+    (notes / "b.json").write_text(json.dumps({"chart-type": "line", "data-series": [{"x": 1, "y": 2.5}],
+                                              "plot-bb": {"x0": 0, "y0": 0, "width": 10, "height": 10}}))
+    pred = tmp_path / "pred.jsonl"
+    pred.write_text(json.dumps({"key": "a", "chart_type": "vertical_bar", "x": ["Mon", "Tue"], "y": [3, 5]}) + "\n"
+                    + json.dumps({"key": "b", "chart_type": "line", "x": [1], "y": [2.5]}) + "\n")
+    result = invoke("score", "--pred", str(pred), "--truth", str(tmp_path / "minimal"), "--json")
+    assert result.exit_code == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert report["benetech"] == pytest.approx(1.0) and report["charts"] == 2
+    assert all(v is None for v in report["keypoints"].values())
+    text = invoke("score", "--pred", str(pred), "--truth", str(tmp_path / "minimal"))
+    assert text.exit_code == 0 and "kp@0.02 F1   n/a" in text.stdout.splitlines()[-1]
+
+    exported = tmp_path / "bench"
+    assert invoke("export", str(small_run), "--format", "benetech", "--out", str(exported)).exit_code == 0
+    truth = scoring.read_truth([str(exported)])
+    assert truth and all(t.keypoints for t in truth.values())
+    empty = tmp_path / "empty.jsonl"
+    empty.write_text("".join(json.dumps({"key": k, "chart_type": t.chart_type, "series": t.series}) + "\n"
+                             for k, t in truth.items()))
+    report = json.loads(invoke("score", "--pred", str(empty), "--truth", str(exported), "--json").stdout)
+    assert report["keypoints"]["0.02"]["recall"] == 0.0 and report["benetech"] == pytest.approx(1.0)
+
+
+@pytest.mark.parametrize("note, words", [
+    ({"chart-type": "line"}, ["KeyError", "data-series"]),
+    ({"chart-type": "line", "data-series": {"x": 1}}, ["data-series"]),
+    ({"chart-type": "line", "data-series": [], "plot-bb": {"x0": 0, "y0": 0, "width": 0, "height": 5},
+      "visual-elements": {"lines": [[{"x": 1, "y": 1}]]}}, ["plot-bb"]),
+    ({"chart-type": "line", "data-series": [], "plot-bb": {"x0": 0, "y0": 0, "width": 5, "height": 5},
+      "visual-elements": {"lines": [[{"x": "a", "y": 1}]]}}, ["finite 'x'"]),
+    ([1, 2], ["not an object"]),
+])
+def test_a_broken_benetech_truth_is_named_in_one_line(tmp_path, note, words):
+    notes = tmp_path / "t" / "annotations"
+    notes.mkdir(parents=True)
+    (notes / "c.json").write_text(json.dumps(note))
+    pred = tmp_path / "p.jsonl"
+    pred.write_text('{"key": "c", "chart_type": "line", "x": [], "y": []}\n')
+    result = invoke("score", "--pred", str(pred), "--truth", str(tmp_path / "t"))
+    assert result.exit_code == 2 and len(result.stderr.strip().splitlines()) == 1, result.stderr
+    assert "c.json: not a Benetech annotation" in result.stderr
+    for word in words:
+        assert word in result.stderr
