@@ -170,8 +170,11 @@ def _join(out: str, name: str) -> str:
 @click.option("--pred", "pred", required=True, metavar="PRED.jsonl", help="Predictions, one JSON object per line.")
 @click.option("--truth", "truth", required=True, multiple=True, metavar="SOURCE",
               help="The set predicted: a directory of shards, shard files or a brace pattern (repeatable).")
+@click.option("--types", "types", default=None, metavar="TYPE,...",
+              help="Score only the charts of these types (e.g. the Benetech competition's five: "
+                   "vertical_bar,horizontal_bar,line,scatter,dot); predictions for the others are left out.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as one JSON object.")
-def score_command(pred, truth, as_json) -> None:
+def score_command(pred, truth, types, as_json) -> None:
     """Score predictions against a set's labels: the Benetech competition score, DePlot's RMS
     (precision, recall, F1) and RNSS on the linear tables, and keypoint precision, recall and F1
     at 1%, 2% and 5% of the plot diagonal; overall and per chart type. A chart without a
@@ -186,7 +189,8 @@ def score_command(pred, truth, as_json) -> None:
 
     try:
         predictions = scoring.read_predictions(pred)
-        report = scoring.score(scoring.read_truth(list(truth)), predictions)
+        truths = scoring.only_types(scoring.read_truth(list(truth)), predictions, types)
+        report = scoring.score(*truths)
     except scoring.ScoreInputError as e:
         raise BadInput(str(e)) from None
     click.echo(scoring.dumps(report) if as_json else scoring.text(report))

@@ -314,6 +314,21 @@ def _value(v):
     return v if isinstance(v, str) else float(v)
 
 
+def only_types(truth: dict[str, Truth], predictions: dict[str, dict], types: str | None) -> tuple[dict, dict]:
+    """The truth and predictions of the charts of the given types (a comma-separated list; None:
+    all). A name that is no chart type in the truth is an error, not an empty report."""
+    if types is None:
+        return truth, predictions
+    wanted = {t.strip() for t in types.split(",") if t.strip()}
+    present = {t.chart_type for t in truth.values()}
+    if not wanted or not wanted & present:
+        raise ScoreInputError(f"--types {types!r}: no chart of these types in the truth "
+                              f"(it has {', '.join(sorted(present))})")
+    kept = {k: t for k, t in truth.items() if t.chart_type in wanted}
+    left_out = set(truth) - set(kept)
+    return kept, {k: p for k, p in predictions.items() if k not in left_out}
+
+
 def score(truth: dict[str, Truth], predictions: dict[str, dict]) -> dict:
     """The report: overall and per chart type, the missing and unknown keys."""
     overall, per_type = _Totals(), defaultdict(_Totals)

@@ -219,3 +219,17 @@ def test_a_broken_benetech_truth_is_named_in_one_line(tmp_path, note, words):
     assert "c.json: not a Benetech annotation" in result.stderr
     for word in words:
         assert word in result.stderr
+
+
+def test_types_scores_only_the_charts_of_those_types(small_run, tmp_path):
+    truth = scoring.read_truth([str(small_run)])
+    pred = tmp_path / "p.jsonl"
+    pred.write_text("".join(json.dumps({"key": k, "chart_type": t.chart_type, "series": t.series,
+                                        "keypoints": t.keypoints}) + "\n" for k, t in truth.items()))
+    kinds = sorted({t.chart_type for t in truth.values()})[:2]
+    result = invoke("score", "--pred", str(pred), "--truth", str(small_run), "--types", ",".join(kinds), "--json")
+    report = json.loads(result.stdout)
+    assert set(report["per_chart_type"]) == set(kinds) and report["unknown_keys"] == 0
+    assert report["charts"] == sum(t.chart_type in kinds for t in truth.values())
+    bad = invoke("score", "--pred", str(pred), "--truth", str(small_run), "--types", "nothing")
+    assert bad.exit_code == 2 and "--types" in bad.stderr and len(bad.stderr.strip().splitlines()) == 1
