@@ -234,8 +234,11 @@ def series_values(chart_type: str, axes: dict[str, Axis], groups: list[list[tupl
 
 
 def _between_years(axis: Axis, pixels: list[float]) -> bool:
+    """Whether most marks fall clearly between whole years: further off one than monthly data's
+    nearest months are, and than a pixel and a half of the axis."""
     values = [axis.value(u) for u in pixels]
-    return bool(values) and sum(abs(v - round(v)) > 0.02 for v in values) > len(values) / 2
+    tolerance = max(0.1, 1.5 * abs(axis.a))
+    return bool(values) and sum(abs(v - round(v)) > tolerance for v in values) > len(values) / 2
 
 
 def _net_of_below(series: list[dict]) -> None:
