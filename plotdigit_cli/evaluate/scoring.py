@@ -248,28 +248,44 @@ def _benetech_truth(directory: Path) -> dict[str, Truth]:
 
 def benetech_keypoints(note: dict) -> tuple[tuple[float, float], list | None]:
     """(plot size, keypoints as [fx, fy] in the plot box, y up) of a Benetech annotation, from its
-    `plot-bb` and `visual-elements` with plotdigit's keypoint rules (a bar's value end, a line's
-    vertex, a point); ((1, 1), None) when it has not both. ValueError for malformed ones."""
-    box, visual = note.get("plot-bb"), note.get("visual-elements")
-    if not isinstance(box, dict) or not isinstance(visual, dict):
+    `plot-bb` and `visual-elements` (benetech_marks); ((1, 1), None) when it has not both.
+    ValueError for malformed ones."""
+    box = note.get("plot-bb")
+    pixels = benetech_marks(note)
+    if not isinstance(box, dict) or pixels is None:
         return (1.0, 1.0), None
     x0, y0, w, h = (_coordinate(box, k) for k in ("x0", "y0", "width", "height"))
     if w <= 0 or h <= 0:
         raise ValueError("'plot-bb' has no area")
+    if not pixels:
+        return (w, h), None
+    return (w, h), [[(u - x0) / w, (y0 + h - v) / h] for u, v in pixels]
+
+
+def benetech_marks(note: dict) -> list | None:
+    """The keypoints' pixels in a Benetech annotation's `visual-elements`, by plotdigit's keypoint
+    rules: a bar's value end (the far end from zero: a bar whose data-series value is negative
+    ends at its bottom, or its left), a line's vertex, a point. None without visual elements."""
+    visual = note.get("visual-elements")
+    if not isinstance(visual, dict):
+        return None
     kind = note["chart-type"]
     if kind in ("vertical_bar", "horizontal_bar"):
         bars = [[_coordinate(b, k) for k in ("x0", "y0", "width", "height")] for b in _list(visual.get("bars"))]
-        pixels = ([(bx + bw / 2, by) for bx, by, bw, bh in bars] if kind == "vertical_bar"
-                  else [(bx + bw, by + bh / 2) for bx, by, bw, bh in bars])
+        axis = "y" if kind == "vertical_bar" else "x"
+        data = note.get("data-series") if isinstance(note.get("data-series"), list) else []
+        signs = [isinstance(d, dict) and _finite(d.get(axis)) and d[axis] < 0 for d in data]
+        below = signs if len(signs) == len(bars) else [False] * len(bars)
+        pixels = ([(bx + bw / 2, by + bh if neg else by) for (bx, by, bw, bh), neg in zip(bars, below)]
+                  if kind == "vertical_bar" else
+                  [(bx if neg else bx + bw, by + bh / 2) for (bx, by, bw, bh), neg in zip(bars, below)])
     else:
         name = {"line": "lines", "scatter": "scatter points", "dot": "dot points"}.get(kind)
         pixels = [(_coordinate(q, "x"), _coordinate(q, "y")) for group in _list(visual.get(name))
                   for q in _list(group)]
     if len(pixels) > MAX_VALUES:
         raise ValueError(f"'visual-elements' has {len(pixels):,} marks, over the limit of {MAX_VALUES:,}")
-    if not pixels:
-        return (w, h), None
-    return (w, h), [[(u - x0) / w, (y0 + h - v) / h] for u, v in pixels]
+    return pixels
 
 
 def _list(v) -> list:

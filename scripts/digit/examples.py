@@ -91,7 +91,7 @@ def from_benetech(key: str, note: dict, image: np.ndarray) -> Example:
             heights.append(height)
         example.rotation[name] = _nearest_rotation(float(np.median(angles))) if angles and None not in angles else None
         example.line_height[name] = float(np.median(heights)) if heights else 0.0
-    example.points, example.has_points = _benetech_points(kind, note.get("visual-elements"))
+    example.points, example.has_points = _benetech_points(note)
     return example
 
 
@@ -108,18 +108,14 @@ def _polygon(p: dict) -> tuple[tuple, float | None, float]:
     return box, math.degrees(math.atan2(-(ys[1] - ys[0]), xs[1] - xs[0])), side
 
 
-def _benetech_points(kind, visual) -> tuple[list, bool]:
-    if not isinstance(visual, dict):
+def _benetech_points(note: dict) -> tuple[list, bool]:
+    """The marks' keypoints by plotdigit's rules (score reads a Benetech truth the same way)."""
+    from plotdigit_cli.evaluate.scoring import benetech_marks
+    try:
+        points = benetech_marks(note)
+    except (ValueError, KeyError, TypeError):
         return [], False
-    if kind in ("vertical_bar", "horizontal_bar"):
-        bars = visual.get("bars") or []
-        if kind == "vertical_bar":
-            return [(b["x0"] + b["width"] / 2, b["y0"]) for b in bars], bool(bars)
-        return [(b["x0"] + b["width"], b["y0"] + b["height"] / 2) for b in bars], bool(bars)
-    name = {"line": "lines", "scatter": "scatter points", "dot": "dot points"}.get(kind)
-    groups = visual.get(name) or []
-    points = [(q["x"], q["y"]) for group in groups for q in group]
-    return points, bool(points)
+    return (points or []), bool(points)
 
 
 # --- sources ---------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ import os
 import random
 import signal
 import time
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -39,7 +40,9 @@ def load_checkpoint(path: Path, device: str = "cpu") -> dict:
     if not path.is_file():
         raise ValueError(f"{path}: no such checkpoint")
     try:
-        ckpt = torch.load(path, map_location=device, weights_only=True)
+        with warnings.catch_warnings():  # torch warns of what it refuses, then raises: one line says it
+            warnings.simplefilter("ignore")
+            ckpt = torch.load(path, map_location=device, weights_only=True)
     except Exception as e:  # torch raises many kinds for a file that is not one
         raise ValueError(f"{path}: not a digitiser checkpoint ({type(e).__name__})") from None
     if not isinstance(ckpt, dict) or ckpt.get("format") != FORMAT:

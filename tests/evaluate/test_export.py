@@ -56,8 +56,10 @@ def test_benetech_annotations_hold_each_charts_series_and_score_perfectly_agains
             assert {note["axes"]["x-axis"]["values-type"], note["axes"]["y-axis"]["values-type"]} <= {"categorical",
                                                                                                       "numerical"}
             assert (out / "images" / f"{key}.png").read_bytes() == labelled[key][0]
+            # The annotation's marks are where the label's keypoints are (score reads them as the truth's).
             f.write(json.dumps({"key": key, "chart_type": note["chart-type"], "x": [d["x"] for d in note["data-series"]],
-                                "y": [d["y"] for d in note["data-series"]]}) + "\n")
+                                "y": [d["y"] for d in note["data-series"]],
+                                "keypoints": [p["norm"] for p in label["series"][0]["points"]]}) + "\n")
     result = invoke("score", "--pred", str(preds), "--truth", str(out), "--json")
     assert result.exit_code == 0, result.output
     perfect(json.loads(result.stdout))
