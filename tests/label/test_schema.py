@@ -144,6 +144,7 @@ def test_hugging_face_datasets_loads_a_default_set_map_and_streaming_with_the_js
     assert declared.features["json"] == schema.features() and declared[5]["json"] == expected[declared[5]["__key__"]]
 
 
+@pytest.mark.slow  # a 40-chart set and Hugging Face datasets: 30 s of the fast tier
 def test_datasets_infers_the_types_even_when_the_first_five_charts_lack_everything_optional(default_set, tmp_path):
     """datasets types a webdataset from its first five samples: put the emptiest charts first."""
     datasets = pytest.importorskip("datasets")
@@ -174,6 +175,7 @@ def label_type(members: dict) -> str:
     return json.loads(members["json"])["chart_type"]
 
 
+@pytest.mark.slow  # needs the 40-chart set the datasets tests make
 def test_pyarrow_takes_the_labels_under_the_published_arrow_schema(default_set):
     rows = list(truth(default_set).values())
     table = pa.Table.from_pylist(rows, schema=schema.arrow_schema())
