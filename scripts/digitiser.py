@@ -30,9 +30,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import torch  # noqa: E402
 
 from digit.examples import batches  # noqa: E402
-from digit.net import detector_input  # noqa: E402
 from digit.predict import POINT_THRESHOLD, TICK_THRESHOLD, found, prediction  # noqa: E402
-from digit.train import Detector, Reader, load_checkpoint, slim, train  # noqa: E402
+from digit.net import Detector, Reader, detector_input  # noqa: E402
+from digit.train import load_checkpoint, slim, train  # noqa: E402
 
 
 def predict(args) -> int:
