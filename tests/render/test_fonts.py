@@ -53,6 +53,19 @@ def test_a_glyph_the_family_lacks_comes_from_the_fallback():
         fig.canvas.draw()
 
 
+def test_a_tick_label_ending_in_a_fallback_glyph_is_measured_and_drawn_exactly():
+    # a log axis in SI prefixes in Open Sauce Sans: "10\u00b5" ends in a glyph the family lacks, whose
+    # metrics come from the fallback that draws it (this chart once failed the whole run)
+    config = load_config(REPO / "configs" / "matplotlib.yaml")
+    spec = sample_spec(config, 2, 430)
+    assert spec["style"]["font"] == "Open Sauce Sans"
+    rgb, label = draw(spec)
+    label = written(label)
+    micro = [t for t in label["axes"]["y"]["ticks"] if t["label"].endswith("\u00b5")]
+    assert micro and all(t["bbox"][2] > t["bbox"][0] for t in micro)
+    assert check_sample(rgb, label) == []
+
+
 @pytest.mark.parametrize("family", list(fonts.FAMILIES))
 def test_each_family_draws_exact_charts_with_its_faces(tmp_path, family):
     config_path = tmp_path / "one-font.yaml"

@@ -60,12 +60,23 @@ def _overhangs(text: Text, renderer) -> tuple[float, float]:
     if not s or "\n" in s or "$" in s:
         return 0.0, 0.0
     prop = text.get_fontproperties()
-    font = font_manager.get_font(font_manager.findfont(prop))
-    font.set_size(prop.get_size_in_points(), renderer.dpi)
-    first = font.load_char(ord(s[0]), flags=LoadFlags.NO_HINTING)
-    last = font.load_char(ord(s[-1]), flags=LoadFlags.NO_HINTING)
-    return (max(0.0, -first.horiBearingX / 64.0),
-            max(0.0, (last.horiBearingX + last.width - last.horiAdvance) / 64.0))
+    first, last = _glyph(prop, s[0], renderer.dpi), _glyph(prop, s[-1], renderer.dpi)
+    return (max(0.0, -first.horiBearingX / 64.0) if first else 0.0,
+            max(0.0, (last.horiBearingX + last.width - last.horiAdvance) / 64.0) if last else 0.0)
+
+
+def _glyph(prop, char: str, dpi: float):
+    """The metrics of `char` from the font that draws it: the text's family, or where that lacks
+    the glyph (Open Sauce Sans has no micro sign) the fallback after it (fonts.family_rc); None
+    where no family of the text has it."""
+    for family in prop.get_family():
+        one = prop.copy()
+        one.set_family(family)
+        font = font_manager.get_font(font_manager.findfont(one))
+        if font.get_char_index(ord(char)):
+            font.set_size(prop.get_size_in_points(), dpi)
+            return font.load_char(ord(char), flags=LoadFlags.NO_HINTING)
+    return None
 
 
 def measure(fig, ax, series: list[Series], spec: dict, has_axes: bool) -> model.Label:
