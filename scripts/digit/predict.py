@@ -9,7 +9,7 @@ import torch
 
 from plotdigit_cli.train.collate import CHART_TYPES
 
-from digit import axes as axes_mod
+from digit import axes as axes_mod, marks
 from digit.examples import ROTATIONS
 from digit.net import GRID, argmax_point, decode, peaks, strip
 
@@ -143,22 +143,44 @@ def prediction(key: str, image: np.ndarray, seen: dict, reader) -> dict:
     if x1 - x0 < 4 or y1 - y0 < 4:  # corners not found apart: the whole image
         x0, y0, x1, y1 = 0.0, 0.0, float(image.shape[1]), float(image.shape[0])
     points = seen["points"]
-    keypoints = [[round(min(10.0, max(-10.0, (u - x0) / (x1 - x0))), 6),
-                  round(min(10.0, max(-10.0, (y1 - v) / (y1 - y0))), 6)] for u, v in points]
+    keypoints = _fractions(points, (x0, y0, x1, y1))
     if kind in ("pie", "donut"):
         shares = axes_mod.pie_shares(((x0 + x1) / 2, (y0 + y1) / 2), points)
         series = [{"name": "", "x": list(range(len(shares))), "y": shares}]
         return {"key": key, "chart_type": kind, "series": series, "keypoints": keypoints}
     ticks = read_ticks(reader, image, seen)
+    fitted = axes_mod.axes_for(kind, ticks)
     if kind == "dot":
         points = top_of_columns(points, [p for p, _ in ticks["x"]])
-        keypoints = [k for k, p in zip(keypoints, seen["points"]) if p in points]
-    fitted = axes_mod.axes_for(kind, ticks)
+    if kind in marks.SINGLE_BARS:
+        points = marks.one_per_bar(points, kind, _base(kind, fitted, (x0, y0, x1, y1)))
     behind = background(image)
     colours = [colour_at(image, u, v, kind, behind) for u, v in points]
     groups = order(group(points, colours, kind), kind, ticks["x"])
+    if kind in marks.LINES:
+        of = dict(zip(points, colours))
+        groups = marks.on_columns(groups, [np.median([of[p] for p in g], 0) for g in groups], image,
+                                  (x0, y0, x1, y1), kind == "area",
+                                  [u for u, _ in fitted["x"].categories] if fitted["x"].kind == "category" else None)
     series = axes_mod.series_values(kind, fitted, groups)
+    keypoints = _fractions([p for g in groups for p in g], (x0, y0, x1, y1))
     return {"key": key, "chart_type": kind, "series": _finite(series), "keypoints": keypoints}
+
+
+def _base(kind: str, fitted: dict, box: tuple) -> float:
+    """The pixel, along the value axis, bars stand on: the axis's zero where it is linear, else
+    the plot's bottom (a horizontal bar's: its left)."""
+    axis = fitted["x" if kind == "horizontal_bar" else "y"]
+    if axis.kind == "linear" and axis.a:
+        return -axis.b / axis.a
+    return box[0] if kind == "horizontal_bar" else box[3]
+
+
+def _fractions(points: list, box: tuple) -> list:
+    """Keypoints in the plot area's fractions, y up (clamped to +-10 as score reads them)."""
+    x0, y0, x1, y1 = box
+    return [[round(min(10.0, max(-10.0, (u - x0) / (x1 - x0))), 6),
+             round(min(10.0, max(-10.0, (y1 - v) / (y1 - y0))), 6)] for u, v in points]
 
 
 def _finite(series: list[dict]) -> list[dict]:
