@@ -162,7 +162,7 @@ def benetech_annotation(label: dict) -> dict:
         axes[f"{name}-axis"] = {"ticks": ticks, "tick-type": "markers",
                                 "values-type": "categorical" if axis["scale"] in ("category", "date") else "numerical"}
     series = label["series"][0]
-    points = labels.reading_order(label, series["points"])
+    points = series["points"]
     x0, y0, x1, y1 = label["plot_bbox"]
     kind = label["chart_type"]
     at = [{"x": p["pixel"][0], "y": p["pixel"][1]} for p in points]

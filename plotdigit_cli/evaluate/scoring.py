@@ -319,9 +319,8 @@ def _read_bounded(path: Path) -> bytes:
 
 
 def _truth_of(key: str, label: dict) -> Truth:
-    read = [(s["name"], labels.reading_order(label, s["points"])) for s in label["series"]]
-    series = [{"name": name, "x": [labels.value(label, p, "x") for p in points],
-               "y": [labels.value(label, p, "y") for p in points]} for name, points in read]
+    series = [{"name": s["name"], "x": [labels.value(label, p, "x") for p in s["points"]],
+               "y": [labels.value(label, p, "y") for p in s["points"]]} for s in label["series"]]
     points = [p["norm"] for s in label["series"] for p in s["points"] if p["visible"]]
     x0, y0, x1, y1 = label["plot_bbox"]
     return Truth(key, label["chart_type"], series, points, (x1 - x0, y1 - y0), label.get("table", ""))

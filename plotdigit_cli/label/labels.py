@@ -67,16 +67,6 @@ def value(label: dict, point: dict, axis: str) -> Any:
     return point[axis]
 
 
-def reading_order(label: dict, points: list[dict]) -> list[dict]:
-    """A series' points in the order a reader of the chart lists them. The label keeps drawing
-    order (it decides which point covers which); a scatter's drawing order cannot be seen, so a
-    reader (and the Benetech competition's annotations) lists its points left to right, lower
-    first at one x. Every other family's points are drawn in the order they are read."""
-    if label["chart_type"] != "scatter":
-        return points
-    return sorted(points, key=lambda p: (p["x"], p["y"]))
-
-
 def linear_table(header: list, rows: list[list]) -> str:
     """The chart's data as a linear text table: a header row, then one row per x, cells split by ` | `."""
     return "\n".join(TABLE_SEPARATOR.join(cell(c) for c in row) for row in [header] + rows)
