@@ -380,6 +380,8 @@ def _add(totals: _Totals, t: Truth, pred: dict | None) -> None:
         totals.benetech.extend([0.0] * rows)
     else:
         for truth_series, guess in _pairs(t.series, series):
+            if guess and t.chart_type == "scatter":
+                truth_series, guess = by_x(truth_series), by_x(guess)
             for axis in ("x", "y"):
                 totals.benetech.append(metrics.series_score(truth_series[axis], guess[axis]) if guess else 0.0)
     table = pred.get("table") or table_of(series, pred["chart_type"])
@@ -397,6 +399,21 @@ def predicted_series(pred: dict) -> list[dict]:
     if "series" in pred:
         return [{"name": s.get("name", ""), "x": s["x"], "y": s["y"]} for s in pred["series"]]
     return [{"name": pred.get("name", ""), "x": pred["x"], "y": pred["y"]}]
+
+
+def by_x(series: dict) -> dict:
+    """A scatter series with its points listed left to right (ties bottom up): the order a scatter
+    shows, whatever order the data came in. Both sides of a scatter row are compared so; a series
+    with a value that is not a number, or with x and y of different lengths, is left as it is (and
+    scores as the metric says)."""
+    if len(series["x"]) != len(series["y"]):
+        return series
+    points = list(zip(series["x"], series["y"]))
+    try:
+        points.sort(key=lambda p: (float(p[0]), float(p[1])))
+    except (TypeError, ValueError):
+        return series
+    return {**series, "x": [p[0] for p in points], "y": [p[1] for p in points]}
 
 
 def _pairs(truth: list[dict], guess: list[dict]) -> list[tuple[dict, dict | None]]:

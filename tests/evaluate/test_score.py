@@ -87,6 +87,23 @@ def test_the_set_score_is_the_mean_over_x_and_y_rows_with_wrong_types_and_missin
     assert report["unknown_keys"] == 1 and report["unknown_examples"] == ["zz"]
 
 
+def test_a_scatter_scores_its_points_whatever_their_order_and_other_families_keep_theirs():
+    """A scatter shows no order: its rows compare the points left to right on both sides, so the
+    right points in any order score 1 and a wrong point still costs what the reference says.
+    A line's order is its x order and stays compared as listed."""
+    xs, ys = [3.0, 1.0, 2.0, 2.0], [9.0, 4.0, 7.0, 5.0]
+    truth = {"s": chart("s", "scatter", [("s", xs, ys)]), "l": chart("l", "line", [("s", xs, ys)])}
+    shuffled = {"x": [2.0, 1.0, 3.0, 2.0], "y": [5.0, 4.0, 9.0, 7.0]}
+    preds = {k: {"key": k, "chart_type": truth[k].chart_type, **shuffled} for k in truth}
+    report = scoring.score(truth, preds)
+    assert report["per_chart_type"]["scatter"]["benetech"] == pytest.approx(1.0)
+    assert report["per_chart_type"]["line"]["benetech"] == pytest.approx(
+        (oracle_row(xs, shuffled["x"]) + oracle_row(ys, shuffled["y"])) / 2)
+    wrong = {"s": {"key": "s", "chart_type": "scatter", "x": [2.0, 1.0, 3.0, 2.0], "y": [5.0, 4.0, 8.0, 7.0]}}
+    got = scoring.score({"s": truth["s"]}, wrong)["benetech"]
+    assert got == pytest.approx((1.0 + oracle_row([4.0, 5.0, 7.0, 9.0], [4.0, 5.0, 7.0, 8.0])) / 2) and got < 1.0
+
+
 def test_rms_and_rnss_golden_values():
     target = "x | a\n1 | 10\n2 | 20"
     # One cell exact, one 10% off (not under number_theta 0.1): score 1 of 2 cells.
