@@ -22,19 +22,66 @@ def one_per_bar(points: list, chart_type: str, base: float) -> list:
     (the value axis's zero, in pixels along the value axis): the bar's end, not its foot."""
     along = SINGLE_BARS[chart_type]
     kept = []
-    for bar in _runs(sorted(points, key=lambda p: p[along]), along, SAME_BAR):
+    for bar in _runs(sorted(points, key=lambda p: p[along]), SAME_BAR, lambda p: p[along]):
         kept.append(max(bar, key=lambda p: abs(p[1 - along] - base)))
     return kept
 
 
-def _runs(points: list, along: int, gap: float) -> list[list]:
-    """Points sorted along an axis, cut where two neighbours are more than `gap` apart."""
-    runs: list[list] = []
-    for p in points:
-        if runs and p[along] - runs[-1][-1][along] <= gap:
-            runs[-1].append(p)
+def on_ticks(points: list, chart_type: str, ticks: list[float], base: float, colour, image: np.ndarray,
+             plot_box: tuple) -> list:
+    """A single-series bar chart's bars, one at each category tick: the peak found at the tick (of
+    several, the farthest from the base), else the bar's end read off the pixels in the tick's
+    column (row, for horizontal bars). A peak at no tick is dropped. Left as found where the bars
+    found are not at the ticks (an axis that labels every other bar)."""
+    along = SINGLE_BARS[chart_type]
+    if len(ticks) < 2 or not points:
+        return points
+    ticks = sorted(ticks)
+    half = 0.4 * float(np.median(np.diff(ticks)))
+    at = [min(range(len(ticks)), key=lambda k: abs(p[along] - ticks[k])) for p in points]
+    on = [abs(p[along] - ticks[k]) <= half for p, k in zip(points, at)]
+    if sum(on) < 0.75 * len(points):
+        return points
+    bars = []
+    for k, t in enumerate(ticks):
+        mine = [p for p, j, ok in zip(points, at, on) if ok and j == k]
+        if mine:
+            bars.append(max(mine, key=lambda p: abs(p[1 - along] - base)))
         else:
-            runs.append([p])
+            end = _bar_end(image, t, base, colour, plot_box, along)
+            bars.append((t, end) if along == 0 else (end, t))
+    return bars
+
+
+def _bar_end(image: np.ndarray, at: float, base: float, colour, plot_box: tuple, along: int) -> float:
+    """Where a bar at `at` ends: the far end of the run of its colour that starts nearest the base
+    in its column (a row for horizontal bars); the base where there is none (a zero bar)."""
+    h, w = image.shape[:2]
+    if along == 0:
+        x = int(min(max(round(at), 0), w - 1))
+        lo, hi = int(max(0, plot_box[1])), int(min(h, plot_box[3] + 1))
+        line = image[lo:hi, x]
+    else:
+        y = int(min(max(round(at), 0), h - 1))
+        lo, hi = int(max(0, plot_box[0])), int(min(w, plot_box[2] + 1))
+        line = image[y, lo:hi]
+    hits = np.flatnonzero(np.linalg.norm(line[:, :3].astype(np.float32) - np.asarray(colour, np.float32)[:3], axis=1)
+                          < INK)
+    if hits.size == 0:
+        return base
+    runs = np.split(hits, np.flatnonzero(np.diff(hits) > 1) + 1)
+    run = min(runs, key=lambda r: min(abs(lo + r[0] - base), abs(lo + r[-1] - base)))
+    return float(lo + max((run[0], run[-1]), key=lambda e: abs(lo + e - base)))
+
+
+def _runs(values: list, gap: float, along=lambda v: v) -> list[list]:
+    """Values sorted by `along`, cut where two neighbours are more than `gap` apart."""
+    runs: list[list] = []
+    for v in values:
+        if runs and along(v) - along(runs[-1][-1]) <= gap:
+            runs[-1].append(v)
+        else:
+            runs.append([v])
     return runs
 
 
@@ -45,18 +92,64 @@ def columns(groups: list[list]) -> list[float]:
     on a line between vertices, a smooth line's bend, sits on none; a vertex missed by every line
     is a tooth still). Where no comb explains them (irregular x), the detected columns."""
     us = sorted(u for g in groups for u, _ in g)
-    centres = [float(np.mean([p[0] for p in run])) for run in _runs([(u, 0.0) for u in us], 0, SAME_BAR)]
+    centres = [float(np.mean(run)) for run in _runs(us, SAME_BAR)]
     if len(centres) < 3:
         return centres
     best, grid = 0.0, centres
     for lo in centres[:2]:
         for hi in centres[-2:]:
-            for n in range(2, min(MAX_COLUMNS, int((hi - lo) / SAME_BAR) + 2) + 1):
-                teeth = np.linspace(lo, hi, n)
-                f1 = _comb_fit(teeth, np.asarray(centres))
-                if f1 > best + 1e-9:
-                    best, grid = f1, list(teeth)
+            f1, teeth = _best_comb(np.asarray(centres), lo, hi)
+            if f1 > best + 1e-9:
+                best, grid = f1, list(teeth)
     return grid if best >= COMB_FIT else centres
+
+
+def _best_comb(centres: np.ndarray, lo: float, hi: float) -> tuple[float, np.ndarray]:
+    """The evenly spaced comb from lo to hi (the fewest teeth, of those that fit best) and its fit."""
+    best, grid = -1.0, centres
+    for n in range(2, min(MAX_COLUMNS, int((hi - lo) / SAME_BAR) + 2) + 1):
+        teeth = np.linspace(lo, hi, n)
+        f1 = _comb_fit(teeth, centres)
+        if f1 > best + 1e-9:
+            best, grid = f1, teeth
+    return best, grid
+
+
+def in_line(ticks: list[dict], axis: str, slack: float = 4.0) -> list[dict]:
+    """The ticks of an axis on the axis: an x axis's ticks share a row, a y axis's a column; a
+    peak off that line (an axis title, a legend's text) is no tick."""
+    across = 1 if axis == "x" else 0
+    if len(ticks) < 3:
+        return ticks
+    line = float(np.median([t["pixel"][across] for t in ticks]))
+    return [t for t in ticks if abs(t["pixel"][across] - line) <= slack]
+
+
+def complete_ticks(ticks: list[dict], axis: str) -> list[dict]:
+    """An axis's ticks with those the detector missed between others put back: ticks are evenly
+    spaced, so where every tick found sits on one comb from the first to the last and at least
+    three quarters of its teeth have a tick, each empty tooth gets a tick, its text box the nearest
+    found tick's moved along the axis (the reader reads it as any other). Crowded category axes
+    lose ticks to the detector, and a lost category is a lost value."""
+    along = 0 if axis == "x" else 1
+    if len(ticks) < 4:
+        return ticks
+    at = np.asarray(sorted(t["pixel"][along] for t in ticks))
+    f1, teeth = _best_comb(at, float(at[0]), float(at[-1]))
+    distance = np.abs(at[:, None] - teeth[None, :])
+    tolerance = max(1.5, min(0.25 * (teeth[1] - teeth[0]), 3.0))
+    if len(teeth) <= len(at) or not (distance.min(1) <= tolerance).all() or len(at) < 0.75 * len(teeth):
+        return ticks
+    added = []
+    for tooth in teeth[distance.min(0) > tolerance]:
+        near = min(ticks, key=lambda t: abs(t["pixel"][along] - tooth))
+        shift = [0.0, 0.0]
+        shift[along] = float(tooth) - near["pixel"][along]
+        du, dv = shift
+        u0, v0, u1, v1 = near["box"]
+        added.append({"pixel": (near["pixel"][0] + du, near["pixel"][1] + dv),
+                      "box": (u0 + du, v0 + dv, u1 + du, v1 + dv)})
+    return ticks + added
 
 
 def _comb_fit(teeth: np.ndarray, centres: np.ndarray) -> float:
@@ -136,3 +229,108 @@ def _ink(image: np.ndarray, u: float, guess: float, colour, plot_box: tuple, are
     runs = np.split(hits, np.flatnonzero(np.diff(hits) > 1) + 1)
     spots = [top + (r[0] if area else (r[0] + r[-1]) / 2) for r in runs]
     return float(min(spots, key=lambda s: abs(s - guess)))
+
+
+# --- scatters: markers counted from their pixels ----------------------------------------------
+
+INK = 48.0  # RGB distance within which a pixel is a series' marker colour
+LEAST_INK = 4  # px: smaller specks of a marker's colour are antialiasing, not a marker
+SOLID = 0.25  # a blob filling less of its bounding box is a frame or a line, not markers
+REACH = 1.4  # a blob whose larger side is this many markers' holds at least two
+ALONE = (0.75, 1.6)  # a blob with no peak, this many markers' area, is a marker the detector missed
+
+
+def counted(groups: list[list], colours: list, image: np.ndarray, plot_box: tuple) -> list[list]:
+    """A scatter's points with those the detector merged or missed found on the pixels: markers of
+    one series are blobs of its colour, a blob of n markers' area holds n markers (overlapping
+    markers merge into one blob; the heatmap's 3 x 3 suppression keeps one peak of several), and
+    the markers in a blob are where k-means of its pixels puts them, started from the peaks."""
+    return [_counted_one(g, c, image, plot_box) for g, c in zip(groups, colours)]
+
+
+def _counted_one(points: list, colour, image: np.ndarray, plot_box: tuple) -> list:
+    from scipy import ndimage
+
+    h, w = image.shape[:2]
+    x0, y0 = int(max(0, plot_box[0] - 2)), int(max(0, plot_box[1] - 2))
+    x1, y1 = int(min(w, plot_box[2] + 3)), int(min(h, plot_box[3] + 3))
+    if x1 - x0 < 4 or y1 - y0 < 4 or not points:
+        return points
+    patch = image[y0:y1, x0:x1, :3].astype(np.float32)
+    mask = np.linalg.norm(patch - np.asarray(colour, np.float32)[:3], axis=2) < INK
+    blobs, n = ndimage.label(mask, structure=np.ones((3, 3)))
+    if n == 0:
+        return points
+    areas = np.bincount(blobs.ravel())
+    inside: dict[int, list] = {}
+    loose = []
+    for u, v in points:
+        b = _blob_at(blobs, u - x0, v - y0)
+        (inside.setdefault(b, []) if b else loose).append((u, v))
+    boxes = ndimage.find_objects(blobs)
+    singles = [b for b, ps in inside.items() if len(ps) == 1 and areas[b] >= LEAST_INK]
+    if not singles:
+        return points
+    unit = (float(np.median([areas[b] for b in singles])), float(np.median([_extent(boxes[b - 1]) for b in singles])))
+    out = list(loose)
+    for b in range(1, n + 1):
+        peaks = inside.get(b, [])
+        k = _markers_in(areas[b], boxes[b - 1], unit, len(peaks))
+        if k == len(peaks):
+            out.extend(peaks)
+            continue
+        vs, us = np.nonzero(blobs == b)
+        out.extend((float(cu) + x0, float(cv) + y0) for cu, cv in
+                   _kmeans(np.stack([us, vs], 1).astype(np.float32),
+                           [(u - x0, v - y0) for u, v in peaks], k))
+    return out
+
+
+def _markers_in(area: int, box: tuple, unit: tuple, peaks: int) -> int:
+    """How many markers a blob of this area and extent holds, at least its peaks, given one
+    marker's (`unit`: the median of the blobs with one peak). Overlapping markers make a blob of
+    less than their total area, so a blob that reaches well past one marker's size holds two
+    even where its area says one. A blob with no peak is a marker the detector missed only where
+    it is the size of one (a smaller one is a marker's edge or a speck); a blob that fills under
+    a quarter of its bounding box is a frame or a line of the series' colour (a legend's)."""
+    rows, cols = box
+    fill = area / max(1, (rows.stop - rows.start) * (cols.stop - cols.start))
+    if fill < SOLID or area < LEAST_INK:
+        return peaks
+    if peaks == 0:
+        return 1 if ALONE[0] * unit[0] <= area <= ALONE[1] * unit[0] else 0
+    by_area = int(round(area / unit[0]))
+    return max(peaks, by_area, 2 if _extent(box) >= REACH * unit[1] else 1)
+
+
+def _extent(box: tuple) -> int:
+    """A blob's larger side, px."""
+    rows, cols = box
+    return max(rows.stop - rows.start, cols.stop - cols.start)
+
+
+def _blob_at(blobs: np.ndarray, u: float, v: float, reach: int = 2) -> int:
+    """The blob at a pixel, or the nearest within `reach` px (a peak a pixel off its marker); 0: none."""
+    h, w = blobs.shape
+    x, y = int(round(u)), int(round(v))
+    window = blobs[max(0, y - reach):y + reach + 1, max(0, x - reach):x + reach + 1]
+    hit = window[window > 0]
+    if 0 <= y < h and 0 <= x < w and blobs[y, x]:
+        return int(blobs[y, x])
+    return int(np.bincount(hit).argmax()) if hit.size else 0
+
+
+def _kmeans(pixels: np.ndarray, start: list, k: int, rounds: int = 10) -> np.ndarray:
+    """k centres of a blob's pixels: from the peaks in it, then the pixels farthest from the centres
+    so far; Lloyd's iterations."""
+    centres = [np.asarray(p, np.float32) for p in start]
+    if not centres:
+        centres.append(pixels.mean(0))
+    while len(centres) < k:
+        d = np.min(np.linalg.norm(pixels[:, None] - np.asarray(centres)[None], axis=2), 1)
+        centres.append(pixels[int(np.argmax(d))])
+    c = np.asarray(centres, np.float32)
+    for _ in range(rounds):
+        nearest = np.argmin(np.linalg.norm(pixels[:, None] - c[None], axis=2), 1)
+        c = np.asarray([pixels[nearest == j].mean(0) if (nearest == j).any() else c[j] for j in range(k)], np.float32)
+    return c

@@ -148,13 +148,20 @@ def prediction(key: str, image: np.ndarray, seen: dict, reader) -> dict:
         shares = axes_mod.pie_shares(((x0 + x1) / 2, (y0 + y1) / 2), points)
         series = [{"name": "", "x": list(range(len(shares))), "y": shares}]
         return {"key": key, "chart_type": kind, "series": series, "keypoints": keypoints}
+    seen = {**seen, "ticks": {a: marks.complete_ticks(marks.in_line(seen["ticks"][a], a), a) for a in "xy"}}
     ticks = read_ticks(reader, image, seen)
     fitted = axes_mod.axes_for(kind, ticks)
     if kind == "dot":
         points = top_of_columns(points, [p for p, _ in ticks["x"]])
-    if kind in marks.SINGLE_BARS:
-        points = marks.one_per_bar(points, kind, _base(kind, fitted, (x0, y0, x1, y1)))
     behind = background(image)
+    if kind in marks.SINGLE_BARS:
+        base = _base(kind, fitted, (x0, y0, x1, y1))
+        points = marks.one_per_bar(points, kind, base)
+        category = fitted["y" if kind == "horizontal_bar" else "x"]
+        if category.kind == "category" and points:
+            colour = np.median([colour_at(image, u, v, kind, behind) for u, v in points], 0)
+            points = marks.on_ticks(points, kind, [p for p, _ in category.categories], base, colour, image,
+                                    (x0, y0, x1, y1))
     colours = [colour_at(image, u, v, kind, behind) for u, v in points]
     groups = order(group(points, colours, kind), kind, ticks["x"])
     if kind in marks.LINES:
@@ -162,6 +169,9 @@ def prediction(key: str, image: np.ndarray, seen: dict, reader) -> dict:
         groups = marks.on_columns(groups, [np.median([of[p] for p in g], 0) for g in groups], image,
                                   (x0, y0, x1, y1), kind == "area",
                                   [u for u, _ in fitted["x"].categories] if fitted["x"].kind == "category" else None)
+    if kind == "scatter":
+        of = dict(zip(points, colours))
+        groups = marks.counted(groups, [np.median([of[p] for p in g], 0) for g in groups], image, (x0, y0, x1, y1))
     series = axes_mod.series_values(kind, fitted, groups)
     keypoints = _fractions([p for g in groups for p in g], (x0, y0, x1, y1))
     return {"key": key, "chart_type": kind, "series": _finite(series), "keypoints": keypoints}
