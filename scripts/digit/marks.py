@@ -14,6 +14,7 @@ LINES = {"line", "dot_line", "area"}
 SAME_BAR = 4.0  # px: peaks this close across a bar's width are the same bar's
 MAX_COLUMNS = 120
 COMB_FIT = 0.6  # a comb that explains fewer of the vertices found than this is not the chart's x grid
+INK = 48.0  # RGB distance within which a pixel is a mark's colour
 MINOR = 0.3  # a colour group under this share of the largest is stray pixels (a crossing), not a series
 
 
@@ -85,23 +86,27 @@ def _runs(values: list, gap: float, along=lambda v: v) -> list[list]:
     return runs
 
 
-def columns(groups: list[list]) -> list[float]:
+def centres(groups: list[list]) -> list[float]:
+    """The x pixels at which vertices were found, a column per cluster (within SAME_BAR)."""
+    us = sorted(u for g in groups for u, _ in g)
+    return [float(np.mean(run)) for run in _runs(us, SAME_BAR)]
+
+
+def columns(found: list[float]) -> list[float]:
     """The x pixels a chart's lines share. Most charts' vertices are evenly spaced, so the columns
     are the comb from a leftmost to a rightmost detected vertex that best explains the detections:
     most of its teeth have a vertex found on them, and most vertices found sit on a tooth (a peak
     on a line between vertices, a smooth line's bend, sits on none; a vertex missed by every line
     is a tooth still). Where no comb explains them (irregular x), the detected columns."""
-    us = sorted(u for g in groups for u, _ in g)
-    centres = [float(np.mean(run)) for run in _runs(us, SAME_BAR)]
-    if len(centres) < 3:
-        return centres
-    best, grid = 0.0, centres
-    for lo in centres[:2]:
-        for hi in centres[-2:]:
-            f1, teeth = _best_comb(np.asarray(centres), lo, hi)
+    if len(found) < 3:
+        return found
+    best, grid = 0.0, found
+    for lo in found[:2]:
+        for hi in found[-2:]:
+            f1, teeth = _best_comb(np.asarray(found), lo, hi)
             if f1 > best + 1e-9:
                 best, grid = f1, list(teeth)
-    return grid if best >= COMB_FIT else centres
+    return grid if best >= COMB_FIT else found
 
 
 def _best_comb(centres: np.ndarray, lo: float, hi: float) -> tuple[float, np.ndarray]:
@@ -168,13 +173,22 @@ def on_columns(groups: list[list], colours: list, image: np.ndarray, plot_box: t
     """Every line's vertex at every shared column: the one detected there, else the line's own
     pixels in that column (its colour, nearest where its neighbours say), else the straight line
     between its neighbours. The columns are the category ticks where the x axis has categories
-    (a line has a vertex at each), else the comb the detected bends fit. Stray colour groups (a
-    few peaks at crossings) are dropped."""
+    (or the ticks with one to three columns between each two, where the vertices found say the
+    axis labels every second to fourth category), else the comb the detected bends fit; then
+    widened by a column at either end while a line's own pixels go on to it (vertices the
+    detector missed at the ends). Stray colour groups (a few peaks at crossings) are dropped."""
     sizes = [len(g) for g in groups]
     kept = [(g, c) for g, c in zip(groups, colours) if sizes and len(g) >= MINOR * max(sizes)]
-    grid = _grid(columns([g for g, _ in kept]), sorted(ticks or []))
+    found = centres([g for g, _ in kept])
+    grid = _grid(columns(found), sorted(ticks or []), found)
     if not grid:
         return [g for g, _ in kept]
+    lines = _on_grid(kept, grid, image, plot_box, area)
+    wider = _widened(grid, lines, [c for _, c in kept], image, plot_box)
+    return _on_grid(kept, wider, image, plot_box, area) if len(wider) > len(grid) else lines
+
+
+def _on_grid(kept: list, grid: list[float], image: np.ndarray, plot_box: tuple, area: bool) -> list[list]:
     tolerance = max(SAME_BAR, 0.35 * float(np.median(np.diff(grid)))) if len(grid) > 1 else SAME_BAR
     out = []
     for points, colour in kept:
@@ -187,16 +201,73 @@ def on_columns(groups: list[list], colours: list, image: np.ndarray, plot_box: t
     return out
 
 
-def _grid(comb: list[float], ticks: list[float]) -> list[float]:
-    """The columns: a category axis's ticks, unless the detected comb is finer and has a tooth at
-    every tick (an axis that labels every other category); without categories, the comb."""
+def _grid(comb: list[float], ticks: list[float], found: list[float]) -> list[float]:
+    """The columns: a category axis's ticks, or its ticks with m - 1 columns between each two
+    (m up to 4), or the comb the vertices found fit where it has a tooth at every tick, whichever
+    explains the vertices found clearly better (an axis that labels every m-th category);
+    without categories, the comb."""
     if len(ticks) < 2:
         return comb
-    if len(comb) > len(ticks):
+    best, grid = -1.0, ticks
+    for m in range(1, 5):
+        teeth = np.concatenate([np.linspace(a, b, m + 1)[:-1] for a, b in zip(ticks, ticks[1:])] + [ticks[-1:]])
+        if np.min(np.diff(teeth)) < SAME_BAR:
+            break
+        fit = _comb_fit(teeth, np.asarray(found)) if found else 0.0
+        if fit > best + 0.05:
+            best, grid = fit, [float(t) for t in teeth]
+    if len(comb) > len(grid) and found:
         tolerance = max(3.0, 0.2 * (comb[1] - comb[0]))
-        if all(min(abs(t - c) for c in comb) <= tolerance for t in ticks):
+        if all(min(abs(t - c) for c in comb) <= tolerance for t in ticks) and \
+                _comb_fit(np.asarray(comb), np.asarray(found)) > best + 0.05:
             return comb
-    return ticks
+    return grid
+
+
+MAX_WIDEN = 3  # columns added at most at either end
+
+
+def _widened(grid: list[float], lines: list[list], colours: list, image: np.ndarray, plot_box: tuple) -> list[float]:
+    """The grid with columns added at either end while some line's pixels, followed from its end
+    vertex, reach them (to within a quarter of a column: a marker or a line's cap reaches less)."""
+    if len(grid) < 2:
+        return grid
+    step = float(np.median(np.diff(grid)))
+    reach = {+1: 0.0, -1: 0.0}
+    for line, colour in zip(lines, colours):
+        if not line:
+            continue
+        for direction, (u, v) in ((+1, line[-1]), (-1, line[0])):
+            reach[direction] = max(reach[direction], _follow(image, u, v, colour, plot_box, direction,
+                                                             (MAX_WIDEN + 0.5) * step))
+    right = min(MAX_WIDEN, int(reach[+1] / step + 0.25))
+    left = min(MAX_WIDEN, int(reach[-1] / step + 0.25))
+    return ([grid[0] - step * k for k in range(left, 0, -1)] + list(grid)
+            + [grid[-1] + step * k for k in range(1, right + 1)])
+
+
+def _follow(image: np.ndarray, u: float, v: float, colour, plot_box: tuple, direction: int, limit: float) -> float:
+    """How far (px) a line of `colour` goes on from (u, v) in `direction`, column by column, each
+    column's run of the colour touching the last one's (a crossing of another colour stops it)."""
+    h, w = image.shape[:2]
+    top, bottom = int(max(0, plot_box[1] - 2)), int(min(h, plot_box[3] + 3))
+    left, right = max(0, plot_box[0] - 2), min(w - 1, plot_box[2] + 2)
+    x0 = int(round(u))
+    lo = hi = int(round(v)) - top
+    want = np.asarray(colour, np.float32)[:3]
+    gone = 0
+    for gone in range(1, int(limit) + 1):
+        x = x0 + direction * gone
+        if not left <= x <= right:
+            break
+        hits = np.flatnonzero(np.linalg.norm(image[top:bottom, x, :3].astype(np.float32) - want, axis=1) < INK)
+        runs = [r for r in np.split(hits, np.flatnonzero(np.diff(hits) > 1) + 1) if r.size
+                and r[0] <= hi + 2 and r[-1] >= lo - 2]
+        if not runs:
+            return float(gone - 1)
+        run = min(runs, key=lambda r: abs((r[0] + r[-1]) / 2 - (lo + hi) / 2))
+        lo, hi = int(run[0]), int(run[-1])
+    return float(gone)
 
 
 def _filled(grid: list[float], found: dict, colour, image: np.ndarray, plot_box: tuple, area: bool) -> list:
@@ -233,7 +304,6 @@ def _ink(image: np.ndarray, u: float, guess: float, colour, plot_box: tuple, are
 
 # --- scatters: markers counted from their pixels ----------------------------------------------
 
-INK = 48.0  # RGB distance within which a pixel is a series' marker colour
 LEAST_INK = 4  # px: smaller specks of a marker's colour are antialiasing, not a marker
 SOLID = 0.25  # a blob filling less of its bounding box is a frame or a line, not markers
 REACH = 1.4  # a blob whose larger side is this many markers' holds at least two
