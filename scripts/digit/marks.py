@@ -31,8 +31,8 @@ def one_per_bar(points: list, chart_type: str, base: float) -> list:
 def on_ticks(points: list, chart_type: str, ticks: list[float], base: float, colour, image: np.ndarray,
              plot_box: tuple) -> list:
     """A single-series bar chart's bars, one at each category tick: the peak found at the tick (of
-    several, the farthest from the base), else the bar's end read off the pixels in the tick's
-    column (row, for horizontal bars). A peak at no tick is dropped. Left as found where the bars
+    several, the farthest from the base), else (none, or only one at the bar's foot) the bar's
+    end read off the pixels in the tick's column (row, for horizontal bars). A peak at no tick is dropped. Left as found where the bars
     found are not at the ticks (an axis that labels every other bar)."""
     along = SINGLE_BARS[chart_type]
     if len(ticks) < 2 or not points:
@@ -46,10 +46,13 @@ def on_ticks(points: list, chart_type: str, ticks: list[float], base: float, col
     bars = []
     for k, t in enumerate(ticks):
         mine = [p for p, j, ok in zip(points, at, on) if ok and j == k]
-        if mine:
-            bars.append(max(mine, key=lambda p: abs(p[1 - along] - base)))
-        else:
-            end = _bar_end(image, t, base, colour, plot_box, along)
+        end = max(mine, key=lambda p: abs(p[1 - along] - base)) if mine else None
+        if end is not None and abs(end[1 - along] - base) > SAME_BAR:
+            bars.append(end)
+        else:  # missed, or only its foot found
+            # beside the middle too: an error bar is drawn down a bar's middle
+            end = max((_bar_end(image, t + d, base, colour, plot_box, along) for d in (-3, 0, 3)),
+                      key=lambda e: abs(e - base))
             bars.append((t, end) if along == 0 else (end, t))
     return bars
 
@@ -225,6 +228,7 @@ def _grid(comb: list[float], ticks: list[float], found: list[float]) -> list[flo
 
 
 MAX_WIDEN = 3  # columns added at most at either end
+CROSSING = 6  # px: a line followed may be hidden this long under another drawn across it
 
 
 def _widened(grid: list[float], lines: list[list], colours: list, image: np.ndarray, plot_box: tuple) -> list[float]:
@@ -248,26 +252,29 @@ def _widened(grid: list[float], lines: list[list], colours: list, image: np.ndar
 
 def _follow(image: np.ndarray, u: float, v: float, colour, plot_box: tuple, direction: int, limit: float) -> float:
     """How far (px) a line of `colour` goes on from (u, v) in `direction`, column by column, each
-    column's run of the colour touching the last one's (a crossing of another colour stops it)."""
+    column's run of the colour touching the last one's; a few columns without it (another line
+    drawn across) are stepped over."""
     h, w = image.shape[:2]
     top, bottom = int(max(0, plot_box[1] - 2)), int(min(h, plot_box[3] + 3))
     left, right = max(0, plot_box[0] - 2), min(w - 1, plot_box[2] + 2)
     x0 = int(round(u))
     lo = hi = int(round(v)) - top
     want = np.asarray(colour, np.float32)[:3]
-    gone = 0
+    reached = missing = 0
     for gone in range(1, int(limit) + 1):
         x = x0 + direction * gone
-        if not left <= x <= right:
+        if not left <= x <= right or missing > CROSSING:
             break
         hits = np.flatnonzero(np.linalg.norm(image[top:bottom, x, :3].astype(np.float32) - want, axis=1) < INK)
+        slack = 2 + 2 * missing
         runs = [r for r in np.split(hits, np.flatnonzero(np.diff(hits) > 1) + 1) if r.size
-                and r[0] <= hi + 2 and r[-1] >= lo - 2]
+                and r[0] <= hi + slack and r[-1] >= lo - slack]
         if not runs:
-            return float(gone - 1)
+            missing += 1
+            continue
         run = min(runs, key=lambda r: abs((r[0] + r[-1]) / 2 - (lo + hi) / 2))
-        lo, hi = int(run[0]), int(run[-1])
-    return float(gone)
+        lo, hi, reached, missing = int(run[0]), int(run[-1]), gone, 0
+    return float(reached)
 
 
 def _filled(grid: list[float], found: dict, colour, image: np.ndarray, plot_box: tuple, area: bool) -> list:
@@ -285,21 +292,52 @@ def _filled(grid: list[float], found: dict, colour, image: np.ndarray, plot_box:
     return line
 
 
-def _ink(image: np.ndarray, u: float, guess: float, colour, plot_box: tuple, area: bool, near: float = 60.0) -> float:
-    """Where a line of `colour` crosses column u: the middle of the run of its colour nearest to
-    `guess` (an area's: the run's top edge); `guess` where the column has none."""
+def _ink(image: np.ndarray, u: float, guess: float, colour, plot_box: tuple, area: bool) -> float:
+    """Where a line of `colour` has its vertex in column u: on the run of its colour nearest to
+    `guess`, the run's top where the line comes down to the column from both sides' higher
+    pixels... that is: a peak's vertex is half a line width below the run's top, a trough's
+    half a width above its bottom, a vertex the line passes through the run's middle (an area's:
+    the run's top edge). `guess` where the column has no such run, or the colour is too near
+    the background's to be told from it."""
     h, w = image.shape[:2]
     x = int(min(max(round(u), 0), w - 1))
     top, bottom = int(max(0, plot_box[1])), int(min(h, plot_box[3] + 1))
-    if bottom - top < 2:
+    if bottom - top < 2 or np.linalg.norm(_behind(image, plot_box) - np.asarray(colour, np.float32)[:3]) < 2 * INK:
         return guess
-    column = image[top:bottom, x].astype(np.float32)
-    hits = np.flatnonzero(np.linalg.norm(column - np.asarray(colour, np.float32), axis=1) < near)
+    run = _nearest_run(image, x, top, bottom, colour, guess)
+    if run is None:
+        return guess
+    a, b = run
+    if area:
+        return float(a)
+    sides = [_nearest_run(image, x + d, top, bottom, colour, (a + b) / 2) for d in (-3, 3)]
+    if None in sides:
+        return (a + b) / 2
+    width = min(r[1] - r[0] + 1 for r in sides + [run]) / 2
+    middles = [(r[0] + r[1]) / 2 for r in sides]
+    if all(m > (a + b) / 2 + 1 for m in middles):  # both sides lower: a peak
+        return a + width
+    if all(m < (a + b) / 2 - 1 for m in middles):  # both higher: a trough
+        return b - width
+    return (a + b) / 2
+
+
+def _behind(image: np.ndarray, plot_box: tuple) -> np.ndarray:
+    x0, y0, x1, y1 = (int(max(0, v)) for v in plot_box)
+    inside = image[y0:y1:5, x0:x1:5, :3].reshape(-1, 3).astype(np.float32)
+    return np.median(inside, 0) if inside.size else np.full(3, 255.0, np.float32)
+
+
+def _nearest_run(image: np.ndarray, x: int, top: int, bottom: int, colour, near: float) -> tuple | None:
+    """(first, last) row of the run of `colour` in column x nearest to row `near`; None: none."""
+    if not 0 <= x < image.shape[1]:
+        return None
+    column = image[top:bottom, x, :3].astype(np.float32)
+    hits = np.flatnonzero(np.linalg.norm(column - np.asarray(colour, np.float32)[:3], axis=1) < INK)
     if hits.size == 0:
-        return guess
-    runs = np.split(hits, np.flatnonzero(np.diff(hits) > 1) + 1)
-    spots = [top + (r[0] if area else (r[0] + r[-1]) / 2) for r in runs]
-    return float(min(spots, key=lambda s: abs(s - guess)))
+        return None
+    runs = [(top + r[0], top + r[-1]) for r in np.split(hits, np.flatnonzero(np.diff(hits) > 1) + 1)]
+    return min(runs, key=lambda r: 0 if r[0] <= near <= r[1] else min(abs(r[0] - near), abs(r[1] - near)))
 
 
 # --- scatters: markers counted from their pixels ----------------------------------------------

@@ -9,13 +9,14 @@ import torch
 
 from plotdigit_cli.train.collate import CHART_TYPES
 
-from digit import axes as axes_mod, marks
+from digit import axes as axes_mod, legend, marks
 from digit.examples import ROTATIONS
 from digit.net import GRID, argmax_point, decode, peaks, strip
 
 SINGLE = {"vertical_bar", "horizontal_bar", "histogram", "dot", "pie", "donut"}
-POINT_THRESHOLD, TICK_THRESHOLD = 0.3, 0.3
+POINT_THRESHOLD, TICK_THRESHOLD = 0.45, 0.3
 MAX_SERIES = 8
+LEGEND_ORDER = {"line", "dot_line", "scatter"}  # series ordered by their legend (others: by position)
 SAME_COLOUR = 60.0  # RGB distance within which two marks are one series
 BOX_PAD = 0.1  # a text box grown by a tenth of its size (the reader learns on boxes grown so)
 
@@ -164,6 +165,9 @@ def prediction(key: str, image: np.ndarray, seen: dict, reader) -> dict:
                                     (x0, y0, x1, y1))
     colours = [colour_at(image, u, v, kind, behind) for u, v in points]
     groups = order(group(points, colours, kind), kind, ticks["x"])
+    if kind in LEGEND_ORDER and len(groups) > 1:
+        of = dict(zip(points, colours))
+        groups = legend.legend_order(groups, [np.median([of[p] for p in g], 0) for g in groups], image)
     if kind in marks.LINES:
         of = dict(zip(points, colours))
         groups = marks.on_columns(groups, [np.median([of[p] for p in g], 0) for g in groups], image,
