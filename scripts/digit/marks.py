@@ -228,7 +228,7 @@ def _grid(comb: list[float], ticks: list[float], found: list[float]) -> list[flo
 
 
 MAX_WIDEN = 3  # columns added at most at either end
-CROSSING = 6  # px: a line followed may be hidden this long under another drawn across it
+CROSSING = 2  # px: a line followed may be hidden this long under another drawn across it
 
 
 def _widened(grid: list[float], lines: list[list], colours: list, image: np.ndarray, plot_box: tuple) -> list[float]:
