@@ -16,7 +16,8 @@ from __future__ import annotations
 
 import numpy as np
 
-INK = 48.0  # RGB distance within which a pixel is the series' colour
+from digit.marks import is_colour
+
 SWATCH = (60, 30)  # px: the largest swatch (width, height)
 ALIGN = 3.0  # px: swatches of one legend share an edge to within this
 SPACING = 1.35  # the widest gap between entries over the narrowest, at most
@@ -24,27 +25,27 @@ LINE_GAP = 45  # px: entries of a legend are at most this far apart
 TEXT_INK = 6  # px that differ from the legend's own background, right of a swatch: its name
 
 
-def legend_order(groups: list, colours: list, image: np.ndarray) -> list:
-    """The groups in their legend's order, where a legend is found; else as they came."""
-    if len(groups) < 2:
-        return groups
+def legend_order(colours: list, image: np.ndarray) -> list[int]:
+    """The series (given by their colours) in their legend's order, as indices, where a legend is
+    found; else in the order they came."""
+    kept = list(range(len(colours)))
+    if len(colours) < 2:
+        return kept
     swatches = [_swatches(image, c) for c in colours]
     if not all(swatches):
-        return groups
+        return kept
     found = [e for along in (1, 0) for e in _entries(swatches, along, image)]
     if len(found) != 1:  # none, or several that could be it: not told apart
-        return groups
+        return kept
     along, boxes = found[0]
-    order = sorted(range(len(groups)), key=lambda i: boxes[i][along])
-    return [groups[i] for i in order]
+    return sorted(kept, key=lambda i: boxes[i][along])
 
 
 def _swatches(image: np.ndarray, colour) -> list[tuple[int, int, int, int]]:
     """The boxes (x0, y0, x1, y1) of the small blobs of one colour."""
     from scipy import ndimage
 
-    mask = np.linalg.norm(image[:, :, :3].astype(np.float32) - np.asarray(colour, np.float32)[:3], axis=2) < INK
-    blobs, n = ndimage.label(mask, structure=np.ones((3, 3)))
+    blobs, n = ndimage.label(is_colour(image, colour), structure=np.ones((3, 3)))
     boxes = []
     for rows, cols in ndimage.find_objects(blobs):
         w, h = cols.stop - cols.start, rows.stop - rows.start

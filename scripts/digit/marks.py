@@ -18,6 +18,17 @@ INK = 48.0  # RGB distance within which a pixel is a mark's colour
 MINOR = 0.3  # a colour group under this share of the largest is stray pixels (a crossing), not a series
 
 
+def is_colour(pixels: np.ndarray, colour) -> np.ndarray:
+    """Which pixels (any shape, RGB last) are `colour`, to within INK."""
+    return np.linalg.norm(pixels[..., :3].astype(np.float32) - np.asarray(colour, np.float32)[:3], axis=-1) < INK
+
+
+def colour_runs(line: np.ndarray, colour) -> list[tuple[int, int]]:
+    """(first, last) index of each run of `colour` along a line of pixels."""
+    hits = np.flatnonzero(is_colour(line, colour))
+    return [(int(r[0]), int(r[-1])) for r in np.split(hits, np.flatnonzero(np.diff(hits) > 1) + 1) if r.size]
+
+
 def one_per_bar(points: list, chart_type: str, base: float) -> list:
     """Of the peaks on one bar (within SAME_BAR across it), the one farthest from the bars' base
     (the value axis's zero, in pixels along the value axis): the bar's end, not its foot."""
@@ -69,13 +80,11 @@ def _bar_end(image: np.ndarray, at: float, base: float, colour, plot_box: tuple,
         y = int(min(max(round(at), 0), h - 1))
         lo, hi = int(max(0, plot_box[0])), int(min(w, plot_box[2] + 1))
         line = image[y, lo:hi]
-    hits = np.flatnonzero(np.linalg.norm(line[:, :3].astype(np.float32) - np.asarray(colour, np.float32)[:3], axis=1)
-                          < INK)
-    if hits.size == 0:
+    runs = colour_runs(line, colour)
+    if not runs:
         return base
-    runs = np.split(hits, np.flatnonzero(np.diff(hits) > 1) + 1)
-    run = min(runs, key=lambda r: min(abs(lo + r[0] - base), abs(lo + r[-1] - base)))
-    return float(lo + max((run[0], run[-1]), key=lambda e: abs(lo + e - base)))
+    run = min(runs, key=lambda r: min(abs(lo + r[0] - base), abs(lo + r[1] - base)))
+    return float(lo + max(run, key=lambda e: abs(lo + e - base)))
 
 
 def _runs(values: list, gap: float, along=lambda v: v) -> list[list]:
@@ -259,21 +268,18 @@ def _follow(image: np.ndarray, u: float, v: float, colour, plot_box: tuple, dire
     left, right = max(0, plot_box[0] - 2), min(w - 1, plot_box[2] + 2)
     x0 = int(round(u))
     lo = hi = int(round(v)) - top
-    want = np.asarray(colour, np.float32)[:3]
     reached = missing = 0
     for gone in range(1, int(limit) + 1):
         x = x0 + direction * gone
         if not left <= x <= right or missing > CROSSING:
             break
-        hits = np.flatnonzero(np.linalg.norm(image[top:bottom, x, :3].astype(np.float32) - want, axis=1) < INK)
         slack = 2 + 2 * missing
-        runs = [r for r in np.split(hits, np.flatnonzero(np.diff(hits) > 1) + 1) if r.size
-                and r[0] <= hi + slack and r[-1] >= lo - slack]
+        runs = [r for r in colour_runs(image[top:bottom, x], colour) if r[0] <= hi + slack and r[1] >= lo - slack]
         if not runs:
             missing += 1
             continue
-        run = min(runs, key=lambda r: abs((r[0] + r[-1]) / 2 - (lo + hi) / 2))
-        lo, hi, reached, missing = int(run[0]), int(run[-1]), gone, 0
+        run = min(runs, key=lambda r: abs((r[0] + r[1]) / 2 - (lo + hi) / 2))
+        lo, hi, reached, missing = run[0], run[1], gone, 0
     return float(reached)
 
 
@@ -282,27 +288,27 @@ def _filled(grid: list[float], found: dict, colour, image: np.ndarray, plot_box:
     if not found:
         return []
     known = sorted(found)
+    # a colour too near the background's is not told from it on the pixels: interpolated only
+    findable = np.linalg.norm(_behind(image, plot_box) - np.asarray(colour, np.float32)[:3]) >= 2 * INK
     line = []
     for k, u in enumerate(grid):
         if k in found:
             line.append((u, found[k][1]))
             continue
         guess = float(np.interp(u, [grid[i] for i in known], [found[i][1] for i in known]))
-        line.append((u, _ink(image, u, guess, colour, plot_box, area)))
+        line.append((u, _ink(image, u, guess, colour, plot_box, area) if findable else guess))
     return line
 
 
 def _ink(image: np.ndarray, u: float, guess: float, colour, plot_box: tuple, area: bool) -> float:
-    """Where a line of `colour` has its vertex in column u: on the run of its colour nearest to
-    `guess`, the run's top where the line comes down to the column from both sides' higher
-    pixels... that is: a peak's vertex is half a line width below the run's top, a trough's
-    half a width above its bottom, a vertex the line passes through the run's middle (an area's:
-    the run's top edge). `guess` where the column has no such run, or the colour is too near
-    the background's to be told from it."""
+    """Where a line of `colour` has its vertex in column u, on the run of its colour nearest to
+    `guess`: a peak's vertex (the line lower on both sides) half a line width below the run's
+    top, a trough's half a width above its bottom, a vertex the line passes through at the run's
+    middle (an area's: the run's top edge). `guess` where the column has no such run."""
     h, w = image.shape[:2]
     x = int(min(max(round(u), 0), w - 1))
     top, bottom = int(max(0, plot_box[1])), int(min(h, plot_box[3] + 1))
-    if bottom - top < 2 or np.linalg.norm(_behind(image, plot_box) - np.asarray(colour, np.float32)[:3]) < 2 * INK:
+    if bottom - top < 2:
         return guess
     run = _nearest_run(image, x, top, bottom, colour, guess)
     if run is None:
@@ -332,11 +338,9 @@ def _nearest_run(image: np.ndarray, x: int, top: int, bottom: int, colour, near:
     """(first, last) row of the run of `colour` in column x nearest to row `near`; None: none."""
     if not 0 <= x < image.shape[1]:
         return None
-    column = image[top:bottom, x, :3].astype(np.float32)
-    hits = np.flatnonzero(np.linalg.norm(column - np.asarray(colour, np.float32)[:3], axis=1) < INK)
-    if hits.size == 0:
+    runs = [(top + a, top + b) for a, b in colour_runs(image[top:bottom, x], colour)]
+    if not runs:
         return None
-    runs = [(top + r[0], top + r[-1]) for r in np.split(hits, np.flatnonzero(np.diff(hits) > 1) + 1)]
     return min(runs, key=lambda r: 0 if r[0] <= near <= r[1] else min(abs(r[0] - near), abs(r[1] - near)))
 
 
@@ -364,9 +368,7 @@ def _counted_one(points: list, colour, image: np.ndarray, plot_box: tuple) -> li
     x1, y1 = int(min(w, plot_box[2] + 3)), int(min(h, plot_box[3] + 3))
     if x1 - x0 < 4 or y1 - y0 < 4 or not points:
         return points
-    patch = image[y0:y1, x0:x1, :3].astype(np.float32)
-    mask = np.linalg.norm(patch - np.asarray(colour, np.float32)[:3], axis=2) < INK
-    blobs, n = ndimage.label(mask, structure=np.ones((3, 3)))
+    blobs, n = ndimage.label(is_colour(image[y0:y1, x0:x1], colour), structure=np.ones((3, 3)))
     if n == 0:
         return points
     areas = np.bincount(blobs.ravel())

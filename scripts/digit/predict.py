@@ -165,17 +165,16 @@ def prediction(key: str, image: np.ndarray, seen: dict, reader) -> dict:
                                     (x0, y0, x1, y1))
     colours = [colour_at(image, u, v, kind, behind) for u, v in points]
     groups = order(group(points, colours, kind), kind, ticks["x"])
-    if kind in LEGEND_ORDER and len(groups) > 1:
-        of = dict(zip(points, colours))
-        groups = legend.legend_order(groups, [np.median([of[p] for p in g], 0) for g in groups], image)
+    of = dict(zip(points, colours))
+    tones = [np.median([of[p] for p in g], 0) for g in groups]  # each series' colour
+    if kind in LEGEND_ORDER:
+        ranked = legend.legend_order(tones, image)
+        groups, tones = [groups[i] for i in ranked], [tones[i] for i in ranked]
     if kind in marks.LINES:
-        of = dict(zip(points, colours))
-        groups = marks.on_columns(groups, [np.median([of[p] for p in g], 0) for g in groups], image,
-                                  (x0, y0, x1, y1), kind == "area",
+        groups = marks.on_columns(groups, tones, image, (x0, y0, x1, y1), kind == "area",
                                   [u for u, _ in fitted["x"].categories] if fitted["x"].kind == "category" else None)
     if kind == "scatter":
-        of = dict(zip(points, colours))
-        groups = marks.counted(groups, [np.median([of[p] for p in g], 0) for g in groups], image, (x0, y0, x1, y1))
+        groups = marks.counted(groups, tones, image, (x0, y0, x1, y1))
     series = axes_mod.series_values(kind, fitted, groups)
     keypoints = _fractions([p for g in groups for p in g], (x0, y0, x1, y1))
     return {"key": key, "chart_type": kind, "series": _finite(series), "keypoints": keypoints}
