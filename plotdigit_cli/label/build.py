@@ -51,7 +51,9 @@ def label(spec: dict | None, *, index: int, seed: int, chart_type: str, width: i
         text=model.Text(*(text.get(name) or "" for name in ("title", "x_label", "y_label"))),
         text_boxes=model.TextBoxes(*(box(text_boxes.get(name)) for name in ("title", "x_label", "y_label", "legend"))),
         table=table,
-        source=model.Source(source["kind"], source["table"] or "", COLUMN_SEPARATOR.join(source["columns"])),
+        source=model.Source(source["kind"], source["table"] or "", COLUMN_SEPARATOR.join(source["columns"]),
+                            model.Topic(*(str((source.get("topic") or {}).get(k, "")) for k in ("domain", "quantity",
+                                                                                             "unit")))),
         style=style)
 
 

@@ -120,10 +120,18 @@ class TextBoxes(msgspec.Struct):
     legend: Annotated[Box, about("", 4)]
 
 
+class Topic(msgspec.Struct):
+    domain: Annotated[str, about("economy, finance, health, science, climate, sport, education, population, energy, "
+                                 "technology, transport or agriculture; '' for a chart about no topic")]
+    quantity: Annotated[str, about("what the values are (a real table's column title); ''")]
+    unit: Annotated[str, about("their unit; '' when they have none")]
+
+
 class Source(msgspec.Struct):
     kind: Annotated[str, about("synthetic or table")]
     table: Annotated[str, about("the table's name; '' when synthetic")]
     columns: Annotated[str, about("the columns used, joined by ', '; '' when synthetic")]
+    topic: Annotated[Topic, about("what the chart is about (docs/mixture.md); '' fields when it is about nothing")]
 
 
 class Looks(msgspec.Struct):

@@ -30,6 +30,8 @@ class NumberFormatter(Formatter):
         return cls(fmt["style"], fmt["prefix"], fmt["suffix"], log=log)
 
     def format_ticks(self, values):
+        if self.style == "scientific" and not needs_exponent(values):  # no "8.0e+00" on an axis from 0 to 40
+            return NumberFormatter("plain", self.prefix, self.suffix, self.log).format_ticks(values)
         parts = [self._split(float(v)) for v in values]
         if self.log:
             return [self._join(v, m, unit, _decimals([m])) for v, m, unit in parts]
@@ -57,6 +59,12 @@ class NumberFormatter(Formatter):
             return f"{self.prefix}0{self.suffix}"
         body = f"{mantissa:,.{digits}f}" if self.style == "thousands" else f"{mantissa:.{digits}f}"
         return f"{MINUS if v < 0 else ''}{self.prefix}{body}{unit}{self.suffix}"
+
+
+def needs_exponent(values) -> bool:
+    """Whether numbers this large or small call for e-notation: beyond a million, or all under a thousandth."""
+    sizes = [abs(float(v)) for v in values if v]
+    return bool(sizes) and (max(sizes) >= 1e6 or max(sizes) < 1e-3)
 
 
 def _decimals(mantissas: list[float]) -> int:

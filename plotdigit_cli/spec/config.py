@@ -23,11 +23,12 @@ from plotdigit_cli.base.limits import MAX_CONFIG_BYTES, MAX_CONFIG_DEPTH, MAX_IM
 from plotdigit_cli.spec.params import MAX_WEIGHT, number
 from plotdigit_cli.spec.params import weights as weights_table
 from plotdigit_cli.spec.style import ImageParams, StyleParams, TextParams
+from plotdigit_cli.spec.topics import TopicParams
 
 IMAGE_SIZE = number(64, MAX_IMAGE_SIDE, integer=True)
 # Top-level sections checked by a params dataclass, in the order they are read.
 SECTIONS = {"image": ImageParams, "colors": ColorParams, "style": StyleParams, "text": TextParams,
-            "data": DataParams, "degrade": DegradeParams, "looks": LooksParams}
+            "data": DataParams, "degrade": DegradeParams, "looks": LooksParams, "topics": TopicParams}
 RENDERERS = ("matplotlib", "vega")
 
 
@@ -45,6 +46,7 @@ class Config:
     data: DataParams
     degrade: DegradeParams
     looks: LooksParams
+    topics: TopicParams
     renderers: tuple[tuple[str, float], ...]  # (renderer, weight > 0): which program draws a chart
     charts: dict[str, Any]  # family name -> its frozen params dataclass
 
@@ -83,6 +85,9 @@ def load_config(path: str | Path | None = None, *, image_size: int | None = None
         user, lines = _parse(text, str(path))
         _check_known_keys(user, tree, (), lines, str(path))
         tree = _merge(tree, user)
+        image = user.get("image") if isinstance(user, dict) else None
+        if isinstance(image, dict) and "aspect" in image and "ratios" not in image:
+            tree["image"]["ratios"] = {"free": 1}  # a file that sets the aspect range means it
         source = str(path)
     return _build(tree, lines, source, image_size=image_size, types=types)
 
@@ -235,7 +240,8 @@ def _build(tree: dict, lines: dict, source: str, *, image_size: int | None, type
                 for name, cls in SECTIONS.items()}
     if image_size is not None:
         size = _checked(IMAGE_SIZE, image_size, "command line", {}, ("--image-size",))
-        sections["image"] = dataclasses.replace(sections["image"], size=(size, size), aspect=(1.0, 1.0))
+        sections["image"] = dataclasses.replace(sections["image"], size=(size, size), aspect=(1.0, 1.0),
+                                                ratios=(("free", 1.0),))
     _check_text_scale(sections["image"], sections["style"], source, lines)
 
     weights = _section(tree, "types", source, lines)

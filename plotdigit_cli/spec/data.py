@@ -86,6 +86,12 @@ def series_values(rng: np.random.Generator, p: DataParams, n: int, count: int, *
         if not positive and rng.uniform() < p.negative:
             out = out - rng.uniform(0.2, 0.8)
         out = out * scale
+    return floored(out, kind, positive, min_fraction), kind
+
+
+def floored(out: np.ndarray, kind: str, positive: bool, min_fraction: float) -> np.ndarray:
+    """Every |value| at least `min_fraction` of the largest (bars tall enough to see); with
+    `positive`, none at or under zero; integers stay integers."""
     if min_fraction > 0:
         top = max(float(np.abs(out).max()), 1e-12)
         floor = min_fraction * top
@@ -97,7 +103,7 @@ def series_values(rng: np.random.Generator, p: DataParams, n: int, count: int, *
         out = np.maximum(out, (min_fraction or 0.02) * max(float(out.max()), 1e-12))
         if kind == "integer":
             out = np.maximum(out, 1.0)
-    return out, kind
+    return out
 
 
 def log_values(rng: np.random.Generator, p: DataParams, n: int, count: int) -> np.ndarray:

@@ -17,7 +17,9 @@ import numpy as np
 
 from plotdigit_cli.spec import degrade
 from plotdigit_cli.spec import looks
+from plotdigit_cli.spec import placement
 from plotdigit_cli.spec import style
+from plotdigit_cli.spec import topics
 from plotdigit_cli.spec import vega_themes as vega
 from plotdigit_cli.spec.families import FAMILIES
 from plotdigit_cli.spec.config import Config
@@ -44,6 +46,7 @@ class Context:
     has_axes: bool = True
     tables: np.random.Generator | None = None  # set when this chart's data is to come from a real table
     source: dict = field(default_factory=lambda: dict(SYNTHETIC))  # where the data came from (the label's `source`)
+    topic: dict | None = None  # what the chart is about (topics.py), when it is about something
 
     @property
     def data(self):
@@ -69,6 +72,8 @@ def sample_spec(config: Config, seed: int, index: int) -> Spec:
     chart_type = pick(rng, config.types)
     family = FAMILIES[chart_type]
     figure = style.figure(rng, config.image)
+    prior = sample_rng(seed, index, 4)  # stream 4: the shapes and places published charts favour
+    figure = style.common_ratio(prior, config.image, figure)
     look = style.sample_style(rng, config.style, figure)
     text = style.sample_text(rng, config.text)
     # Choices added since the first stream was fixed: stream 1 (faces, renderer, looks) and
@@ -83,7 +88,16 @@ def sample_spec(config: Config, seed: int, index: int) -> Spec:
         look["vega_theme"] = str(more.choice(vega.THEMES))
     ctx = Context(config, look, family.has_axes,
                   tables=table_rng if chart_type in TABLE_FAMILIES and table_rng.uniform() < config.data.tables else None)
+    # Stream 3: what the chart is about (topics.py); a config without topics draws none of it.
+    topic_rng = sample_rng(seed, index, 3)
+    if config.topics.share > 0 and topic_rng.uniform() < config.topics.share:
+        ctx.topic = topics.sample(topic_rng, config.topics, chart_type)
     data = family.sample(rng, config.charts[chart_type], ctx)
+    if ctx.topic is not None:
+        text.update(_about(topic_rng, config, chart_type, data, text, ctx))
+    if family.has_axes and not look["legend"].startswith("outside") and prior.uniform() < config.style.legend_clear:
+        look["legend"] = placement.clear_place(chart_type, data, config.style.legend_inside_places,
+                                               config.style.legend_outside_places, figure)
     chosen = looks.sample(more, config.looks, chart_type, data, renderer, real=ctx.source["kind"] == "table")
     steps = degrade.sample(rng, config.degrade)
     if "texture" in chosen:
@@ -101,3 +115,16 @@ def sample_spec(config: Config, seed: int, index: int) -> Spec:
         "looks": chosen,
         "source": ctx.source,
     }
+
+
+def _about(rng: np.random.Generator, config: Config, chart_type: str, data: dict, text: dict, ctx: Context) -> dict:
+    """A topic chart's title, axis titles and number formats, from its topic or its table's
+    columns; the topic goes into the label's `source`."""
+    if ctx.source["kind"] == "table":
+        found, record = topics.table_texts(rng, chart_type, data, ctx.source, text, config.topics)
+        topics.fit_formats(rng, chart_type, data, {"unit": record["unit"], "kind": topics.kind_of(record["unit"])})
+    else:
+        topics.fit_formats(rng, chart_type, data, ctx.topic)
+        found, record = topics.texts(rng, ctx.topic, chart_type, data, text, config.topics), topics.record(ctx.topic)
+    ctx.source = dict(ctx.source, topic=record)
+    return found

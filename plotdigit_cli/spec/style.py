@@ -23,7 +23,22 @@ from plotdigit_cli.spec.params import choice, log_uniform, param, pick, probabil
 SHEETS = ("default", "ggplot", "bmh", "fivethirtyeight", "seaborn-v0_8-whitegrid", "seaborn-v0_8-darkgrid",
           "seaborn-v0_8-white", "seaborn-v0_8-ticks", "Solarize_Light2", "grayscale", "dark_background",
           "tableau-colorblind10", "petroff10")
-PALETTES = ("random", "qualitative", "sequential", "sheet")
+PALETTES = ("random", "qualitative", "sequential", "sheet", "print")
+# Palettes of print and the web's newsrooms and journals: muted, mostly darker than a colormap's.
+PRINT = {
+    "deep": ("#4c72b0", "#dd8452", "#55a868", "#c44e52", "#8172b3", "#937860", "#da8bc3", "#8c8c8c", "#ccb974",
+             "#64b5cd"),
+    "muted": ("#4878d0", "#ee854a", "#6acc64", "#d65f5f", "#956cb4", "#8c613c", "#dc7ec0", "#797979", "#d5bb67",
+              "#82c6e2"),
+    "economist": ("#006ba2", "#3ebcd2", "#379a8b", "#ebb434", "#b4ba39", "#9a607f", "#d1b07c", "#758d99"),
+    "journal": ("#3c5488", "#e64b35", "#4dbbd5", "#00a087", "#f39b7f", "#8491b4", "#91d1c2", "#7e6148", "#b09c85"),
+    "lancet": ("#00468b", "#ed0000", "#42b540", "#0099b4", "#925e9f", "#fdaf91", "#ad002a", "#adb6b6"),
+    "jama": ("#374e55", "#df8f44", "#00a1d5", "#b24745", "#79af97", "#6a6599", "#80796b"),
+    "okabe_ito": ("#0072b2", "#e69f00", "#009e73", "#d55e00", "#56b4e9", "#cc79a7", "#f0e442", "#000000"),
+    "grays": ("#252525", "#636363", "#969696", "#bdbdbd"),
+    "navy": ("#08306b", "#2171b5", "#6baed6", "#9ecae1", "#c6dbef"),
+    "earth": ("#8c510a", "#bf812d", "#dfc27d", "#80cdc1", "#35978f", "#01665e"),
+}
 QUALITATIVE = ("tab10", "Set1", "Set2", "Dark2", "Paired", "Accent", "tab20")
 SEQUENTIAL = ("viridis", "plasma", "cividis", "magma", "Blues", "Greens", "Oranges", "Purples")
 GRIDS = ("sheet", "off", "major", "both")
@@ -32,7 +47,8 @@ LEGEND_INSIDE = ("upper right", "upper left", "lower left", "lower right", "cent
 LEGEND_OUTSIDE = ("outside right upper", "outside right center", "outside lower center", "outside upper center")
 DASHES = ("solid", "dashed", "dashdot", "dotted")
 GRID_AXES = ("both", "x", "y")
-DATE_FORMATS = ("auto", "concise")  # matplotlib's AutoDateFormatter or ConciseDateFormatter
+DATE_FORMATS = ("auto", "concise")
+RATIOS = ("free", "4:3", "3:4", "16:9", "1:1", "3:2")  # width:height of common figures  # matplotlib's AutoDateFormatter or ConciseDateFormatter
 
 
 @dataclass(frozen=True)
@@ -40,6 +56,7 @@ class ImageParams:
     size: tuple = param(span(64, MAX_IMAGE_SIDE, integer=True))  # the longer side, pixels
     aspect: tuple = param(span(0.25, 4.0))  # width / height
     inches: tuple = param(span(0.5, 50.0))  # the longer side in inches: dpi = size / inches, so text scale
+    ratios: tuple = param(weights(RATIOS))  # free: `aspect`'s range; else width:height fixed, the longer side kept
 
 
 @dataclass(frozen=True)
@@ -62,6 +79,7 @@ class StyleParams:
     legend_outside_places: tuple = param(subset(LEGEND_OUTSIDE))
     date_formats: tuple = param(weights(DATE_FORMATS))
     dashes: tuple = param(weights(DASHES))  # the connecting line of dot-lines
+    legend_clear: float = param(probability())  # chance a legend goes where it covers no data (placement.py)
 
 
 @dataclass(frozen=True)
@@ -87,6 +105,18 @@ def figure(rng: np.random.Generator, p: ImageParams) -> dict:
     aspect = log_uniform(rng, p.aspect)
     width, height = (long, max(16, round(long / aspect))) if aspect >= 1 else (max(16, round(long * aspect)), long)
     return {"width": int(width), "height": int(height), "dpi": long / float(rng.uniform(*p.inches))}
+
+
+def common_ratio(rng: np.random.Generator, p: ImageParams, figure: dict) -> dict:
+    """The figure reshaped to a common width:height (4:3, 16:9...), its longer side and dpi kept;
+    `free` keeps the shape drawn from the aspect range."""
+    ratio = pick(rng, p.ratios)
+    if ratio == "free":
+        return figure
+    w, h = (float(v) for v in ratio.split(":"))
+    long = max(figure["width"], figure["height"])
+    width, height = (long, max(16, round(long * h / w))) if w >= h else (max(16, round(long * w / h)), long)
+    return dict(figure, width=int(width), height=int(height))
 
 
 def sample_style(rng: np.random.Generator, p: StyleParams, figure: dict) -> dict:
@@ -148,6 +178,9 @@ def palette(rng: np.random.Generator, p: StyleParams, colors: ColorParams, sheet
         cmap = matplotlib.colormaps[str(rng.choice(p.sequential))]
         lo, hi = sorted(rng.uniform(0.15, 0.95, 2))
         found = [to_hex(cmap(t)) for t in np.linspace(lo, hi if hi - lo > 0.3 else lo + 0.3, n)]
+    elif source == "print":
+        name = str(rng.choice(sorted(PRINT)))
+        found = list(PRINT[name])[:n]
     elif source == "sheet" and cycle:  # another renderer's theme colours
         found = list(cycle)[:n]
     elif source == "sheet":

@@ -72,6 +72,7 @@ class XDomain(TypedDict):
     values: list[Any]  # numbers, category names, or days since 1970-01-01
     positions: list[float]  # where each value sits on the x axis
     format: NotRequired[str]
+    category: NotRequired[str]  # a topic chart's kind of category (spec/topics.py: countries, years...)
 
 
 class Series(TypedDict):
@@ -135,6 +136,7 @@ class Source(TypedDict):
     kind: Literal["synthetic", "table"]
     table: str | None  # the real table's name (docs/tables.md)
     columns: list[str]
+    topic: NotRequired[dict]  # {domain, quantity, unit}: what the chart is about (spec/topics.py)
 
 
 class Spec(TypedDict):

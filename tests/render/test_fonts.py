@@ -53,17 +53,25 @@ def test_a_glyph_the_family_lacks_comes_from_the_fallback():
         fig.canvas.draw()
 
 
-def test_a_tick_label_ending_in_a_fallback_glyph_is_measured_and_drawn_exactly():
+def test_a_tick_label_ending_in_a_fallback_glyph_is_measured_and_drawn_exactly(tmp_path):
     # a log axis in SI prefixes in Open Sauce Sans: "10\u00b5" ends in a glyph the family lacks, whose
     # metrics come from the fallback that draws it (this chart once failed the whole run)
-    config = load_config(REPO / "configs" / "matplotlib.yaml")
-    spec = sample_spec(config, 2, 430)
-    assert spec["style"]["font"] == "Open Sauce Sans"
-    rgb, label = draw(spec)
-    label = written(label)
-    micro = [t for t in label["axes"]["y"]["ticks"] if t["label"].endswith("\u00b5")]
-    assert micro and all(t["bbox"][2] > t["bbox"][0] for t in micro)
-    assert check_sample(rgb, label) == []
+    path = tmp_path / "micro.yaml"  # such charts, made on purpose: log axes in SI down to millionths
+    path.write_text("renderers: {matplotlib: 1}\ntypes: {line: 1}\ntopics: {share: 0}\n"
+                    "style: {fonts: {Open Sauce Sans: 1}}\ndegrade: {jpeg: 0, blur: 0, noise: 0, grayscale: 0}\n"
+                    "data: {log_scale: 1, log_decades: [5, 6], magnitude: [1.0e-1, 1.0], formats: {si: 1}, tables: 0}\n")
+    config = load_config(path)
+    seen = 0
+    for index in range(6):
+        spec = sample_spec(config, 2, index)
+        assert spec["style"]["font"] == "Open Sauce Sans"
+        rgb, label = draw(spec)
+        label = written(label)
+        micro = [t for t in label["axes"]["y"]["ticks"] if t["label"].endswith("\u00b5")]
+        assert all(t["bbox"][2] > t["bbox"][0] for t in micro)
+        assert check_sample(rgb, label) == []
+        seen += len(micro)
+    assert seen >= 3
 
 
 @pytest.mark.parametrize("family", list(fonts.FAMILIES))

@@ -37,7 +37,8 @@ def test_small_run_writes_shards_of_the_right_samples_and_a_manifest(small_run):
     assert (manifest["seed"], manifest["n"], manifest["shard_size"], manifest["samples"]) == (3, 24, 10, 24)
     assert set(manifest["versions"]) == {"plotdigit", "python", "numpy", "matplotlib", "pillow", "zlib",
                                          "vl-convert-python", "rendercv-fonts", "font-fjallaone", "font-fredoka-one"}
-    assert manifest["config"]["image"] == {"size": [480, 480], "aspect": [1.0, 1.0], "inches": [4.0, 8.0]}
+    assert manifest["config"]["image"] == {"size": [480, 480], "aspect": [1.0, 1.0], "inches": [4.0, 8.0],
+                                           "ratios": {"free": 1.0}}
     assert [s["samples"] for s in manifest["shards"]] == [10, 10, 4]
     assert sum(manifest["types"].values()) == 24
     for entry in manifest["shards"]:

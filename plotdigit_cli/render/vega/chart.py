@@ -175,17 +175,20 @@ def _value_format(fmt: dict, ticks: list[float], log: bool = False) -> dict:
     """An axis's numbers in Vega's own d3 formats (the label records the drawn text), with as
     many digits as tell every tick apart: without a precision Vega derives one from the tick
     step and may write 12000 as 1e+4."""
-    from plotdigit_cli.render.formats import SI, _decimals
+    from plotdigit_cli.render.formats import SI, _decimals, needs_exponent
 
     style, prefix, suffix = fmt["style"], fmt.get("prefix", ""), fmt.get("suffix", "")
     nonzero = [abs(t) for t in ticks if t] or [1.0]
+    if style == "scientific" and not needs_exponent(nonzero):  # no "8.0e+0" on an axis from 0 to 40
+        style = "plain"
     if style == "scientific":
         d3 = f".{_decimals([a / 10 ** math.floor(math.log10(a) + 1e-12) for a in nonzero])}e"
     elif style == "si":
         mantissas = [a / next((f for f, _ in SI if a >= f * (1 - 1e-12)), SI[-1][0]) for a in nonzero]
         d3 = f".{_decimals(mantissas) + len(str(int(max(mantissas))))}s"
     elif log:  # decades: one digit and the power of ten
-        d3 = ".0e" if min(nonzero) < 1 or max(nonzero) > 1e5 else ("," if style == "thousands" else "") + ".0f"
+        d3 = (".0e" if min(nonzero) < 1e-3 or max(nonzero) >= 1e6 else ("," if style == "thousands" else "") + ".0f"
+              if min(nonzero) >= 1 else "~g")  # 0.01 0.1 1 10: each tick its own digits
     else:
         d3 = ("," if style == "thousands" else "") + f".{_decimals(nonzero)}f"
     if prefix or suffix:

@@ -11,6 +11,7 @@ import numpy as np
 
 from plotdigit_cli.spec import data
 from plotdigit_cli.spec import tables
+from plotdigit_cli.spec import topics
 from plotdigit_cli.spec import words
 from plotdigit_cli.spec.params import param, span
 
@@ -84,6 +85,9 @@ def sample_cartesian(rng: np.random.Generator, ctx, points: tuple[int, int], ser
                            for (name, values), color in zip(found["series"], colors)],
                 "value_axis": value_axis(rng, ctx, "integer" if found["integer"] else "uniform", cut=cut_ok),
             }
+    if getattr(ctx, "topic", None) is not None and x_kinds != ("unit",):
+        return _topic_cartesian(rng, ctx, points, series, x_kinds, positive=positive, min_fraction=min_fraction,
+                                log_ok=log_ok, cut_ok=cut_ok)
     n = int(rng.integers(points[0], points[1] + 1))
     count = int(rng.integers(series[0], series[1] + 1))
     x = data.x_domain(rng, ctx.data, n, x_kinds)
@@ -95,6 +99,32 @@ def sample_cartesian(rng: np.random.Generator, ctx, points: tuple[int, int], ser
         values, kind = data.series_values(rng, ctx.data, n, count, kind=kind, positive=positive,
                                           min_fraction=min_fraction)
     names = words.series_names(rng, count)
+    colors = ctx.palette(rng, count)
+    return {
+        "x": x,
+        "series": [{"name": name, "color": color, "y": [float(v) for v in row]}
+                   for name, color, row in zip(names, colors, values)],
+        "value_axis": value_axis(rng, ctx, kind, log=log, cut=cut_ok),
+    }
+
+
+def _topic_cartesian(rng: np.random.Generator, ctx, points: tuple[int, int], series: tuple[int, int],
+                     x_kinds: tuple[str, ...], *, positive: bool, min_fraction: float, log_ok: bool,
+                     cut_ok: bool) -> dict:
+    """sample_cartesian for a chart about a topic (topics.py): its categories or time axis, its
+    quantity's magnitudes with shape, its series' names."""
+    topic, tp = ctx.topic, ctx.config.topics
+    n = int(rng.integers(points[0], points[1] + 1))
+    count = int(rng.integers(series[0], series[1] + 1))
+    x = topics.x_domain(rng, topic, n, x_kinds, ctx.data)
+    values = topics.values(rng, topic, x, count, positive=positive, noise=tp.noise, sorted_bars=tp.sorted_bars)
+    lo, hi = topic["lo"], topic["hi"]
+    log = log_ok and hi > 0 and rng.uniform() < ctx.data.log_scale
+    if log:  # the same shapes, over the decades the quantity spans (or the config's decades under its top)
+        values = topics.over_decades(rng, values, lo, hi, ctx.data.log_decades)
+    kind = "log" if log else "integer" if topic["kind"] == "count" and float(np.abs(values).max()) >= 20 else "uniform"
+    values = data.floored(values, kind, positive or log, min_fraction)
+    names = topics.series_names(rng, topic, count)
     colors = ctx.palette(rng, count)
     return {
         "x": x,

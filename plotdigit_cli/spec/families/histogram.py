@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from plotdigit_cli.spec import tables
+from plotdigit_cli.spec import topics
 from plotdigit_cli.spec.families.base import Family, value_axis
 from plotdigit_cli.spec.data import magnitude
 from plotdigit_cli.spec.params import param, pick, span, subset
@@ -46,8 +47,12 @@ def sample(rng: np.random.Generator, p: HistogramParams, ctx) -> dict:
         raw = np.where(rng.uniform(size=n) < rng.uniform(0.3, 0.7), rng.normal(-1.5, 0.7, n), rng.normal(1.5, 0.7, n))
     else:
         raw = rng.uniform(0.0, 1.0, n)
-    scale = magnitude(rng, ctx.data)
-    values = (raw - raw.min()) / max(float(np.ptp(raw)), 1e-12) * scale + scale * rng.uniform(-1.0, 1.0)
+    unit01 = (raw - raw.min()) / max(float(np.ptp(raw)), 1e-12)
+    if getattr(ctx, "topic", None) is not None:  # the topic's quantity, within its range
+        values = topics.in_range(rng, unit01, ctx.topic["lo"], ctx.topic["hi"])
+    else:
+        scale = magnitude(rng, ctx.data)
+        values = unit01 * scale + scale * rng.uniform(-1.0, 1.0)
     counts, edges = np.histogram(values, bins=int(rng.integers(p.bins[0], p.bins[1] + 1)))
     return {
         "edges": [float(e) for e in edges],

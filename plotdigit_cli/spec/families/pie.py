@@ -10,6 +10,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from plotdigit_cli.spec import tables
+from plotdigit_cli.spec import topics
 from plotdigit_cli.spec import words
 from plotdigit_cli.spec.families.base import Family
 from plotdigit_cli.spec.params import number, param, pick, probability, span
@@ -47,7 +48,8 @@ def sample(rng: np.random.Generator, p: PieParams, ctx) -> dict:
         floor = min(p.min_share, 1.0 / n)
         raw = rng.uniform(1.0, 10.0, n)
         shares = floor + (1.0 - n * floor) * raw / raw.sum()
-        labels = words.categories(rng, pick(rng, ctx.data.categories), n)
+        labels = (topics.names(rng, ctx.topic["category"], n) if getattr(ctx, "topic", None) is not None
+                  else words.categories(rng, pick(rng, ctx.data.categories), n))
         labels += [f"Other {i}" for i in range(1, n - len(labels) + 1)]
     return {
         "shares": shares.tolist(),

@@ -13,11 +13,13 @@ import matplotlib
 import numpy as np
 
 from plotdigit_cli.spec import tables
+from plotdigit_cli.spec import topics
 from plotdigit_cli.spec import words
 from plotdigit_cli.spec.colors import low_contrast
 from plotdigit_cli.spec.families.base import (Family, to_hex, value_axis)
 from plotdigit_cli.spec.families.line import FILLED_MARKERS
 from plotdigit_cli.spec.data import log_values, magnitude, x_domain
+from plotdigit_cli.spec.shapes import pair
 from plotdigit_cli.spec.params import number, param, pick, span, subset
 
 COLORMAPS = ("viridis", "plasma", "inferno", "magma", "cividis", "coolwarm", "rainbow", "turbo")
@@ -70,6 +72,8 @@ def sample_scatter(rng: np.random.Generator, p: ScatterParams, ctx) -> dict:
             series.append({"name": name, "color": color, "point_colors": [color] * len(xs), "marker": marker,
                            "size": size, "x": xs, "y": ys})
         return {"series": series, "value_axis": value_axis(rng, ctx, "uniform", cut=True), "x_format": "plain"}
+    if getattr(ctx, "topic", None) is not None and ctx.topic.get("other"):
+        return _topic_scatter(rng, p, ctx)
     count = int(rng.integers(p.series[0], p.series[1] + 1))
     sx, sy = magnitude(rng, ctx.data), magnitude(rng, ctx.data)
     x_offset = sx * rng.uniform(-1.0, 1.0) if rng.uniform() < ctx.data.x_offset else 0.0
@@ -92,6 +96,38 @@ def sample_scatter(rng: np.random.Generator, p: ScatterParams, ctx) -> dict:
             "x_format": pick(rng, ctx.data.x_formats)}
 
 
+def _topic_scatter(rng: np.random.Generator, p: ScatterParams, ctx) -> dict:
+    """A scatter of two quantities of one domain (topics.py): a correlation of chosen strength,
+    clusters and a few outliers, each series a group of the topic's series kind."""
+    topic = ctx.topic
+    count = int(rng.integers(p.series[0], p.series[1] + 1))
+    strength = float(rng.choice((-1.0, 1.0)) * rng.uniform(0.2, 0.95))
+    layout = str(rng.choice(p.layouts))
+    clouds = []
+    for _ in range(count):
+        n = int(rng.integers(p.points[0], p.points[1] + 1))
+        clusters = int(rng.integers(2, 4)) if layout == "clusters" else 0
+        x, y = pair(rng, n, strength=strength if layout != "uniform" else strength * 0.3, clusters=clusters,
+                    outliers=0.03 if rng.uniform() < 0.3 else 0.0)
+        clouds.append((x + rng.uniform(-0.2, 0.2), y + rng.uniform(-0.2, 0.2)))
+    other = topic["other"]
+    xs = topics.in_range(rng, np.concatenate([c[0] for c in clouds]), other["lo"], other["hi"])
+    ys = topics.in_range(rng, np.concatenate([c[1] for c in clouds]), topic["lo"], topic["hi"])
+    log = topic["hi"] > 0 and rng.uniform() < ctx.data.log_scale
+    if log:
+        ys = topics.over_decades(rng, ys, topic["lo"], topic["hi"], ctx.data.log_decades)
+    names, colors = topics.series_names(rng, topic, count), ctx.palette(rng, count)
+    series, at = [], 0
+    for (x, _), name, color in zip(clouds, names, colors):
+        marker, size = str(rng.choice(p.markers)), float(rng.uniform(*p.marker_size))
+        part = slice(at, at + len(x))
+        at += len(x)
+        series.append({"name": name, "color": color, "point_colors": [color] * len(x), "marker": marker,
+                       "size": size, "x": [float(v) for v in xs[part]], "y": [float(v) for v in ys[part]]})
+    return {"series": series, "value_axis": value_axis(rng, ctx, "log" if log else "uniform", log=log, cut=True),
+            "x_format": "plain"}
+
+
 def legible_along(cmap, ts, background: str) -> list[str]:
     """Colours of `cmap` at ts, each moved to the nearest point of the colormap that stands out
     from the background (colors.py) where it does not: the order of values along the map is kept."""
@@ -108,9 +144,14 @@ def legible_along(cmap, ts, background: str) -> list[str]:
 
 def sample_dot(rng: np.random.Generator, p: DotParams, ctx) -> dict:
     n = int(rng.integers(p.points[0], p.points[1] + 1))
-    x = x_domain(rng, ctx.data, n, ("categories",))
+    topic = getattr(ctx, "topic", None)
+    if topic is not None:
+        x = topics.x_domain(rng, topic, n, ("categories",), ctx.data)
+    else:
+        x = x_domain(rng, ctx.data, n, ("categories",))
     counts = rng.integers(p.count[0], p.count[1] + 1, len(x["values"]))
-    return {"x": x, "series": [{"name": words.series_names(rng, 1)[0], "color": ctx.palette(rng, 1)[0],
+    name = topic["quantity"] if topic is not None else words.series_names(rng, 1)[0]
+    return {"x": x, "series": [{"name": name, "color": ctx.palette(rng, 1)[0],
                                 "y": [int(c) for c in counts]}],
             "fill": float(rng.uniform(*p.fill)), "value_axis": value_axis(rng, ctx, "integer") | {"reversed": False}}
 

@@ -1,0 +1,96 @@
+"""Where a legend goes: where it covers no data, as a designer (or matplotlib's loc="best") puts it.
+
+`clear_place(...)` samples the chart's marks in the plot's unit square (bars from their base to
+their value, lines densely along their segments, points where they are), scores each inside
+place by the marks under a legend-sized box there, and takes the emptiest; when every place
+covers data the legend goes outside the plot. Decided in the spec from the data alone, so both
+renderers put it in the same place. The label flags any point a legend still covers as not
+visible, and `inspect` reports the share of legends over data (docs/inspect.md).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+# Inside places and the box each covers in the plot's unit square (x0, y0, x1, y1; y up).
+BOXES = {
+    "upper right": (0.62, 0.68, 1.0, 1.0), "upper left": (0.0, 0.68, 0.38, 1.0),
+    "lower left": (0.0, 0.0, 0.38, 0.32), "lower right": (0.62, 0.0, 1.0, 0.32),
+    "center right": (0.62, 0.34, 1.0, 0.66), "center left": (0.0, 0.34, 0.38, 0.66),
+    "upper center": (0.31, 0.68, 0.69, 1.0), "lower center": (0.31, 0.0, 0.69, 0.32),
+}
+STEPS = 12  # samples along each line segment and up each bar
+
+
+def marks(chart_type: str, data: dict) -> np.ndarray:
+    """[k, 2] samples of where the marks are, in the plot's unit square (y up)."""
+    xs, ys, bases = _cartesian_points(chart_type, data)
+    if not len(xs):
+        return np.zeros((0, 2))
+    x_span, y_lo, y_hi = _spans(xs, ys, bases, chart_type)
+    out = []
+    filled = chart_type in ("vertical_bar", "horizontal_bar", "grouped_bar", "stacked_bar", "histogram", "area", "dot")
+    joined = chart_type in ("line", "dot_line", "area")
+    for x, y, b in zip(xs, ys, bases):
+        u = (x - x_span[0]) / max(x_span[1] - x_span[0], 1e-12)
+        v, v0 = ((y - y_lo) / max(y_hi - y_lo, 1e-12), (b - y_lo) / max(y_hi - y_lo, 1e-12))
+        if filled:
+            for t in np.linspace(0.0, 1.0, STEPS):
+                out.append(np.stack([u, v0 + (v - v0) * t], axis=1))
+        else:
+            out.append(np.stack([u, v], axis=1))
+        if joined and len(u) > 1:
+            t = np.linspace(0.0, 1.0, STEPS)[None, :]
+            out.append(np.stack([(u[:-1, None] + (u[1:] - u[:-1])[:, None] * t).ravel(),
+                                 (v[:-1, None] + (v[1:] - v[:-1])[:, None] * t).ravel()], axis=1))
+    found = np.concatenate(out)
+    if (data.get("value_axis") or {}).get("reversed"):
+        found[:, 1] = 1.0 - found[:, 1]
+    if chart_type == "horizontal_bar":
+        found = found[:, ::-1]
+    return found
+
+
+def _cartesian_points(chart_type: str, data: dict) -> tuple[list, list, list]:
+    """Per series: x positions, values (stacks: their tops) and bases, as arrays."""
+    if chart_type == "histogram":
+        edges = np.asarray(data["edges"])
+        return [(edges[:-1] + edges[1:]) / 2], [np.asarray(data["counts"], float)], [np.zeros(len(edges) - 1)]
+    xs, ys, bases = [], [], []
+    below = None
+    for s in data.get("series") or []:
+        y = np.asarray(s["y"], float)
+        x = np.asarray(s["x"] if "x" in s else data["x"]["positions"], float)
+        base = below if chart_type in ("stacked_bar", "area") and below is not None else np.zeros(len(y))
+        top = base + y if chart_type in ("stacked_bar", "area") else y
+        xs.append(x)
+        ys.append(top)
+        bases.append(base)
+        below = top
+    return xs, ys, bases
+
+
+def _spans(xs, ys, bases, chart_type: str) -> tuple[tuple[float, float], float, float]:
+    allx = np.concatenate(xs)
+    ally = np.concatenate(ys + bases) if chart_type not in ("scatter", "line", "dot_line") else np.concatenate(ys)
+    pad = 0.5 if chart_type in ("vertical_bar", "horizontal_bar", "grouped_bar", "stacked_bar", "dot") else 0.0
+    lo, hi = float(ally.min()), float(ally.max())
+    margin = 0.05 * (hi - lo or 1.0)
+    return (float(allx.min()) - pad, float(allx.max()) + pad), lo - margin, hi + margin
+
+
+def clear_place(chart_type: str, data: dict, places: tuple[str, ...], outside: tuple[str, ...],
+                figure: dict) -> str:
+    """The inside place whose legend box covers the fewest marks; outside where every one covers some."""
+    found = marks(chart_type, data)
+    best, fewest = None, None
+    for place in places:
+        x0, y0, x1, y1 = BOXES.get(place, (0.0, 0.0, 0.0, 0.0))
+        under = int(((found[:, 0] >= x0) & (found[:, 0] <= x1) & (found[:, 1] >= y0) & (found[:, 1] <= y1)).sum())
+        if fewest is None or under < fewest:
+            best, fewest = place, under
+    if best is not None and fewest == 0:
+        return best
+    wide = figure["width"] >= 1.2 * figure["height"]
+    usable = [p for p in outside if wide or "right" not in p] or ["outside lower center"]
+    return usable[0] if best is None or fewest else best
