@@ -24,6 +24,8 @@ from PIL import Image
 from tqdm import tqdm
 
 from plotdigit_cli.spec import colors
+from plotdigit_cli.report.realism import Realism
+from plotdigit_cli.report import realism
 from plotdigit_cli.label import labels
 from plotdigit_cli.shards import layout
 from plotdigit_cli.base import limits
@@ -88,6 +90,7 @@ class _Tally:
         self.key_hashes = array("Q")
         self.preview_count = preview_count
         self.candidates: dict[str, list[Candidate]] = {}
+        self.realism = Realism()
 
     def problem(self, where: str, key: str | None, reason: str) -> None:
         self.problem_count += 1
@@ -317,6 +320,7 @@ def _count_visibility(label: dict, tally: _Tally) -> None:
         if drawn:
             tally.mix["looks"][look] += 1
     tally.mix["sources"][label["source"]["kind"]] += 1
+    tally.realism.add(label)
     background = style["background"]
     for s in label["series"]:
         for point in s["points"]:
@@ -391,6 +395,7 @@ def _report(found: shards.ShardSet, tally: _Tally) -> dict:
         "mix": {name: dict(sorted(c.items())) for name, c in tally.mix.items()},
         "image_sizes": dict(sorted(tally.sizes.items(), key=lambda kv: (-kv[1], kv[0]))),
         "channels": _channel_stats(tally.histograms, tally.stats_samples),
+        "realism": tally.realism.report(),
         "problem_count": tally.problem_count,
         "problems": [p.to_dict() for p in tally.problems],
     }
@@ -489,6 +494,8 @@ def format_report(report: dict) -> str:
         lines += ["", f"channels (0-1 scale, {channels['samples']} images):",
                   "  mean  " + "  ".join(f"{c} {v:.4f}" for c, v in zip("RGB", channels["mean"])),
                   "  std   " + "  ".join(f"{c} {v:.4f}" for c, v in zip("RGB", channels["std"]))]
+    if (report.get("realism") or {}).get("charts"):
+        lines += realism.lines(report["realism"])
     lines.append("")
     count = report["problem_count"]
     if count == 0:

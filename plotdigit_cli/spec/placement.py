@@ -12,13 +12,32 @@ from __future__ import annotations
 
 import numpy as np
 
-# Inside places and the box each covers in the plot's unit square (x0, y0, x1, y1; y up).
-BOXES = {
-    "upper right": (0.62, 0.68, 1.0, 1.0), "upper left": (0.0, 0.68, 0.38, 1.0),
-    "lower left": (0.0, 0.0, 0.38, 0.32), "lower right": (0.62, 0.0, 1.0, 0.32),
-    "center right": (0.62, 0.34, 1.0, 0.66), "center left": (0.0, 0.34, 0.38, 0.66),
-    "upper center": (0.31, 0.68, 0.69, 1.0), "lower center": (0.31, 0.0, 0.69, 0.32),
+# Inside places: where a legend box of width w and height h sits in the plot's unit square.
+ANCHORS = {
+    "upper right": (1.0, 1.0), "upper left": (0.0, 1.0), "lower left": (0.0, 0.0), "lower right": (1.0, 0.0),
+    "center right": (1.0, 0.5), "center left": (0.0, 0.5), "upper center": (0.5, 1.0), "lower center": (0.5, 0.0),
 }
+PLOT_SHARE = 0.75  # of the figure's width and height, about, that the plot takes
+MARGIN = 0.03  # of the plot, kept clear around the legend box
+
+
+def legend_size(names: list[str], figure: dict, font_size: float) -> tuple[float, float]:
+    """The legend box's width and height as shares of the plot: a line per name, a swatch and the
+    longest name across (0.6 em a character), with its frame's padding."""
+    em = font_size * figure["dpi"] / 72
+    width = (max((len(n) for n in names), default=4) * 0.6 + 3.5) * em
+    height = (len(names) * 1.4 + 0.8) * em
+    return (min(1.0, width / (PLOT_SHARE * figure["width"]) + MARGIN),
+            min(1.0, height / (PLOT_SHARE * figure["height"]) + MARGIN))
+
+
+def box(place: str, size: tuple[float, float]) -> tuple[float, float, float, float]:
+    ax, ay = ANCHORS[place]
+    w, h = size
+    x0, y0 = ax * (1.0 - w), ay * (1.0 - h)
+    return x0, y0, x0 + w, y0 + h
+
+
 STEPS = 12  # samples along each line segment and up each bar
 
 
@@ -80,17 +99,20 @@ def _spans(xs, ys, bases, chart_type: str) -> tuple[tuple[float, float], float, 
 
 
 def clear_place(chart_type: str, data: dict, places: tuple[str, ...], outside: tuple[str, ...],
-                figure: dict) -> str:
+                figure: dict, font_size: float) -> str:
     """The inside place whose legend box covers the fewest marks; outside where every one covers some."""
+    wide = figure["width"] >= 1.2 * figure["height"]
+    beyond = [p for p in outside if wide or "right" not in p] or ["outside lower center"]
+    if chart_type in ("pie", "donut"):  # a pie fills its square: its legend goes beside it
+        return beyond[0]
     found = marks(chart_type, data)
+    size = legend_size([s["name"] for s in data.get("series") or []], figure, font_size)
     best, fewest = None, None
     for place in places:
-        x0, y0, x1, y1 = BOXES.get(place, (0.0, 0.0, 0.0, 0.0))
+        if place not in ANCHORS:
+            continue
+        x0, y0, x1, y1 = box(place, size)
         under = int(((found[:, 0] >= x0) & (found[:, 0] <= x1) & (found[:, 1] >= y0) & (found[:, 1] <= y1)).sum())
         if fewest is None or under < fewest:
             best, fewest = place, under
-    if best is not None and fewest == 0:
-        return best
-    wide = figure["width"] >= 1.2 * figure["height"]
-    usable = [p for p in outside if wide or "right" not in p] or ["outside lower center"]
-    return usable[0] if best is None or fewest else best
+    return best if best is not None and fewest == 0 else beyond[0]

@@ -95,9 +95,9 @@ def sample_spec(config: Config, seed: int, index: int) -> Spec:
     data = family.sample(rng, config.charts[chart_type], ctx)
     if ctx.topic is not None:
         text.update(_about(topic_rng, config, chart_type, data, text, ctx))
-    if family.has_axes and not look["legend"].startswith("outside") and prior.uniform() < config.style.legend_clear:
+    if not look["legend"].startswith("outside") and prior.uniform() < config.style.legend_clear:
         look["legend"] = placement.clear_place(chart_type, data, config.style.legend_inside_places,
-                                               config.style.legend_outside_places, figure)
+                                               config.style.legend_outside_places, figure, look["font_size"])
     chosen = looks.sample(more, config.looks, chart_type, data, renderer, real=ctx.source["kind"] == "table")
     steps = degrade.sample(rng, config.degrade)
     if "texture" in chosen:

@@ -31,20 +31,21 @@ def _base(rng: np.random.Generator, shape: str, t: np.ndarray, period: float | N
         v = 1.0 / (1.0 + np.exp(-k * (t - mid)))
         return v if rng.uniform() < 0.75 else 1.0 - v
     if shape == "seasonal":
-        cycles = min(1.0 / period if period else rng.uniform(1.0, 3.0), max(len(t) / 6.0, 0.5))  # 6+ points a cycle
+        cycles = min(1.0 / period if period else rng.uniform(1.0, 3.0), max(len(t) / 8.0, 0.5))  # 8+ points a cycle
         trend = rng.uniform(-0.8, 0.8) * t
         return np.sin(2 * np.pi * cycles * t + rng.uniform(0, 2 * np.pi)) * 0.5 + trend
     if shape == "steps":
         v = np.zeros_like(t)
-        for at in rng.uniform(0.15, 0.85, int(rng.integers(1, 4))):
+        for at in rng.uniform(0.15, 0.85, int(rng.integers(1, 2 + min(2, len(t) // 16)))):  # short: one step
             v += (t >= at) * rng.choice((-1.0, 1.0)) * rng.uniform(0.4, 1.0)
         return v + rng.uniform(-0.3, 0.3) * t
     if shape == "shock":
         at, depth = rng.uniform(0.2, 0.7), rng.uniform(0.5, 1.0)
         after = np.clip(t - at, 0, None)
-        dip = np.where(t >= at, depth * np.exp(-after / rng.uniform(0.05, 0.3)), 0.0)
+        tau = max(rng.uniform(0.05, 0.2), 2.0 / len(t))  # the fall takes two points at least, the recovery longer
+        dip = depth * (after / tau) * np.exp(1.0 - after / tau)
         return rng.uniform(0.0, 0.8) * t - dip
-    steps = rng.normal(rng.uniform(-0.3, 0.3), 1.0, len(t))  # walk: a drifting random walk
+    steps = rng.normal(rng.choice((-1.0, 1.0)) * rng.uniform(0.2, 0.8), 1.0, len(t))  # walk: a drifting random walk
     return np.cumsum(steps) / np.sqrt(len(t))
 
 

@@ -96,7 +96,7 @@ FEATURES = {
                         "style: {legend_outside: 1}\ntext: {legend_single: 1}\n",
                         lambda label: outside(label["text_boxes"]["legend"], label["plot_bbox"])),
     "legends inside": ("{stacked_bar: 1, dot_line: 1, pie: 1, donut: 1}",
-                       "style: {legend_outside: 0}\ntext: {legend_single: 1}\n"
+                       "style: {legend_outside: 0, legend_clear: 0}\ntext: {legend_single: 1}\n"
                        "charts: {pie: {legend: 1}, donut: {legend: 1}}\n",
                        lambda label: any(s["legend"] for s in label["series"]) and not outside(label["text_boxes"]["legend"],
                                                                               label["plot_bbox"])),

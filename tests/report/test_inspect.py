@@ -333,7 +333,7 @@ def test_problem_list_is_capped_but_every_problem_counted(damaged):
 # --- the JSON report's fields are a contract --------------------------------------------
 
 REPORT_FIELDS = ["format", "sound", "shards", "samples", "bytes", "bytes_per_sample", "manifests", "chart_types",
-                 "points", "not_visible", "mix", "image_sizes", "channels", "problem_count", "problems"]
+                 "points", "not_visible", "mix", "image_sizes", "channels", "realism", "problem_count", "problems"]
 
 
 def test_points_flagged_not_visible_are_counted_per_family(small_run):
