@@ -103,7 +103,7 @@ def sample(rng: np.random.Generator, p: LooksParams, chart_type: str, data: dict
         out["texture"] = {"kind": "texture", "style": str(rng.choice(p.textures)),
                           "strength": round(float(rng.uniform(*p.texture_strength)), 3),
                           "seed": int(rng.integers(2**31))}
-    if on("shared_origin") and len(series) > 1 and not real:
+    if on("shared_origin") and len(series) > 1 and not real and _can_share_origin(series, log):
         first = series[0]["y"][0]
         for s in series[1:]:
             start = s["y"][0]
@@ -111,6 +111,15 @@ def sample(rng: np.random.Generator, p: LooksParams, chart_type: str, data: dict
             s["y"][0] = first  # exactly, whatever the rounding of the line above
         out["shared_origin"] = {}
     return out
+
+
+def _can_share_origin(series: list[dict], log: bool) -> bool:
+    """Whether the lines can be moved to one start without positive data going below zero (a
+    count or a price under 0 is no longer the quantity)."""
+    if log or any(v < 0 for s in series for v in s["y"]):
+        return True
+    first = series[0]["y"][0]
+    return all(min(s["y"]) + first - s["y"][0] >= 0 for s in series[1:])
 
 
 def words(looks: dict) -> list[str]:

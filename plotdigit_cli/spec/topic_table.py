@@ -282,7 +282,7 @@ Capacity factor | % | 10 | 95 | share
 Battery storage | GWh | 0 | 120 | measure
 Heating demand | degree days | 500 | 5000 | measure
 Fuel consumption | litres per 100 km | 3 | 15 | rate
-Energy imports | % of supply | -50 | 100 | share
+Energy imports | % of supply | -50 | 100 | rate
 Grid losses | % | 2 | 20 | share
 Peak demand | GW | 1 | 900 | measure
 Hydrogen production | kt | 0 | 900 | measure

@@ -59,15 +59,16 @@ YEAR_NOW = 2024
 
 # Title patterns. Slots: {Q} the quantity, {q} the same in running text, {c} a category kind
 # (singular, lower case), {cs} its plural, {U} the unit, {Y} {Y0} {Y1} years, {P} a place,
-# {N} a figure number, {X} the other quantity of a scatter, {x} the same in running text.
+# {N} a figure number, {X} the other quantity of a scatter, {x} the same in running text; {T} and
+# {D} write nothing, and are there only on a time axis and on a histogram.
 TITLES = (
     "{Q} by {c}", "{Q} by {c}, {Y}", "{Q} by {c} ({U})", "{Q}, {Y0}–{Y1}", "{Q} ({U}), {Y}", "{Q} in {P}",
     "{Q} in {P}, {Y}", "{Q} across {cs}", "{Q} across {cs}, {Y}", "Figure {N}. {Q} by {c}", "Figure {N}. {Q}",
     "Fig. {N}: {Q} by {c}", "Fig. {N} {Q} ({U})", "How does {q} vary by {c}?", "How has {q} changed since {Y0}?",
     "Which {cs} have the highest {q}?", "{Q}", "{Q} ({U})", "Comparing {q} across {cs}",
-    "Trends in {q}, {Y0}–{Y1}", "{Q} over time", "{Q} since {Y0}", "{Q} by {c} and {s}", "{Q} in selected {cs}",
+    "Trends in {q}, {Y0}–{Y1}", "{Q} over time{T}", "{Q} since {Y0}", "{Q} by {c} and {s}", "{Q} in selected {cs}",
     "{Q} in selected {cs}, {Y}", "{Q} in {Y}", "{Q}, {P} ({U})", "Chart {N}: {Q} by {c}", "Exhibit {N}. {Q}",
-    "{Q} by {c} ({Y} survey)", "{Q} by {c}, {Y0} and {Y1}", "Distribution of {q}", "Distribution of {q} across {cs}",
+    "{Q} by {c} ({Y} survey)", "{Q} by {c}, {Y0} and {Y1}", "Distribution of {q}{D}", "Distribution of {q} across {cs}{D}",
     "{Q} vs. {x}", "{Q} against {x}, by {c}", "Relationship between {q} and {x}", "{Q} — {P}, {Y0}–{Y1}",
     "{Q} in {P} by {c}", "Estimated {q} by {c}", "{Q}: latest figures by {c}", "{Q} per {c}, {Y}",
     "What is the {q} in each {c}?", "{Q} and {x} in {Y}", "Is {q} related to {x}?", "Table {N} data: {Q} ({U})",
@@ -250,7 +251,15 @@ def axis_title(rng: np.random.Generator, name: str, unit: str, p: TopicParams, *
         return f"{name} [{unit}]"
     if unit.split(" ")[0] in SCALE_WORDS or unit[0].isdigit():  # "Thousand" alone says nothing
         return f"{name} ({unit})"
-    return unit[:1].upper() + unit[1:]
+    return capital(unit) or unit
+
+
+def capital(unit: str) -> str | None:
+    """A unit that is a word, capitalised to stand as a title ("deaths" -> "Deaths"); None for a
+    symbol ("mm", "µg/mL", "kWh"), whose case carries its meaning."""
+    first = unit.split(" ")[0]
+    word = first.isascii() and first.isalpha() and first.islower() and len(first) >= 4
+    return unit[:1].upper() + unit[1:] if word else None
 
 
 def running(name: str) -> str:
@@ -280,8 +289,10 @@ def slots(topic: dict, chart_type: str, data: dict) -> dict:
         out["s"] = NAMES[topic["series"]][0].lower()
     span_ = _years(data)
     if span_:  # a time axis: titles name its years, not another
-        out["Y0"], out["Y1"] = str(span_[0]), str(span_[1])
+        out["Y0"], out["Y1"], out["T"] = str(span_[0]), str(span_[1]), ""
         del out["Y"]
+    if chart_type == "histogram":
+        out["D"] = ""
     if topic.get("kind") in ("money", "count", "measure") and chart_type in ("pie", "donut", "stacked_bar", "area"):
         out["a"], out["A"] = running(topic["quantity"]), topic["quantity"]
     if chart_type in ("scatter", "bubble") and topic.get("other"):
@@ -345,14 +356,15 @@ def table_texts(rng: np.random.Generator, chart_type: str, data: dict, source: d
     domain, columns = table_columns(source["table"])
     cols = source["columns"]
     title_of = {c: columns.get(c, (c, "")) for c in cols}
-    values = [c for c in cols[1:] if title_of[c][1]] or cols[:1]
+    values = [c for c in cols[1:] if title_of[c][1]] or cols[1:2] or cols[:1]
     if chart_type == "histogram":
         values = cols[:1]
     units = {title_of[c][1] for c in values}
-    if len(values) > 2 and len(units) == 1:
-        quantity = title_of[values[0]][1][:1].upper() + title_of[values[0]][1][1:]
+    named = [title_of[values[0]][0]] + [running(title_of[c][0]) for c in values[1:]]
+    if len(values) > 2 and len(units) == 1 and capital(title_of[values[0]][1]):
+        quantity = capital(title_of[values[0]][1])  # "Thousand jobs" over many job columns
     else:
-        quantity = " and ".join([title_of[values[0]][0]] + [running(title_of[c][0]) for c in values[1:2]])
+        quantity = named[0] if len(named) == 1 else ", ".join(named[:-1]) + " and " + named[-1]
     unit = title_of[values[0]][1] if len(units) == 1 else ""
     for s in data.get("series") or []:  # a series named by its column gets the column's title
         if s.get("name") in columns:
@@ -373,6 +385,13 @@ def table_texts(rng: np.random.Generator, chart_type: str, data: dict, source: d
         said["c"] = running(x_col[0])
     if chart_type == "scatter":
         said["X"], said["x"] = x_col[0], running(x_col[0])
+    if chart_type == "histogram":
+        said["D"] = ""
+    if chart_type in ("histogram", "scatter"):
+        pass
+    elif (data.get("x") or {}).get("kind") == "dates" or table_columns(source["table"])[1].get(cols[0], ("",))[0] in (
+            "Year", "Date", "Month", "Time"):
+        said["T"] = ""
     head = None if drawn["title"] is None or rng.uniform() < p.no_title else title(rng, said)
     return ({"title": head, "x_label": x_label if drawn["x_label"] else None,
              "y_label": y_label if drawn["y_label"] else None}, {"domain": domain, "quantity": quantity, "unit": unit})
