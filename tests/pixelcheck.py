@@ -7,7 +7,11 @@ Where the probe goes, per family:
 - bars (vertical, horizontal, grouped, stacked, histogram bins): 1.5 px inside the value edge,
   towards the baseline; a histogram bin lower than 5 px (empty, or a few counts among
   thousands: the axis line covers most of it) is not probed;
-- pie and donut: 3 px from the arc midpoint towards the centre.
+- pie and donut: 3 px from the arc midpoint towards the centre;
+- box plots: a quartile 1.5 px inside the box's edge, like a bar; a whisker's end, the median
+  and an outlier at the keypoint (lines 3 px wide, markers 6 px);
+- step lines and lines with a band: the vertex, like a line (a step line's later series run
+  along at their level, then up or down).
 The probed pixel must carry the point's colour (up to a small tolerance) unless something drawn
 later covers that spot: a later mark whose box holds the probe (its colour, or a blend at its
 anti-aliased edge), or for lines a later series' line passing within its half width.
@@ -31,7 +35,7 @@ FILLED_TOLERANCE = 3  # per channel, 0-255
 OVER_MARGIN = 1.5  # px
 LOW_BIN = 5  # px: a histogram bin lower than this is mostly under the axis line
 BARS = ("vertical_bar", "grouped_bar", "stacked_bar", "histogram")
-LINES = ("line", "area")
+LINES = ("line", "area", "step", "line_band")
 TIP_SHARE = 0.85  # the least share of a line's colour in its vertex pixel at a sharp turn
 
 
@@ -51,11 +55,11 @@ def probe_point(label: dict, point: dict, edge: float = 0.0) -> tuple[float, flo
     u, v = point["pixel"]
     kind = label["chart_type"]
     inset = 1.5 + edge / 2
-    if kind in BARS:
+    if kind in BARS or (kind == "box" and point.get("role") in ("q1", "q3")):
         x0, y0, x1, y1 = point["bbox"]
         if y1 - y0 < (LOW_BIN + 2 * edge if kind == "histogram" else 3):  # an outline eats into a low bin
-            assert kind == "histogram", f"bar of {y1 - y0:.2f} px is too short to see"
-            return None
+            assert kind in ("histogram", "box"), f"bar of {y1 - y0:.2f} px is too short to see"
+            return None  # a box thinner than its median line is under it
         inset = min(inset, (y1 - y0) / 2)
         return u, v + inset if abs(v - y0) <= abs(v - y1) else v - inset
     if kind == "horizontal_bar":
@@ -135,7 +139,9 @@ def _later_lines(label: dict, s_index: int, probe: tuple[float, float]) -> list[
     for s in label["series"][s_index + 1:]:
         half = s["style"]["line_width"] / 2 + 1.0
         pixels = [np.array(q["pixel"]) for q in s["points"]]
-        if smooth:
+        if label["chart_type"] == "step":  # step-after: along at the point's level, then up or down
+            pixels = [c for a, b in zip(pixels, pixels[1:]) for c in (a, np.array([b[0], a[1]]))] + pixels[-1:]
+        elif smooth:
             from plotdigit_cli.render.looks import monotone_curve
 
             us, vs = monotone_curve([q[0] for q in pixels], [q[1] for q in pixels])
@@ -169,7 +175,10 @@ def check_sample(rgb: np.ndarray, label: dict) -> list[str]:
         # A later mark's box, widened by Agg's half-pixel snap of marker centres and its
         # anti-aliased edge, that holds the probe.
         over = []
-        for s2, k2, q in drawn[n + 1:]:
+        # A box plot's parts are drawn in layers (whiskers, boxes, caps, medians, outliers), not in
+        # the label's order: any part of any box may lie over a probe.
+        later = [d for d in drawn if d[2] is not point] if kind == "box" else drawn[n + 1:]
+        for s2, k2, q in later:
             # An outline straddles the mark's edge: half of it lies outside the box.
             reach = OVER_MARGIN + label["series"][s2]["style"]["edge_width"] / 2
             if (any(q["bbox"]) and q["bbox"][0] - reach <= pu <= q["bbox"][2] + reach

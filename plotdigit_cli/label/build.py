@@ -146,7 +146,8 @@ def _point(p: dict, i: int, kind: str, named_axes: set[str], positions: dict, s:
         bool(p.get("visible", True)), float(p.get("base", 0.0)),
         [float(bins[i]), float(bins[i + 1])] if bins else [x, x],
         model.ErrorBar(float(error["low"]), float(error["high"]), [floats(q) for q in error["pixels"]]),
-        model.Annotation(drawn["text"], box(drawn["bbox"])) if drawn is not None else model.Annotation("", list(NO_BOX)))
+        model.Annotation(drawn["text"], box(drawn["bbox"])) if drawn is not None else model.Annotation("", list(NO_BOX)),
+        str(p.get("role", "")), float(p.get("z", 0.0)))
 
 
 def _positions(spec: dict | None, series: list[dict], named_axes: set[str]) -> dict:

@@ -87,6 +87,8 @@ class Point(msgspec.Struct):
     bin: Annotated[list[float], about("a histogram bar's bin edges [lo, hi]; [x, x] elsewhere", 2)]
     error: Annotated[ErrorBar, about("the error bar; without one, [value, value] at the keypoint's pixel")]
     annotation: Annotated[Annotation, about("the annotations look")]
+    role: Annotated[str, about("box plots: low_whisker, q1, median, q3, high_whisker or outlier; '' elsewhere")]
+    z: Annotated[float, about("bubbles: the third value, which the bubble's area encodes; 0 elsewhere")]
 
 
 class Series(msgspec.Struct):
@@ -202,7 +204,7 @@ class Label(msgspec.Struct):
     key: Annotated[str, about("the sample key, the index as nine digits")]
     index: Annotated[int, about("the chart's index in the run")]
     seed: Annotated[int, about("the run seed")]
-    chart_type: Annotated[str, about("one of the 12 families")]
+    chart_type: Annotated[str, about("one of the 16 families")]
     image: Annotated[Image, about("the image size")]
     plot_bbox: Annotated[Box, about("the plot area [x0, y0, x1, y1], px", 4)]
     axes: Annotated[Axes, about("pie and donut: scale none")]

@@ -71,7 +71,7 @@ def annotated(k: int, chosen: dict) -> bool:
 
 
 def sample(rng: np.random.Generator, p: LooksParams, chart_type: str, data: dict, renderer: str = "matplotlib", *,
-           real: bool = False) -> dict:
+           real: bool = False, bounds: tuple[float, float] | None = None) -> dict:
     """The looks of one chart: {look: its settings}, only those drawn. `data` is the family's
     sampled data; shared_origin moves each line (by an offset, or a factor on a log axis) so
     that all start at the first line's first value. Data from a real table (`real`) is never moved."""
@@ -103,7 +103,7 @@ def sample(rng: np.random.Generator, p: LooksParams, chart_type: str, data: dict
         out["texture"] = {"kind": "texture", "style": str(rng.choice(p.textures)),
                           "strength": round(float(rng.uniform(*p.texture_strength)), 3),
                           "seed": int(rng.integers(2**31))}
-    if on("shared_origin") and len(series) > 1 and not real and _can_share_origin(series, log):
+    if on("shared_origin") and len(series) > 1 and not real and _can_share_origin(series, log, bounds):
         first = series[0]["y"][0]
         for s in series[1:]:
             start = s["y"][0]
@@ -113,13 +113,16 @@ def sample(rng: np.random.Generator, p: LooksParams, chart_type: str, data: dict
     return out
 
 
-def _can_share_origin(series: list[dict], log: bool) -> bool:
+def _can_share_origin(series: list[dict], log: bool, bounds: tuple[float, float] | None) -> bool:
     """Whether the lines can be moved to one start without positive data going below zero (a
-    count or a price under 0 is no longer the quantity)."""
-    if log or any(v < 0 for s in series for v in s["y"]):
+    count or a price under 0 is no longer the quantity), or a topic's quantity leaving its range."""
+    if log:
         return True
     first = series[0]["y"][0]
-    return all(min(s["y"]) + first - s["y"][0] >= 0 for s in series[1:])
+    moved = [v + first - s["y"][0] for s in series[1:] for v in s["y"]]
+    if bounds is not None and (min(moved) < bounds[0] or max(moved) > bounds[1]):
+        return False
+    return any(v < 0 for s in series for v in s["y"]) or min(moved) >= 0
 
 
 def words(looks: dict) -> list[str]:

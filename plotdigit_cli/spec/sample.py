@@ -98,7 +98,9 @@ def sample_spec(config: Config, seed: int, index: int) -> Spec:
     if not look["legend"].startswith("outside") and prior.uniform() < config.style.legend_clear:
         look["legend"] = placement.clear_place(chart_type, data, config.style.legend_inside_places,
                                                config.style.legend_outside_places, figure, look["font_size"])
-    chosen = looks.sample(more, config.looks, chart_type, data, renderer, real=ctx.source["kind"] == "table")
+    bounds = (ctx.topic["lo"], ctx.topic["hi"]) if ctx.topic is not None and "lo" in ctx.topic else None
+    chosen = looks.sample(more, config.looks, chart_type, data, renderer, real=ctx.source["kind"] == "table",
+                          bounds=bounds)
     steps = degrade.sample(rng, config.degrade)
     if "texture" in chosen:
         steps.insert(0, chosen["texture"])

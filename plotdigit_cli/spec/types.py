@@ -16,7 +16,7 @@ import typing
 from typing import Any, Literal, NotRequired, TypedDict, Union
 
 ChartType = Literal["vertical_bar", "horizontal_bar", "grouped_bar", "stacked_bar", "histogram", "line",
-                    "dot_line", "area", "scatter", "dot", "pie", "donut"]
+                    "dot_line", "area", "scatter", "dot", "pie", "donut", "box", "bubble", "step", "line_band"]
 
 
 class Figure(TypedDict):
@@ -89,6 +89,15 @@ class Series(TypedDict):
     x: NotRequired[list[float]]
     size: NotRequired[float]
     point_colors: NotRequired[list[str]]
+    # Bubbles: the third value per point, and each bubble's diameter (points)
+    z: NotRequired[list[float]]
+    sizes: NotRequired[list[float]]
+    # Lines with a band: its low and high per point, and its (opaque) colour
+    low: NotRequired[list[float]]
+    high: NotRequired[list[float]]
+    band_color: NotRequired[str]
+    # Box plots: per category {low, q1, median, q3, high, outliers} (spec/families/box.py)
+    boxes: NotRequired[list[dict]]
 
 
 class CartesianData(TypedDict):
@@ -99,6 +108,7 @@ class CartesianData(TypedDict):
     x_format: NotRequired[str]  # scatters
     width: NotRequired[float]  # bars: of the spacing between positions
     fill: NotRequired[float]  # dot plots: dot diameter as a share of the spacing
+    z_top: NotRequired[float]  # bubbles: the z a bubble of the largest size has
 
 
 class HistogramData(TypedDict):

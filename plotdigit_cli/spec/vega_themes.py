@@ -15,9 +15,12 @@ THEMES = ("vega", "excel", "fivethirtyeight", "ggplot2", "googlecharts", "latime
           "urbaninstitute", "powerbi", "carbonwhite", "carbong10", "dark", "carbong90")
 
 
+MATPLOTLIB_ONLY = ("box", "bubble", "step", "line_band")  # families the Vega renderer does not draw yet
+
+
 def supports(chart_type: str, config) -> bool:
     """Whether Vega draws this family under `config` (bars only at category positions)."""
-    if chart_type not in FAMILIES:
+    if chart_type not in FAMILIES or chart_type in MATPLOTLIB_ONLY:
         return False
     params = config.charts[chart_type]
     return getattr(params, "positions", "categories") in ("categories", "data")

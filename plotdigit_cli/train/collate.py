@@ -31,7 +31,8 @@ from plotdigit_cli.base.limits import parse_json
 
 # Fixed ids for `chart_type`: new families are appended, never renumbered.
 CHART_TYPES = ("vertical_bar", "horizontal_bar", "scatter", "line", "dot_line", "pie",
-               "grouped_bar", "stacked_bar", "histogram", "area", "dot", "donut")
+               "grouped_bar", "stacked_bar", "histogram", "area", "dot", "donut",
+               "box", "bubble", "step", "line_band")
 CHART_TYPE_IDS = {name: i for i, name in enumerate(CHART_TYPES)}
 IMAGENET = ((0.485, 0.456, 0.406), (0.229, 0.224, 0.225))
 ALIGN = 64  # every field starts on a cache line (and so on its element size)

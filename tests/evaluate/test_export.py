@@ -72,7 +72,7 @@ def test_coco_is_read_by_pycocotools_with_a_keypoint_per_data_point(small_run, t
     assert len(coco.getImgIds()) == len(labelled) == 24
     assert {c["name"] for c in coco.loadCats(coco.getCatIds())} == {
         "vertical_bar", "horizontal_bar", "grouped_bar", "stacked_bar", "histogram", "line", "dot_line", "area",
-        "scatter", "dot", "pie", "donut"}
+        "scatter", "dot", "pie", "donut", "box", "bubble", "step", "line_band"}
     for key, (png, typed) in labelled.items():
         label = typed
         image = coco.loadImgs(label["index"])[0]

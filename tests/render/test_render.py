@@ -176,9 +176,9 @@ def test_colours_stand_out_from_the_background_and_from_each_other():
         if data.get("color"):
             chart.append(data["color"])
         family = FAMILIES[spec["chart_type"]]
-        from plotdigit_cli.spec.style import backdrop
+        from plotdigit_cli.spec.sample import Context
 
-        background = backdrop(spec["style"], family.has_axes)
+        background = Context(config, spec["style"], family.has_axes).backdrop()  # Vega's theme's, or the sheet's
         for i, c in enumerate(chart):
             assert not colors.low_contrast(c, background), (index, c, background)
             assert not any(colors.too_close(c, d) for d in chart[:i]), (index, chart)
@@ -444,6 +444,10 @@ def test_the_pixel_check_catches_a_label_that_is_off(mixture):
                 d = 25 if abs(v - p["bbox"][3]) < abs(v - p["bbox"][1]) else -25  # off the bar's value end
                 p["pixel"] = [u, v + d]
                 p["bbox"] = [p["bbox"][0], p["bbox"][1] + d, p["bbox"][2], p["bbox"][3] + d]
+            elif family == "bubble":  # a bubble can be 60 px across: move it clear of itself
+                d = 25 + p["bbox"][3] - p["bbox"][1]
+                p["pixel"] = [u + 7, v - d]
+                p["bbox"] = [p["bbox"][0] + 7, p["bbox"][1] - d, p["bbox"][2] + 7, p["bbox"][3] - d]
             else:
                 p["pixel"] = [u + 7, v - 25]
                 p["bbox"] = [p["bbox"][0] + 7, p["bbox"][1] - 25, p["bbox"][2] + 7, p["bbox"][3] - 25] \

@@ -118,7 +118,7 @@ def bad_input_cases(tmp_path: Path, existing: Path) -> list[tuple[list[str], str
         (["--n", "-5", *out], "Invalid value for '--n'"),
         (["--n", "4", "--shard-size", "0", *out], "Invalid value for '--shard-size': 0 is not in the range x>=1"),
         (["--n", "4", "--workers", "0", *out], "Invalid value for '--workers': 0 is not in the range x>=1"),
-        (["--n", "4", "--types", "scatter,bubble", *out], "--types: unknown chart type 'bubble'"),
+        (["--n", "4", "--types", "scatter,bubbles", *out], "--types: unknown chart type 'bubbles'"),
         (["--n", "4", "--config", str(tmp_path / "missing.yaml"), *out], "config file not found"),
         (["--n", "4", "--config", str(bad_yaml), *out], f"{bad_yaml} line 3: malformed YAML"),
         (["--n", "4", "--config", str(unknown_key), *out],

@@ -13,7 +13,7 @@ from conftest import REPO
 def test_default_config_has_every_family_and_the_documented_image():
     config = load_config()
     assert [name for name, _ in config.types] == list(FAMILIES)
-    assert len(FAMILIES) == 12
+    assert len(FAMILIES) == 16
     assert (config.image.size, config.image.aspect, config.image.inches) == ((320, 800), (0.6, 1.8), (4.0, 8.0))
     assert set(config.charts) == set(FAMILIES)
     # Degradations are on, at a small rate.
@@ -89,7 +89,7 @@ def test_cli_overrides_restrict_types_and_set_image_size():
         ("image:\n  size: [480, 480]\n  colour: red\n", "line 3: unknown config key 'image.colour'"),
         ("charts:\n  scatter:\n    points: [9, 2]\n", "line 3: charts.scatter.points must satisfy 1 <= lo <= hi <= 2000, got [9, 2]"),
         ("charts:\n  pie:\n    min_share: lots\n", "line 3: charts.pie.min_share must be a number in [0.0, 0.5], got 'lots'"),
-        ("types:\n  vertical_bar: 1\n  bubble: 2\n", "line 3: unknown chart type 'bubble'"),
+        ("types:\n  vertical_bar: 1\n  bubbles: 2\n", "line 3: unknown chart type 'bubbles'"),
         ("types:\n  vertical_bar: 0\n", "no chart type has a weight above 0"),
         ("image:\n  size: [10, 20]\n", "line 2: image.size must satisfy 64 <= lo <= hi <= 4096, got [10, 20]"),
         ("image:\n  size: 480\n", "line 2: image.size must be a list [lo, hi] of two integers, got 480"),
@@ -121,8 +121,8 @@ def test_missing_config_file(tmp_path):
 
 
 def test_unknown_type_on_the_command_line():
-    with pytest.raises(ConfigError, match=r"--types: unknown chart type 'bubble' \(known: vertical_bar, "):
-        load_config(types=["scatter", "bubble"])
+    with pytest.raises(ConfigError, match=r"--types: unknown chart type 'bubbles' \(known: vertical_bar, "):
+        load_config(types=["scatter", "bubbles"])
 
 
 def test_empty_types_on_the_command_line():

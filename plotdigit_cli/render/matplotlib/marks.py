@@ -55,7 +55,9 @@ class Mark:
     sized: bool = False
     base: float | None = None  # stacked families: where this segment starts (its value is y)
     table: tuple | None = None  # (row key, cell value) in the label's table; default (x, y)
-    error: tuple | None = None  # (minus, plus): an error bar along the value axis (looks.py)
+    error: tuple | None = None  # (minus, plus): an error bar along the value axis (looks.py), or a band
+    role: str = ""  # box plots: which part of the box (spec/families/box.py)
+    z: float = 0.0  # bubbles: the third value the bubble's area encodes
 
 
 @dataclass

@@ -9,6 +9,7 @@ import functools
 import numpy as np
 from matplotlib import font_manager
 from matplotlib.ft2font import LoadFlags  # matplotlib 3.10+
+from matplotlib.lines import Line2D
 from matplotlib.markers import MarkerStyle
 from matplotlib.text import Text
 
@@ -135,6 +136,10 @@ def _measure_series(fig, ax, series: list[Series], spec: dict, has_axes: bool, t
                 point["base"] = mark.base
             if mark.error is not None:
                 point["error"] = _error(mark, ax, to_image, spec)
+            if mark.role:
+                point["role"] = mark.role
+            if mark.z:
+                point["z"] = mark.z
             points.append(point)
             keypoints.append(labels.keypoint(norm, bbox, mark.sized, plot_bbox))
         entry = {"name": s.name, "color": s.color, "style": s.style, "points": points}
@@ -187,6 +192,9 @@ def _mark_box(mark: Mark, ax, renderer, to_image: ImageCoords, xd: float, yd: fl
         extents = (corners[0][0], corners[0][1], corners[1][0], corners[1][1])
     elif mark.artist is not None:
         extents = mark.artist.get_window_extent(renderer).extents
+        if isinstance(mark.artist, Line2D):  # a line's extent is its path's: add the stroke's half width
+            half = mark.artist.get_linewidth() * dpi / 72 / 2
+            extents = extents + np.array([-half, -half, half, half])
     elif mark.marker is not None:
         code, size_pt = mark.marker
         x0, y0, x1, y1 = _marker_extents(code)

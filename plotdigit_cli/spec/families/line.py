@@ -13,7 +13,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from plotdigit_cli.spec.families.base import Family, sample_cartesian
+from matplotlib.colors import to_rgb
+
+from plotdigit_cli.spec.families.base import Family, sample_cartesian, to_hex
 from plotdigit_cli.spec.params import choice, param, probability, span, subset
 
 FILLED_MARKERS = ("o", "s", "^", "v", "<", ">", "D", "d", "p", "h", "H", "*", "8", "P", "X")
@@ -36,10 +38,17 @@ class DotLineParams(LineParams):
     line_color_differs: float = param(probability())  # chance the connecting line is not the markers' colour
 
 
-def sample_line(rng: np.random.Generator, p: LineParams, ctx, *, stacked: bool = False) -> dict:
+@dataclass(frozen=True)
+class BandParams(LineParams):
+    band: tuple = param(span(0.0, 2.0))  # half the band's width, as a share of its line's range
+    widening: float = param(probability())  # chance a band widens along x (a forecast's uncertainty)
+    alpha: tuple = param(span(0.05, 1.0))  # how strongly the band's colour is mixed into the background
+
+
+def sample_line(rng: np.random.Generator, p: LineParams, ctx, *, stacked: bool = False, log_ok: bool = True) -> dict:
     kinds = ("unit",) if p.positions == "unit" else ("numbers", "categories", "dates")
     data = sample_cartesian(rng, ctx, p.points, p.series, x_kinds=kinds, positive=stacked,
-                            log_ok=not stacked, cut_ok=not stacked)
+                            log_ok=log_ok and not stacked, cut_ok=not stacked)
     if p.positions == "unit":
         lo, hi = p.x_range
         data["x"]["values"] = data["x"]["positions"] = [lo + (hi - lo) * v for v in data["x"]["positions"]]
@@ -64,7 +73,34 @@ def sample_area(rng: np.random.Generator, p: LineParams, ctx) -> dict:
     return sample_line(rng, p, ctx, stacked=True)
 
 
+def sample_step(rng: np.random.Generator, p: LineParams, ctx) -> dict:
+    return sample_line(rng, p, ctx)
+
+
+def sample_band(rng: np.random.Generator, p: BandParams, ctx) -> dict:
+    """Lines, each with a band around it (a confidence interval): `low` and `high` per point,
+    drawn in the line's colour mixed into the background (an exact, opaque colour)."""
+    data = sample_line(rng, p, ctx, log_ok=False)
+    background = np.asarray(to_rgb(ctx.backdrop()))
+    for s in data["series"]:
+        y = np.asarray(s["y"], dtype=float)
+        spread = max(float(np.ptp(y)), 0.1 * float(np.abs(y).max()), 1e-12)
+        half = rng.uniform(*p.band) * spread * np.ones(len(y))
+        if rng.uniform() < p.widening:
+            half = half * np.linspace(0.3, 1.5, len(y))
+        half = half * rng.uniform(0.8, 1.2, len(y))
+        s["low"], s["high"] = [float(v) for v in y - half], [float(v) for v in y + half]
+        a = float(rng.uniform(*p.alpha))
+        s["band_color"] = to_hex(background * (1 - a) + np.asarray(to_rgb(s["color"])) * a)
+    return data
+
+
 LINE = Family("line", LineParams, sample_line, "the vertex; bbox: null")
+STEP = Family("step", LineParams, sample_step,
+              "the vertex: where the step line reaches the point's value, at the start of its level (step-after); "
+              "bbox: null")
+LINE_BAND = Family("line_band", BandParams, sample_band,
+                   "the vertex on the line; `error` holds the band's low and high at the vertex; bbox: null")
 DOT_LINE = Family("dot_line", DotLineParams, sample_dot_line,
                   "the marker's centre (markers are drawn over every line); bbox: the marker's box")
 AREA = Family("area", LineParams, sample_area,

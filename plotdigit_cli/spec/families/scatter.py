@@ -111,8 +111,10 @@ def _topic_scatter(rng: np.random.Generator, p: ScatterParams, ctx) -> dict:
                     outliers=0.03 if rng.uniform() < 0.3 else 0.0)
         clouds.append((x + rng.uniform(-0.2, 0.2), y + rng.uniform(-0.2, 0.2)))
     other = topic["other"]
-    xs = topics.in_range(rng, np.concatenate([c[0] for c in clouds]), other["lo"], other["hi"])
-    ys = topics.in_range(rng, np.concatenate([c[1] for c in clouds]), topic["lo"], topic["hi"])
+    xs, ys = (np.concatenate([c[k] for c in clouds]) for k in (0, 1))
+    xs, ys = ((v - v.min()) / max(float(np.ptp(v)), 1e-12) for v in (xs, ys))  # the clouds together in [0, 1]
+    xs = topics.in_range(rng, xs, other["lo"], other["hi"])
+    ys = topics.in_range(rng, ys, topic["lo"], topic["hi"])
     log = topic["hi"] > 0 and rng.uniform() < ctx.data.log_scale
     if log:
         ys = topics.over_decades(rng, ys, topic["lo"], topic["hi"], ctx.data.log_decades)
@@ -156,6 +158,37 @@ def sample_dot(rng: np.random.Generator, p: DotParams, ctx) -> dict:
             "fill": float(rng.uniform(*p.fill)), "value_axis": value_axis(rng, ctx, "integer") | {"reversed": False}}
 
 
+@dataclass(frozen=True)
+class BubbleParams(ScatterParams):
+    sizes: tuple = param(span(1.0, 200.0))  # the smallest and the largest bubble's diameter, points
+
+
+def sample_bubble(rng: np.random.Generator, p: BubbleParams, ctx) -> dict:
+    """A scatter whose markers' areas encode a third value `z` (per point): diameter =
+    largest * sqrt(z / z_top), so area is proportional to z; the largest are drawn first, so
+    that none hides a smaller one entirely."""
+    data = sample_scatter(rng, p, ctx)
+    small, large = p.sizes
+    top = magnitude(rng, ctx.data)
+    other = ctx.topic.get("other") if getattr(ctx, "topic", None) is not None else None
+    if other and other["hi"] > 0:
+        top = float(other["hi"])
+    floor = (small / large) ** 2
+    for s in data["series"]:
+        n = len(s["x"])
+        z = top * (floor + (1.0 - floor) * rng.uniform(0.0, 1.0, n) ** 2)
+        order = np.argsort(-z, kind="stable")
+        for key in ("x", "y", "point_colors"):
+            s[key] = [s[key][i] for i in order]
+        s["z"] = [float(z[i]) for i in order]
+        s["sizes"] = [float(large * np.sqrt(z[i] / top)) for i in order]
+        s["marker"] = "o"
+    data["z_top"] = float(top)
+    return data
+
+
 SCATTER = Family("scatter", ScatterParams, sample_scatter, "the marker's centre; bbox: the marker's box")
+BUBBLE = Family("bubble", BubbleParams, sample_bubble,
+                "the bubble's centre; bbox: the bubble's box; `z` the third value its area encodes")
 DOT = Family("dot", DotParams, sample_dot,
              "centre of the top dot of each column (y = the number of dots); bbox: that dot's box")

@@ -1,7 +1,7 @@
 """Every chart family as matplotlib draws it: chart type -> draw(ax, spec) -> the series as drawn
 (render/matplotlib/marks.py's Series and Mark, which measure.py turns into the label)."""
 
-from plotdigit_cli.render.matplotlib.families import bar, histogram, line, pie, scatter
+from plotdigit_cli.render.matplotlib.families import bar, box, histogram, line, pie, scatter
 
 DRAW = {
     "vertical_bar": lambda ax, spec: bar.draw_bars(ax, spec),
@@ -16,4 +16,8 @@ DRAW = {
     "dot": scatter.draw_dot,
     "pie": pie.draw,
     "donut": pie.draw,
+    "box": box.draw,
+    "bubble": scatter.draw_bubble,
+    "step": line.draw_step,
+    "line_band": line.draw_band,
 }

@@ -88,3 +88,35 @@ def draw_area(ax, spec: dict) -> list[Series]:
         ax.plot(x["positions"], top, color=s["color"], linewidth=width)
         series.style = {"line_width": px(pt_to_px(ax, width))} | series.style
     return out
+
+
+def draw_step(ax, spec: dict) -> list[Series]:
+    """Step lines, each level starting at its point (step-after): the point is the corner where
+    the riser reaches its value."""
+    data = spec["data"]
+    x = data["x"]
+    out = []
+    for s in data["series"]:
+        width = _line_px(ax, s)
+        # snap=False: Agg would move a rectilinear path by up to half a pixel, off its corners' pixels
+        ax.step(x["positions"], s["y"], where="post", color=s["color"], linewidth=width, label=s["name"], snap=False)
+        out.append(Series(s["name"], s["color"], _vertices(x, s), style={"line_width": px(pt_to_px(ax, width))}))
+    return out
+
+
+def draw_band(ax, spec: dict) -> list[Series]:
+    """Lines with their bands: every band first (opaque, in its own colour), then every line over them."""
+    data = spec["data"]
+    x = data["x"]
+    for s in data["series"]:
+        ax.fill_between(x["positions"], s["low"], s["high"], color=s["band_color"], linewidth=0, zorder=1.5)
+    out = []
+    for s in data["series"]:
+        width = _line_px(ax, s)
+        ax.plot(x["positions"], s["y"], color=s["color"], linewidth=width, label=s["name"], zorder=2)
+        marks = _vertices(x, s)
+        for mark, y, lo, hi in zip(marks, s["y"], s["low"], s["high"]):
+            mark.error = (y - lo, hi - y)
+        style = {"line_width": px(pt_to_px(ax, width)), "error_color": s["band_color"], "error_width": 0.0}
+        out.append(Series(s["name"], s["color"], marks, style=style))
+    return out

@@ -42,3 +42,18 @@ def draw_dot(ax, spec: dict) -> list[Series]:
     marks = [Mark(x=v, y=c, anchor=(p, c), color=s["color"], marker=("o", size))
              for v, p, c in zip(x["values"], x["positions"], s["y"])]
     return [Series(s["name"], s["color"], marks, style={"marker": "o", "marker_size": px(pt_to_px(ax, size))})]
+
+
+def draw_bubble(ax, spec: dict) -> list[Series]:
+    """Bubbles, each its own size (area proportional to its z), largest first."""
+    out = []
+    for s in spec["data"]["series"]:
+        sizes = [at_least_px(ax, d, MIN_MARKER_PX) for d in s["sizes"]]
+        ax.scatter(s["x"], s["y"], s=[d ** 2 for d in sizes], c=s["point_colors"], marker="o", linewidths=0)
+        # The legend's swatch: an empty scatter of one modest size (the bubbles' own would spill out of it).
+        ax.scatter([], [], s=at_least_px(ax, 8.0, MIN_MARKER_PX) ** 2, c=s["color"] or s["point_colors"][0], marker="o",
+                   linewidths=0, label=s["name"])
+        marks = [Mark(x=x, y=y, anchor=(x, y), color=c, marker=("o", d), z=z)
+                 for x, y, c, d, z in zip(s["x"], s["y"], s["point_colors"], sizes, s["z"])]
+        out.append(Series(s["name"], s["color"], marks, style={"marker": "o", "marker_size": px(pt_to_px(ax, max(sizes)))}))
+    return out

@@ -1,0 +1,56 @@
+"""Box plots as matplotlib draws them (spec/families/box.py samples them and names the keypoints).
+
+Each box is drawn from its statistics, not by Axes.boxplot (whose own quartile and whisker rules
+would have to agree with the label's): whiskers (butt-capped, under the box), the box filled in
+its series' colour, caps, the median line, and the outliers as markers, in that order. Lines are
+at least 3 px wide, so the pixel under a whisker's end or the median's keypoint is covered.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from plotdigit_cli.label.labels import px
+from plotdigit_cli.render.matplotlib.marks import (MIN_MARKER_PX, Mark, Series, at_least_px, ink, pt_to_px,
+                                                   px_to_pt)
+
+LINE_PX = 3.0  # whiskers, caps and the median
+OUTLIER_PT = 5.0
+
+
+def draw(ax, spec: dict) -> list[Series]:
+    data = spec["data"]
+    x = data["x"]
+    k = len(data["series"])
+    w = data["width"] / k
+    half = w * 0.4  # each box takes 80% of its slot
+    line_pt = px_to_pt(ax, LINE_PX)
+    dark = ink(spec)
+    size = at_least_px(ax, OUTLIER_PT, MIN_MARKER_PX)
+    out = []
+    for j, s in enumerate(data["series"]):
+        marks = []
+        for i, (name, pos, b) in enumerate(zip(x["values"], x["positions"], data["series"][j]["boxes"])):
+            c = pos + (j - (k - 1) / 2) * w
+            ax.plot([c, c], [b["low"], b["q1"]], color=dark, linewidth=line_pt, solid_capstyle="butt", snap=False, zorder=1.8)
+            ax.plot([c, c], [b["q3"], b["high"]], color=dark, linewidth=line_pt, solid_capstyle="butt", snap=False, zorder=1.8)
+            ax.bar(c, b["q3"] - b["q1"], width=2 * half, bottom=b["q1"], color=s["color"], linewidth=0, zorder=2.0,
+                   label=s["name"] if i == 0 else None)
+            caps = [ax.plot([c - half / 2, c + half / 2], [v, v], color=dark, linewidth=line_pt, solid_capstyle="butt", snap=False,
+                            zorder=2.1)[0] for v in (b["low"], b["high"])]
+            median = ax.plot([c - half, c + half], [b["median"], b["median"]], color=dark, linewidth=line_pt,
+                             solid_capstyle="butt", snap=False, zorder=2.2)[0]
+            rect = (c - half, b["q1"], c + half, b["q3"])
+            marks += [Mark(x=name, y=b["low"], anchor=(c, b["low"]), color=dark, artist=caps[0], role="low_whisker"),
+                      Mark(x=name, y=b["q1"], anchor=(c, b["q1"]), color=s["color"], box=rect, sized=True, role="q1"),
+                      Mark(x=name, y=b["median"], anchor=(c, b["median"]), color=dark, artist=median, role="median"),
+                      Mark(x=name, y=b["q3"], anchor=(c, b["q3"]), color=s["color"], box=rect, sized=True, role="q3"),
+                      Mark(x=name, y=b["high"], anchor=(c, b["high"]), color=dark, artist=caps[1], role="high_whisker")]
+            if b["outliers"]:
+                ax.scatter(np.full(len(b["outliers"]), c), b["outliers"], s=size ** 2, c=s["color"], marker="o",
+                           linewidths=0, zorder=2.3)
+                marks += [Mark(x=name, y=v, anchor=(c, v), color=s["color"], marker=("o", size), role="outlier")
+                          for v in b["outliers"]]
+        out.append(Series(s["name"], s["color"], marks, style={"line_width": px(LINE_PX), "marker": "o",
+                                                              "marker_size": px(pt_to_px(ax, size))}))
+    return out
