@@ -140,7 +140,7 @@ Wavelength | nm | 300 | 900 | measure
 Intensity | counts | 100 | 60000 | count
 Voltage | V | 0 | 12 | measure
 Current | mA | 0 | 500 | measure
-Resistance | Ω | 1 | 1000 | measure
+Resistance | ohm | 1 | 1000 | measure
 Pressure | kPa | 80 | 400 | measure
 Mass | g | 0 | 500 | measure
 Density | g/cm³ | 0.5 | 20 | measure
@@ -166,10 +166,10 @@ Temperature anomaly | °C | -1.5 | 2 | temperature
 Precipitation | mm | 0 | 350 | measure
 Annual rainfall | mm | 50 | 3000 | measure
 Snowfall | cm | 0 | 150 | measure
-CO₂ concentration | ppm | 300 | 425 | measure
-CO₂ emissions | million tonnes | 1 | 12000 | measure
-CO₂ emissions per capita | tonnes | 0 | 25 | measure
-Greenhouse gas emissions | Mt CO₂e | 5 | 6000 | measure
+CO2 concentration | ppm | 300 | 425 | measure
+CO2 emissions | million tonnes | 1 | 12000 | measure
+CO2 emissions per capita | tonnes | 0 | 25 | measure
+Greenhouse gas emissions | Mt CO2e | 5 | 6000 | measure
 Sea level change | mm | -50 | 120 | measure
 Arctic sea ice extent | million km² | 3 | 16 | measure
 Sunshine | hours | 30 | 380 | duration
@@ -277,7 +277,7 @@ Electricity price | EUR per MWh | 20 | 400 | money
 Household electricity price | cents per kWh | 5 | 45 | money
 Coal consumption | million tonnes | 1 | 4500 | measure
 Energy intensity | MJ per USD of GDP | 2 | 12 | rate
-Carbon intensity | g CO₂ per kWh | 20 | 900 | rate
+Carbon intensity | g CO2 per kWh | 20 | 900 | rate
 Capacity factor | % | 10 | 95 | share
 Battery storage | GWh | 0 | 120 | measure
 Heating demand | degree days | 500 | 5000 | measure
@@ -339,7 +339,7 @@ Vehicle-kilometres | billion | 1 | 5000 | measure
 Bus ridership | million trips | 1 | 2500 | count
 Public transport share | % of trips | 2 | 70 | share
 Airfare | USD | 50 | 1500 | money
-Emissions per passenger-km | g CO₂ | 5 | 250 | measure
+Emissions per passenger-km | g CO2 | 5 | 250 | measure
 # agriculture
 Crop yield | t/ha | 0.5 | 12 | rate
 Wheat yield | t/ha | 1 | 9 | rate
@@ -446,8 +446,8 @@ TABLES = {
     "burtin": ("health", "Bacteria | Bacterium | \nPenicillin | Penicillin MIC | µg/mL\n"
                          "Streptomycin | Streptomycin MIC | µg/mL\nNeomycin | Neomycin MIC | µg/mL\n"
                          "Gram_Staining | Gram stain | \nGenus | Genus | "),
-    "co2_concentration": ("climate", "Date | Date | \nCO2 | CO₂ concentration | ppm\n"
-                                     "adjusted CO2 | Seasonally adjusted CO₂ | ppm"),
+    "co2_concentration": ("climate", "Date | Date | \nCO2 | CO2 concentration | ppm\n"
+                                     "adjusted CO2 | Seasonally adjusted CO2 | ppm"),
     "crimea": ("health", "date | Month | \nwounds | Deaths from wounds | deaths\nother | Deaths from other causes | "
                          "deaths\ndisease | Deaths from disease | deaths\narmy_size | Army size | soldiers"),
     "disasters": ("climate", "Entity | Disaster type | \nYear | Year | \nDeaths | Deaths | people"),

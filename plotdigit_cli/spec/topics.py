@@ -144,15 +144,21 @@ def names(rng: np.random.Generator, kind: str, n: int) -> list[str]:
     return [str(w) for w in rng.choice(pool, n, replace=False)]
 
 
-def series_names(rng: np.random.Generator, topic: dict, count: int) -> list[str]:
+def series_names(rng: np.random.Generator, topic: dict, count: int, *, over_time: bool = False) -> list[str]:
+    """Names of `count` series: the quantity itself for one; else names of the topic's series kind,
+    or of another of its domain's kinds where that one has too few names (two sexes, not three)
+    or would repeat the axis (years over a time axis)."""
     if count == 1:
         return [topic["quantity"]]
-    kind = topic["series"]
-    if kind == "years":
-        last = int(rng.integers(2005, YEAR_NOW + 1))
-        return [str(last - count + 1 + i) for i in range(count)]
-    found = names(rng, kind, count)
-    return found + [f"{NAMES[kind][0]} {i}" for i in range(len(found) + 1, count + 1)]
+    kinds = [topic["series"]] + [k for k in topic_table.DOMAINS[topic["domain"]]["series"] if k != topic["series"]]
+    for kind in kinds + ["scenarios", "regions"]:
+        if kind == "years" and not over_time:
+            last = int(rng.integers(2005, YEAR_NOW + 1))
+            return [str(last - count + 1 + i) for i in range(count)]
+        pool = topic_table.CATEGORIES.get(kind) or words.CATEGORY_LISTS.get(kind) or ()
+        if kind != "years" and len(pool) >= count:
+            return names(rng, kind, count)
+    return [f"Series {i}" for i in range(1, count + 1)]
 
 
 def in_range(rng: np.random.Generator, unit01: np.ndarray, lo: float, hi: float, *, positive: bool = False) -> np.ndarray:

@@ -7,7 +7,7 @@ import functools
 
 
 FAMILIES = ("vertical_bar", "horizontal_bar", "grouped_bar", "stacked_bar", "histogram", "line", "dot_line", "area",
-            "scatter", "pie", "donut")
+            "scatter", "pie", "donut", "bubble", "step", "line_band")  # not yet: dot, box
 
 
 # vl-convert's bundled themes (get_themes()), and Vega's own default ("vega").
@@ -15,12 +15,9 @@ THEMES = ("vega", "excel", "fivethirtyeight", "ggplot2", "googlecharts", "latime
           "urbaninstitute", "powerbi", "carbonwhite", "carbong10", "dark", "carbong90")
 
 
-MATPLOTLIB_ONLY = ("box", "bubble", "step", "line_band")  # families the Vega renderer does not draw yet
-
-
 def supports(chart_type: str, config) -> bool:
     """Whether Vega draws this family under `config` (bars only at category positions)."""
-    if chart_type not in FAMILIES or chart_type in MATPLOTLIB_ONLY:
+    if chart_type not in FAMILIES:
         return False
     params = config.charts[chart_type]
     return getattr(params, "positions", "categories") in ("categories", "data")

@@ -257,7 +257,7 @@ def _cartesian(vl: dict, spec: dict, meta: dict) -> None:
         xenc, scale_t = _continuous_x(p)
         yenc = {"field": "y", "type": "quantitative", "scale": p.vscale, "axis": p.value_axis}
         color = _color(spec, p.names, p.colors, p.legend)
-        if p.kind == "scatter":
+        if p.kind in ("scatter", "bubble"):
             vl["layer"] = _scatter_layers(p, xenc, yenc, color)
         else:
             vl["layer"] = _line_layers(p, xenc, yenc, color, scale_t)
@@ -268,8 +268,10 @@ def _value_extent(p: _Plot) -> tuple[float, float]:
     kind, data = p.kind, p.data
     if kind == "histogram":
         values = list(data["counts"]) + [0]
-    elif kind == "scatter":
+    elif kind in ("scatter", "bubble"):
         values = [v for s in data["series"] for v in s["y"]]
+    elif kind == "line_band":
+        values = [v for s in data["series"] for key in ("low", "high") for v in s[key]]
     else:
         rows = _series_rows(p.spec)
         values = [r["y1"] for r in rows] + ([r["y0"] for r in rows] if kind in ("stacked_bar", "area") else [])
@@ -279,7 +281,7 @@ def _value_extent(p: _Plot) -> tuple[float, float]:
     if kind in ("vertical_bar", "horizontal_bar", "grouped_bar", "stacked_bar", "histogram", "area") and not p.va["log"]:
         values.append(0.0)  # bars and areas start at 0
     lo, hi = min(values), max(values)
-    if not p.va["log"] and kind in ("line", "dot_line", "scatter"):
+    if not p.va["log"] and kind in ("line", "dot_line", "scatter", "bubble", "step", "line_band"):
         pad = (hi - lo) * 0.05 or abs(hi) * 0.05 or 1.0
         lo, hi = lo - pad, hi + pad
     return lo, hi
@@ -377,7 +379,7 @@ def _continuous_x(p: _Plot) -> tuple[dict, float]:
     """Lines, dot-lines, areas, scatters: a continuous x (numbers, dates, or category positions);
     (its encoding, the factor from its values to Vega's: ms per day for dates)."""
     kind, data, text, athin = p.kind, p.data, p.text, p.thin(along=True)
-    if kind == "scatter":
+    if kind in ("scatter", "bubble"):
         xs = [x for s in data["series"] for x in s["x"]]
         xkind = "numbers"
     else:
@@ -396,7 +398,7 @@ def _continuous_x(p: _Plot) -> tuple[dict, float]:
     else:
         pad = (xhi - xlo) * 0.05 or abs(xhi) * 0.05 or 1.0
         xdomain, xticks = _nice(xlo - pad, xhi + pad, max(1, TICKS >> (athin - 1)))
-        xaxis = dict({"values": xticks}, **_value_format({"style": (x.get("format") if kind != "scatter" else
+        xaxis = dict({"values": xticks}, **_value_format({"style": (x.get("format") if kind not in ("scatter", "bubble") else
                                                                       data.get("x_format")) or "plain"}, xticks))
     if xkind != "categories":
         xaxis["labelAngle"] = 0
@@ -421,8 +423,9 @@ def _scatter_layers(p: _Plot, xenc: dict, yenc: dict, color: dict) -> list[dict]
     layers, rows = [], []
     for j, s in enumerate(data["series"]):
         for i, (px_, py_) in enumerate(zip(s["x"], s["y"])):
+            size = s["sizes"][i] if "sizes" in s else s["size"]  # a bubble's own diameter
             rows.append({"key": f"{j},{i}", "s": s["name"], "t": px_, "y": py_, "c": s["point_colors"][i],
-                         "shape": SHAPES.get(s["marker"], "circle"), "size": _symbol_px(s["size"], pt) ** 2})
+                         "shape": SHAPES.get(s["marker"], "circle"), "size": _symbol_px(size, pt) ** 2})
     if "error_bars" in chosen:
         err = []
         for j, s in enumerate(data["series"]):
@@ -473,7 +476,8 @@ def _line_mark(p: _Plot) -> dict:
     pt = p.pt
     dash = {"solid": None, "dashed": [6 * pt, 3 * pt], "dashdot": [6 * pt, 2 * pt, 1.5 * pt, 2 * pt],
             "dotted": [1.5 * pt, 2.5 * pt]}
-    line_mark = {"type": "line", "clip": p.clip, "strokeCap": "round", "strokeJoin": "round", "interpolate": "linear"}
+    line_mark = {"type": "line", "clip": p.clip, "strokeCap": "round", "strokeJoin": "round",
+                 "interpolate": "step-after" if p.kind == "step" else "linear"}
     if p.kind == "dot_line" and dash.get(p.data["series"][0].get("dashes", "solid")):
         line_mark["strokeDash"] = dash[p.data["series"][0]["dashes"]]
         line_mark["strokeCap"] = "butt"
@@ -491,6 +495,14 @@ def _line_layers(p: _Plot, xenc: dict, yenc: dict, color: dict, scale_t: float) 
         layers.append({"data": {"values": rows}, "mark": dict({"type": "area", "clip": clip, "interpolate": "linear"}, **look["mark"]),
                        "encoding": {"x": xenc, "y": dict(yenc, field="y1"), "y2": {"field": "y0"}, "color": color,
                                     "order": {"field": "j"}}})
+    if kind == "line_band":  # every band under every line, each in its own opaque colour
+        band = [{"t": r["t"], "lo": p.data["series"][r["j"]]["low"][r["i"]], "hi": p.data["series"][r["j"]]["high"][r["i"]],
+                 "bc": p.data["series"][r["j"]]["band_color"], "j": r["j"]} for r in rows]
+        layers.append({"data": {"values": band}, "mark": {"type": "area", "clip": clip, "interpolate": "linear",
+                                                         "opacity": 1, "strokeWidth": 0},
+                       "encoding": {"x": xenc, "y": dict(yenc, field="lo"), "y2": {"field": "hi"},
+                                    "fill": {"field": "bc", "type": "nominal", "scale": None, "legend": None},
+                                    "detail": {"field": "j", "type": "nominal"}}})
     path_rows = _line_paths(p, rows, scale_t)
     line_mark = _line_mark(p)
     line_enc = {"x": xenc, "y": yenc, "detail": {"field": "j", "type": "nominal"}, "order": {"field": "n"},

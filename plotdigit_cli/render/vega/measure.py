@@ -191,7 +191,7 @@ def _cartesian(spec, scene: Scene, meta, plot_bbox, covers, width, height):
     if kind in ("vertical_bar", "horizontal_bar", "grouped_bar", "stacked_bar", "histogram"):
         return _bar_series(m)
     xscale = m.xscale
-    if kind == "scatter":
+    if kind in ("scatter", "bubble"):
         return _scatter_series(m), m.axes(None, xscale)
     return _line_series(m), m.axes(None, xscale)
 
@@ -266,6 +266,8 @@ def _scatter_series(m: _Measured) -> list[dict]:
                            inside=m.inside(u, v))
             if f"{j},{i}" in m.errors_drawn:
                 point["error"] = _error(m.errors_drawn[f"{j},{i}"], m.chosen, j, i, yv, m.value_px, False)
+            if "z" in s:
+                point["z"] = s["z"][i]
             pts.append(point)
         st = {"marker": s["marker"] if s["marker"] in ("o", "s", "D") else "o",
               "marker_size": labels.px(math.sqrt(float(points_drawn[f"{j},0"][0]["size"])))}
@@ -309,6 +311,11 @@ def _vertex(m: _Measured, points_drawn: dict, j: int, i: int, xv, pos, yv, b: fl
                    base=b if kind == "area" else None)
     if kind == "dot_line" and f"{j},{i}" in m.errors_drawn:
         point["error"] = _error(m.errors_drawn[f"{j},{i}"], m.chosen, j, i, top, m.value_px, False)
+    if kind == "line_band":  # the band's extent at the vertex
+        s = m.spec["data"]["series"][j]
+        low, high = s["low"][i], s["high"][i]
+        point["error"] = {"low": low, "high": high, "pixels": [[labels.px(u), labels.px(m.value_px(low))],
+                                                                [labels.px(u), labels.px(m.value_px(high))]]}
     return point
 
 
@@ -324,6 +331,8 @@ def _line_style(m: _Measured, s: dict, points_drawn: dict, j: int) -> dict:
             st |= _error_style(m.meta)
     if kind == "area":
         st |= drawn_looks.edge_style(m.chosen, s["color"], lambda w: w * m.pt)
+    if kind == "line_band":
+        st |= {"error_color": s["band_color"], "error_width": 0.0}
     return st
 
 
@@ -466,7 +475,7 @@ def _table_rows(spec: dict) -> list[list]:
     if kind == "histogram":
         e = data["edges"]
         return [[f"{e[i]:.4g} to {e[i + 1]:.4g}", int(c)] for i, c in enumerate(data["counts"])]
-    if kind == "scatter":
+    if kind in ("scatter", "bubble"):
         rows: dict = {}
         for j, s in enumerate(data["series"]):
             for xv, yv in zip(s["x"], s["y"]):

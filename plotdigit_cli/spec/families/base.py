@@ -124,7 +124,16 @@ def _topic_cartesian(rng: np.random.Generator, ctx, points: tuple[int, int], ser
         values = topics.over_decades(rng, values, lo, hi, ctx.data.log_decades)
     kind = "log" if log else "integer" if topic["kind"] == "count" and float(np.abs(values).max()) >= 20 else "uniform"
     values = data.floored(values, kind, positive or log, min_fraction)
-    names = topics.series_names(rng, topic, count)
+    if min_fraction > 0 and positive and count > 1:  # stacked: each segment a share of the tallest stack
+        floor = 0.6 * min_fraction * float(values.sum(axis=0).max())
+        values = np.maximum(values, floor)
+        values = np.round(values) if kind == "integer" else values
+    if min_fraction > 0 and values.min() < 0 < values.max():  # bars both ways: each a share of the whole span
+        floor = min_fraction * float(values.max() - values.min())
+        values = np.where(values < 0, -1.0, 1.0) * np.maximum(np.abs(values), floor)
+        values = np.round(values) if kind == "integer" else values
+    over_time = x["kind"] != "categories" or x.get("category") in ("years", "months", "quarters")
+    names = topics.series_names(rng, topic, count, over_time=over_time)
     colors = ctx.palette(rng, count)
     return {
         "x": x,

@@ -89,7 +89,8 @@ def sample_band(rng: np.random.Generator, p: BandParams, ctx) -> dict:
         if rng.uniform() < p.widening:
             half = half * np.linspace(0.3, 1.5, len(y))
         half = half * rng.uniform(0.8, 1.2, len(y))
-        s["low"], s["high"] = [float(v) for v in y - half], [float(v) for v in y + half]
+        low = y - half if y.min() < 0 else np.maximum(y - half, 0.0)  # a count's band stays at or above 0
+        s["low"], s["high"] = [float(v) for v in low], [float(v) for v in y + half]
         a = float(rng.uniform(*p.alpha))
         s["band_color"] = to_hex(background * (1 - a) + np.asarray(to_rgb(s["color"])) * a)
     return data

@@ -41,15 +41,16 @@ def draw(ax, spec: dict) -> list[Series]:
             median = ax.plot([c - half, c + half], [b["median"], b["median"]], color=dark, linewidth=line_pt,
                              solid_capstyle="butt", snap=False, zorder=2.2)[0]
             rect = (c - half, b["q1"], c + half, b["q3"])
-            marks += [Mark(x=name, y=b["low"], anchor=(c, b["low"]), color=dark, artist=caps[0], role="low_whisker"),
-                      Mark(x=name, y=b["q1"], anchor=(c, b["q1"]), color=s["color"], box=rect, sized=True, role="q1"),
-                      Mark(x=name, y=b["median"], anchor=(c, b["median"]), color=dark, artist=median, role="median"),
-                      Mark(x=name, y=b["q3"], anchor=(c, b["q3"]), color=s["color"], box=rect, sized=True, role="q3"),
-                      Mark(x=name, y=b["high"], anchor=(c, b["high"]), color=dark, artist=caps[1], role="high_whisker")]
+            row = (name, b["median"])  # the label's table gives each box its median
+            marks += [Mark(x=name, y=b["low"], anchor=(c, b["low"]), color=dark, artist=caps[0], role="low_whisker", table=row),
+                      Mark(x=name, y=b["q1"], anchor=(c, b["q1"]), color=s["color"], box=rect, sized=True, role="q1", table=row),
+                      Mark(x=name, y=b["median"], anchor=(c, b["median"]), color=dark, artist=median, role="median", table=row),
+                      Mark(x=name, y=b["q3"], anchor=(c, b["q3"]), color=s["color"], box=rect, sized=True, role="q3", table=row),
+                      Mark(x=name, y=b["high"], anchor=(c, b["high"]), color=dark, artist=caps[1], role="high_whisker", table=row)]
             if b["outliers"]:
                 ax.scatter(np.full(len(b["outliers"]), c), b["outliers"], s=size ** 2, c=s["color"], marker="o",
                            linewidths=0, zorder=2.3)
-                marks += [Mark(x=name, y=v, anchor=(c, v), color=s["color"], marker=("o", size), role="outlier")
+                marks += [Mark(x=name, y=v, anchor=(c, v), color=s["color"], marker=("o", size), role="outlier", table=row)
                           for v in b["outliers"]]
         out.append(Series(s["name"], s["color"], marks, style={"line_width": px(LINE_PX), "marker": "o",
                                                               "marker_size": px(pt_to_px(ax, size))}))
