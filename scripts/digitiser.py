@@ -31,7 +31,7 @@ import torch  # noqa: E402
 
 from digit.examples import batches  # noqa: E402
 from digit.predict import POINT_THRESHOLD, TICK_THRESHOLD, found, prediction  # noqa: E402
-from digit.net import Detector, Reader, detector_input  # noqa: E402
+from digit.net import Detector, Reader, detector_input, kinds_of  # noqa: E402
 from digit.train import load_checkpoint, slim, train  # noqa: E402
 
 
@@ -58,7 +58,7 @@ def predict(args) -> int:
 def models(path: Path, device: str) -> tuple[Detector, Reader]:
     """The detector and reader of a checkpoint (or slim weights), ready to predict."""
     ckpt = load_checkpoint(path, device)
-    detector, reader = Detector(), Reader()
+    detector, reader = Detector(kinds=kinds_of(ckpt["detector"])), Reader()
     detector.load_state_dict({k: v.float() for k, v in ckpt["detector"].items()})
     reader.load_state_dict({k: v.float() for k, v in ckpt["reader"].items()})
     return detector.to(device).eval(), reader.to(device).eval()

@@ -425,16 +425,25 @@ def _pairs(truth: list[dict], guess: list[dict]) -> list[tuple[dict, dict | None
     return [(s, guess[i] if i < len(guess) else None) for i, s in enumerate(truth)]
 
 
+BOX_MEDIAN = 3  # a box's points: low whisker, q1, median, ...
+
+
 def table_of(series: list[dict], chart_type: str = "") -> str:
     """A linear table of predicted series, laid out as the labels' tables are: a row per category
     (first seen order; a horizontal bar's is its y), a column per series; a pie's columns are
-    `label | share`. (A histogram's rows are keyed by bin ranges, which centres cannot give:
-    predict `table` for those.)"""
+    `label | share`; a box plot's cell is each box's median (its points come low whisker, q1,
+    median, q3, high whisker, outliers). (A histogram's rows are keyed by bin ranges, which
+    centres cannot give: predict `table` for those.)"""
     rows: dict = {}
     flip = chart_type == "horizontal_bar"
     for j, s in enumerate(series):
+        seen: dict = {}
         for x, y in zip(s["x"], s["y"]):
             key, value = (y, x) if flip else (x, y)
+            seen[key] = seen.get(key, 0) + 1
+            if chart_type == "box" and seen[key] != BOX_MEDIAN:  # a box's cell is its median, its third point
+                rows.setdefault(labels.cell(key), [None] * len(series))
+                continue
             rows.setdefault(labels.cell(key), [None] * len(series))[j] = value
     names = [s["name"] or f"series {j + 1}" for j, s in enumerate(series)]
     header = ["label", "share"] if chart_type in ("pie", "donut") else ["x"] + names

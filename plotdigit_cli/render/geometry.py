@@ -50,3 +50,15 @@ def table_header(spec: dict, text: dict, series: list[dict]) -> list[str]:
         return ["label", "share"]
     key = text["y_label"] if kind == "horizontal_bar" else text["x_label"]
     return [key or ("bin" if kind == "histogram" else "x")] + [s["name"] for s in series]
+
+
+BOX_LINE_PX = 3.0  # a box plot's whiskers, caps and medians: wide enough to cover their keypoints' pixels
+BOX_OUTLIER_PT = 5.0  # its outliers' diameter
+
+
+def box_geometry(data: dict, j: int, i: int) -> tuple[float, float]:
+    """(centre, half width) of box i of series j of a box plot, in x's category positions: a
+    category's boxes side by side in `width`, each taking 80% of its slot."""
+    k = len(data["series"])
+    w = data["width"] / k
+    return data["x"]["positions"][i] + (j - (k - 1) / 2) * w, w * 0.4

@@ -16,6 +16,7 @@ Each look that is drawn is named in the label's `style.looks` (docs/labels.md):
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -103,26 +104,35 @@ def sample(rng: np.random.Generator, p: LooksParams, chart_type: str, data: dict
         out["texture"] = {"kind": "texture", "style": str(rng.choice(p.textures)),
                           "strength": round(float(rng.uniform(*p.texture_strength)), 3),
                           "seed": int(rng.integers(2**31))}
-    if on("shared_origin") and len(series) > 1 and not real and _can_share_origin(series, log, bounds):
+    if on("shared_origin") and len(series) > 1 and not real:
         first = series[0]["y"][0]
+        positive = not log and all(v >= 0 for s in series for v in s["y"])
         for s in series[1:]:
             start = s["y"][0]
             s["y"] = [first * v / start if log else v + (first - start) for v in s["y"]]
             s["y"][0] = first  # exactly, whatever the rounding of the line above
+        if not log:
+            _fit(series, bounds if bounds is not None else (0.0, math.inf) if positive else None)
         out["shared_origin"] = {}
     return out
 
 
-def _can_share_origin(series: list[dict], log: bool, bounds: tuple[float, float] | None) -> bool:
-    """Whether the lines can be moved to one start without positive data going below zero (a
-    count or a price under 0 is no longer the quantity), or a topic's quantity leaving its range."""
-    if log:
-        return True
-    first = series[0]["y"][0]
-    moved = [v + first - s["y"][0] for s in series[1:] for v in s["y"]]
-    if bounds is not None and (min(moved) < bounds[0] or max(moved) > bounds[1]):
-        return False
-    return any(v < 0 for s in series for v in s["y"]) or min(moved) >= 0
+def _fit(series: list[dict], bounds: tuple[float, float] | None) -> None:
+    """Lines moved to one start, moved together (by one offset, or one affine map where they span
+    more than the range) back into `bounds`: positive data stays positive, a topic's quantity in
+    its range. The lines still share their first point."""
+    if bounds is None:
+        return
+    lo, hi = bounds
+    low, high = (f(v for s in series for v in s["y"]) for f in (min, max))
+    if low >= lo and high <= hi:
+        return
+    if high - low > hi - lo:
+        scale, shift = (hi - lo) / (high - low), lo
+    else:
+        scale, shift = 1.0, low + (lo - low if low < lo else hi - high)
+    for s in series:
+        s["y"] = [shift + (v - low) * scale for v in s["y"]]
 
 
 def words(looks: dict) -> list[str]:

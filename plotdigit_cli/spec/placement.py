@@ -48,7 +48,8 @@ def marks(chart_type: str, data: dict) -> np.ndarray:
         return np.zeros((0, 2))
     x_span, y_lo, y_hi = _spans(xs, ys, bases, chart_type)
     out = []
-    filled = chart_type in ("vertical_bar", "horizontal_bar", "grouped_bar", "stacked_bar", "histogram", "area", "dot")
+    filled = chart_type in ("vertical_bar", "horizontal_bar", "grouped_bar", "stacked_bar", "histogram", "area", "dot",
+                            "box")
     joined = chart_type in ("line", "dot_line", "area")
     for x, y, b in zip(xs, ys, bases):
         u = (x - x_span[0]) / max(x_span[1] - x_span[0], 1e-12)
@@ -72,6 +73,15 @@ def marks(chart_type: str, data: dict) -> np.ndarray:
 
 def _cartesian_points(chart_type: str, data: dict) -> tuple[list, list, list]:
     """Per series: x positions, values (stacks: their tops) and bases, as arrays."""
+    if chart_type == "box":  # each box from its low whisker to its high one, outliers as points beside
+        pos = np.asarray(data["x"]["positions"], float)
+        lows = [np.asarray([b["low"] for b in s["boxes"]]) for s in data["series"]]
+        highs = [np.asarray([b["high"] for b in s["boxes"]]) for s in data["series"]]
+        far = [(p, v) for s in data["series"] for p, b in zip(pos, s["boxes"]) for v in b["outliers"]]
+        if far:
+            lows.append(np.asarray([v for _, v in far]))
+            highs.append(np.asarray([v for _, v in far]))
+        return [pos] * len(data["series"]) + ([np.asarray([p for p, _ in far])] if far else []), highs, lows
     if chart_type == "histogram":
         edges = np.asarray(data["edges"])
         return [(edges[:-1] + edges[1:]) / 2], [np.asarray(data["counts"], float)], [np.zeros(len(edges) - 1)]
@@ -92,7 +102,7 @@ def _cartesian_points(chart_type: str, data: dict) -> tuple[list, list, list]:
 def _spans(xs, ys, bases, chart_type: str) -> tuple[tuple[float, float], float, float]:
     allx = np.concatenate(xs)
     ally = np.concatenate(ys + bases) if chart_type not in ("scatter", "line", "dot_line") else np.concatenate(ys)
-    pad = 0.5 if chart_type in ("vertical_bar", "horizontal_bar", "grouped_bar", "stacked_bar", "dot") else 0.0
+    pad = 0.5 if chart_type in ("vertical_bar", "horizontal_bar", "grouped_bar", "stacked_bar", "dot", "box") else 0.0
     lo, hi = float(ally.min()), float(ally.max())
     margin = 0.05 * (hi - lo or 1.0)
     return (float(allx.min()) - pad, float(allx.max()) + pad), lo - margin, hi + margin

@@ -7,7 +7,7 @@ import functools
 
 
 FAMILIES = ("vertical_bar", "horizontal_bar", "grouped_bar", "stacked_bar", "histogram", "line", "dot_line", "area",
-            "scatter", "pie", "donut", "bubble", "step", "line_band")  # not yet: dot, box
+            "scatter", "pie", "donut", "box", "bubble", "step", "line_band")  # not: dot
 
 
 # vl-convert's bundled themes (get_themes()), and Vega's own default ("vega").

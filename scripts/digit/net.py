@@ -44,16 +44,17 @@ def _block(cin: int, cout: int, stride: int = 1) -> nn.Sequential:
 
 
 class Detector(nn.Module):
-    def __init__(self, width: int = 32):
+    def __init__(self, width: int = 32, kinds: int = len(CHART_TYPES)):
         super().__init__()
         w = width
+        self.kinds = kinds  # chart types it tells apart: the first `kinds` of CHART_TYPES (append-only)
         self.stem = nn.Sequential(nn.Conv2d(3, w // 2, 3, 2, 1, bias=False), nn.BatchNorm2d(w // 2), nn.ReLU(inplace=True))
         self.s4, self.s8, self.s16 = _block(w // 2, w, 2), _block(w, 2 * w, 2), _block(2 * w, 4 * w, 2)
         self.lat8, self.lat4 = nn.Conv2d(2 * w, 2 * w, 1), nn.Conv2d(w, 2 * w, 1)
         self.top = nn.Conv2d(4 * w, 2 * w, 1)
         self.up8, self.up4 = _block(2 * w, 2 * w), _block(2 * w, 2 * w)
         self.heads = nn.Conv2d(2 * w, len(HEATMAPS) * 3 + 4, 1)  # heat, offset (2 each), box (4)
-        self.glob = nn.Linear(8 * w, len(CHART_TYPES) + 2 * len(ROTATIONS))
+        self.glob = nn.Linear(8 * w, kinds + 2 * len(ROTATIONS))
         nn.init.constant_(self.heads.bias[:len(HEATMAPS)], -2.19)  # CenterNet's prior: 0.1 at start
 
     def forward(self, images: torch.Tensor) -> dict:
@@ -66,7 +67,7 @@ class Detector(nn.Module):
         k = len(HEATMAPS)
         pooled = torch.cat([c16.mean((2, 3)), c16.amax((2, 3))], 1)
         g = self.glob(pooled)
-        n = len(CHART_TYPES)
+        n = self.kinds
         return {"heat": out[:, :k], "offset": out[:, k:3 * k], "box": out[:, 3 * k:], "kind": g[:, :n],
                 "rot_x": g[:, n:n + len(ROTATIONS)], "rot_y": g[:, n + len(ROTATIONS):]}
 
@@ -243,3 +244,8 @@ def argmax_point(heat: torch.Tensor, offset: torch.Tensor) -> tuple[float, float
     gy, gx = divmod(i, GRID)
     off = offset.sigmoid()
     return gx + float(off[0, gy, gx]), gy + float(off[1, gy, gx])
+
+
+def kinds_of(state: dict) -> int:
+    """How many chart types a saved detector tells apart (12 before issue 25's four families)."""
+    return int(state["glob.weight"].shape[0]) - 2 * len(ROTATIONS)

@@ -16,7 +16,8 @@ import numpy as np
 import torch
 
 from digit.examples import ROTATIONS, mixed
-from digit.net import Detector, Reader, detector_input, detector_loss, encode, reader_loss, strip, targets
+from digit.net import (Detector, Reader, detector_input, detector_loss, encode, kinds_of, reader_loss, strip,
+                       targets)
 
 FORMAT = "plotdigit.digitiser/1"
 MAX_STRIPS = 128  # tick crops a step trains the reader on
@@ -61,12 +62,14 @@ def slim(source: Path, out: Path) -> None:
     os.replace(tmp, out)
 
 
-def batch_tensors(examples, device: str) -> tuple:
+def batch_tensors(examples, device: str, known: int | None = None) -> tuple:
     """The detector's inputs and targets for a list of Examples, on `device`."""
     images = torch.stack([detector_input(e.image) for e in examples]).to(device)
     ts = [targets(e) for e in examples]
     t = {k: torch.from_numpy(np.stack([x[k] for x in ts])).to(device) for k in ts[0]}
     kinds = torch.tensor([e.chart_type for e in examples], device=device)
+    if known is not None:  # a type the detector was not made for: no target
+        kinds = torch.where(kinds < known, kinds, -1)
     rot = torch.tensor([[ROTATIONS.index(e.rotation[a]) if e.rotation.get(a) is not None else -1 for a in "xy"]
                         for e in examples], device=device)
     return images, t, kinds, rot
@@ -119,13 +122,13 @@ class Stop:
 def train(args) -> int:
     out = Path(args.out)
     device = args.device
-    detector, reader = new_models()
+    ckpt = load_checkpoint(out, device) if out.exists() else None
+    detector, reader = Detector(kinds=kinds_of(ckpt["detector"])) if ckpt else Detector(), Reader()
     detector.to(device), reader.to(device)
     params = list(detector.parameters()) + list(reader.parameters())
     optimiser = torch.optim.AdamW(params, lr=args.lr, weight_decay=1e-4)
     state = {"step": 0, "seconds": 0.0, "resumes": 0, "data": list(args.data), "lr": args.lr}
-    if out.exists():
-        ckpt = load_checkpoint(out, device)
+    if ckpt:
         detector.load_state_dict(ckpt["detector"])
         reader.load_state_dict(ckpt["reader"])
         optimiser.load_state_dict(ckpt["optimiser"])
@@ -166,7 +169,7 @@ def _loop(args, out, detector, reader, optimiser, state) -> None:
 def _step(examples, detector, reader, optimiser, rng, device, lr) -> dict:
     for g in optimiser.param_groups:
         g["lr"] = lr
-    images, t, kinds, rot = batch_tensors(examples, device)
+    images, t, kinds, rot = batch_tensors(examples, device, detector.kinds)
     loss, parts = detector_loss(detector(images), t, kinds, rot)
     strips, texts = reader_batch(examples, rng, device)
     if strips is not None:

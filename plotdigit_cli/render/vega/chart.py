@@ -28,7 +28,7 @@ from PIL import Image
 from plotdigit_cli.label.model import Label
 from plotdigit_cli.render import looks as drawn_looks
 from plotdigit_cli.spec import looks
-from plotdigit_cli.render.geometry import ERROR_WIDTH_PX, MIN_LINE_PX
+from plotdigit_cli.render.geometry import BOX_LINE_PX, BOX_OUTLIER_PT, ERROR_WIDTH_PX, MIN_LINE_PX, box_geometry
 from plotdigit_cli.render.renderer import NoRoom
 from plotdigit_cli.spec.types import Spec
 from plotdigit_cli.render.vega.text import _register_fonts, css_family
@@ -259,6 +259,8 @@ def _cartesian(vl: dict, spec: dict, meta: dict) -> None:
         color = _color(spec, p.names, p.colors, p.legend)
         if p.kind in ("scatter", "bubble"):
             vl["layer"] = _scatter_layers(p, xenc, yenc, color)
+        elif p.kind == "box":
+            vl["layer"] = _box_layers(p, xenc, yenc, color)
         else:
             vl["layer"] = _line_layers(p, xenc, yenc, color, scale_t)
 
@@ -272,6 +274,8 @@ def _value_extent(p: _Plot) -> tuple[float, float]:
         values = [v for s in data["series"] for v in s["y"]]
     elif kind == "line_band":
         values = [v for s in data["series"] for key in ("low", "high") for v in s[key]]
+    elif kind == "box":
+        values = [v for s in data["series"] for b in s["boxes"] for v in [b["low"], b["high"], *b["outliers"]]]
     else:
         rows = _series_rows(p.spec)
         values = [r["y1"] for r in rows] + ([r["y0"] for r in rows] if kind in ("stacked_bar", "area") else [])
@@ -281,7 +285,7 @@ def _value_extent(p: _Plot) -> tuple[float, float]:
     if kind in ("vertical_bar", "horizontal_bar", "grouped_bar", "stacked_bar", "histogram", "area") and not p.va["log"]:
         values.append(0.0)  # bars and areas start at 0
     lo, hi = min(values), max(values)
-    if not p.va["log"] and kind in ("line", "dot_line", "scatter", "bubble", "step", "line_band"):
+    if not p.va["log"] and kind in ("line", "dot_line", "scatter", "bubble", "step", "line_band", "box"):
         pad = (hi - lo) * 0.05 or abs(hi) * 0.05 or 1.0
         lo, hi = lo - pad, hi + pad
     return lo, hi
@@ -447,6 +451,40 @@ def _scatter_layers(p: _Plot, xenc: dict, yenc: dict, color: dict) -> list[dict]
         enc["shape"] = {"field": "s", "type": "nominal", "scale": {"domain": p.names, "range": [shape]},
                         "legend": _legend(p.spec) if p.legend else None}
     _annotations(layers, [(r["t"], r["y"]) for r in rows], chosen, p.va, p.meta, xenc, yenc, clip)
+    return layers
+
+
+def _box_layers(p: _Plot, xenc: dict, yenc: dict, color: dict) -> list[dict]:
+    """Box plots from their statistics: whiskers, boxes, caps, medians, outliers, in that order."""
+    data, clip, ink = p.data, p.clip, p.meta["ink"]
+    whiskers, boxes, caps, medians, outliers = [], [], [], [], []
+    for j, s in enumerate(data["series"]):
+        for i, b in enumerate(s["boxes"]):
+            c, half = box_geometry(data, j, i)
+            key = f"{j},{i}"
+            whiskers += [{"t": c, "a": b["low"], "b": b["q1"]}, {"t": c, "a": b["q3"], "b": b["high"]}]
+            boxes.append({"x0": c - half, "x1": c + half, "q1": b["q1"], "q3": b["q3"], "s": s["name"], "key": key})
+            caps += [{"x0": c - half / 2, "x1": c + half / 2, "y": v, "key": f"{key},{end}"}
+                     for end, v in (("low", b["low"]), ("high", b["high"]))]
+            medians.append({"x0": c - half, "x1": c + half, "y": b["median"], "key": key})
+            outliers += [{"t": c, "y": v, "s": s["name"], "key": f"{key},{n}"} for n, v in enumerate(b["outliers"])]
+    rule = {"type": "rule", "color": ink, "strokeWidth": BOX_LINE_PX, "strokeCap": "butt", "clip": clip}
+    across = {"x": dict(xenc, field="x0"), "x2": {"field": "x1"}, "y": dict(yenc, field="y"),
+              "description": {"field": "key"}}
+    layers = [{"data": {"values": whiskers}, "mark": rule,
+               "encoding": {"x": xenc, "y": dict(yenc, field="a"), "y2": {"field": "b"}}},
+              {"data": {"values": boxes}, "mark": {"type": "rect", "strokeWidth": 0, "clip": clip},
+               "encoding": {"x": dict(xenc, field="x0"), "x2": {"field": "x1"}, "y": dict(yenc, field="q1"),
+                            "y2": {"field": "q3"}, "color": color, "description": {"field": "key"}}, "name": "boxes"},
+              {"data": {"values": caps}, "mark": rule, "encoding": across, "name": "caps"},
+              {"data": {"values": medians}, "mark": rule, "encoding": across, "name": "medians"}]
+    if outliers:
+        size = _symbol_px(BOX_OUTLIER_PT, p.pt) ** 2
+        layers.append({"data": {"values": outliers}, "mark": {"type": "point", "filled": True, "opacity": 1,
+                                                              "clip": clip, "strokeWidth": 0, "size": size,
+                                                              "shape": "circle"},
+                       "encoding": {"x": xenc, "y": yenc, "color": dict(color, legend=None),
+                                    "description": {"field": "key"}}, "name": "outliers"})
     return layers
 
 

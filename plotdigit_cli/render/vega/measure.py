@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from plotdigit_cli.spec import fonts
 from plotdigit_cli.label import build, labels, model
 from plotdigit_cli.render import looks as drawn_looks
-from plotdigit_cli.render.geometry import ERROR_WIDTH_PX, MIN_LINE_PX
+from plotdigit_cli.render.geometry import BOX_LINE_PX, ERROR_WIDTH_PX, MIN_LINE_PX, box_geometry
 from plotdigit_cli.render.geometry import COVER_MARGIN, MARK_INSET, TEXT_REACH, covered, table_header
 from plotdigit_cli.render.vega.text import Scale, text_box
 from plotdigit_cli.spec.vega_themes import backdrop
@@ -193,6 +193,8 @@ def _cartesian(spec, scene: Scene, meta, plot_bbox, covers, width, height):
     xscale = m.xscale
     if kind in ("scatter", "bubble"):
         return _scatter_series(m), m.axes(None, xscale)
+    if kind == "box":
+        return _box_series(m), m.axes(None, xscale)
     return _line_series(m), m.axes(None, xscale)
 
 
@@ -274,6 +276,45 @@ def _scatter_series(m: _Measured) -> list[dict]:
         if m.errors_drawn:
             st |= _error_style(m.meta)
         series.append({"name": s["name"], "color": s["color"], "style": st, "points": pts})
+    return series
+
+
+def _box_series(m: _Measured) -> list[dict]:
+    """Each box's five keypoints and its outliers (spec/families/box.py), the boxes and outliers
+    checked against the scales; medians and caps are rules as wide as their stroke."""
+    data, ink = m.spec["data"], m.meta["ink"]
+    boxes, outliers = _keyed(m.scene.named("boxes")), _keyed(m.scene.named("outliers"))
+    half_line = BOX_LINE_PX / 2
+    series = []
+    for j, s in enumerate(data["series"]):
+        pts = []
+        for i, (name, b) in enumerate(zip(data["x"]["values"], s["boxes"])):
+            c, half = box_geometry(data, j, i)
+            item, mx, my = boxes[f"{j},{i}"]
+            x0, y0 = mx + float(item["x"]), my + float(item["y"])
+            x1, y1 = x0 + float(item.get("width", 0)), y0 + float(item.get("height", 0))
+            _check(x0, m.x_px(c - half), "a box's side")
+            _check(min(y0, y1), min(m.value_px(b["q1"]), m.value_px(b["q3"])), "a box's edge")
+            u, rect = m.x_px(c), [labels.px(x0), labels.px(min(y0, y1)), labels.px(x1), labels.px(max(y0, y1))]
+            for role, value, reach, color in (("low_whisker", b["low"], half / 2, ink), ("q1", b["q1"], None, s["color"]),
+                                              ("median", b["median"], half, ink), ("q3", b["q3"], None, s["color"]),
+                                              ("high_whisker", b["high"], half / 2, ink)):
+                v = m.value_px(value)
+                box = rect if reach is None else [labels.px(m.x_px(c - reach)), labels.px(v - half_line),
+                                                  labels.px(m.x_px(c + reach)), labels.px(v + half_line)]
+                point = _point(name, float(value), u, v, box, color, m.plot_bbox, m.covers, sized=reach is None,
+                               inside=m.inside(u, v))
+                pts.append(dict(point, role=role))
+            for n, value in enumerate(b["outliers"]):
+                item, mx, my = outliers[f"{j},{i},{n}"]
+                v = m.value_px(value)
+                _check(mx + float(item["x"]), u, "an outlier")
+                r = math.sqrt(float(item["size"])) / 2
+                box = [labels.px(u - r), labels.px(v - r), labels.px(u + r), labels.px(v + r)]
+                pts.append(dict(_point(name, float(value), u, v, box, s["color"], m.plot_bbox, m.covers, sized=False,
+                                       inside=m.inside(u, v)), role="outlier"))
+        style = {"line_width": labels.px(BOX_LINE_PX), "marker": "o"}
+        series.append({"name": s["name"], "color": s["color"], "style": style, "points": pts})
     return series
 
 

@@ -77,7 +77,8 @@ def sample(rng: np.random.Generator, p: BoxParams, ctx) -> dict:
             level = lo + width * rng.uniform(0.3, 0.7)
             spread = width * rng.uniform(0.06, 0.14)  # boxes tall enough to see beside the outliers
             size = int(rng.integers(p.samples[0], p.samples[1] + 1))
-            boxes.append(stats(_sample(rng, size, level, spread, rng.uniform() < p.outliers)))
+            values = _sample(rng, size, level, spread, rng.uniform() < p.outliers)
+            boxes.append(stats(np.clip(values, lo, hi)))  # a share stays within 0-100, a count over 0
         series.append({"name": name, "color": color, "boxes": boxes, "y": [b["median"] for b in boxes]})
     return {"x": x, "series": series, "width": float(rng.uniform(*p.width)),
             "value_axis": value_axis(rng, ctx, "uniform") | {"log": False}}

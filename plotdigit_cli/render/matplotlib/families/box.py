@@ -11,19 +11,15 @@ from __future__ import annotations
 import numpy as np
 
 from plotdigit_cli.label.labels import px
+from plotdigit_cli.render.geometry import BOX_LINE_PX as LINE_PX, BOX_OUTLIER_PT as OUTLIER_PT, box_geometry
 from plotdigit_cli.render.matplotlib.marks import (MIN_MARKER_PX, Mark, Series, at_least_px, ink, pt_to_px,
                                                    px_to_pt)
 
-LINE_PX = 3.0  # whiskers, caps and the median
-OUTLIER_PT = 5.0
 
 
 def draw(ax, spec: dict) -> list[Series]:
     data = spec["data"]
     x = data["x"]
-    k = len(data["series"])
-    w = data["width"] / k
-    half = w * 0.4  # each box takes 80% of its slot
     line_pt = px_to_pt(ax, LINE_PX)
     dark = ink(spec)
     size = at_least_px(ax, OUTLIER_PT, MIN_MARKER_PX)
@@ -31,7 +27,7 @@ def draw(ax, spec: dict) -> list[Series]:
     for j, s in enumerate(data["series"]):
         marks = []
         for i, (name, pos, b) in enumerate(zip(x["values"], x["positions"], data["series"][j]["boxes"])):
-            c = pos + (j - (k - 1) / 2) * w
+            c, half = box_geometry(data, j, i)
             ax.plot([c, c], [b["low"], b["q1"]], color=dark, linewidth=line_pt, solid_capstyle="butt", snap=False, zorder=1.8)
             ax.plot([c, c], [b["q3"], b["high"]], color=dark, linewidth=line_pt, solid_capstyle="butt", snap=False, zorder=1.8)
             ax.bar(c, b["q3"] - b["q1"], width=2 * half, bottom=b["q1"], color=s["color"], linewidth=0, zorder=2.0,
