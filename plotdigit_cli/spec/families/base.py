@@ -98,8 +98,13 @@ def sample_cartesian(rng: np.random.Generator, ctx, points: tuple[int, int], ser
     else:
         values, kind = data.series_values(rng, ctx.data, n, count, kind=kind, positive=positive,
                                           min_fraction=min_fraction)
-    names = words.series_names(rng, count)
-    colors = ctx.palette(rng, count)
+    return _over_x(rng, ctx, x, words.series_names(rng, count), values, kind, log=log, cut_ok=cut_ok)
+
+
+def _over_x(rng: np.random.Generator, ctx, x: dict, names: list[str], values, kind: str, *, log: bool,
+            cut_ok: bool) -> dict:
+    """A cartesian chart's data: series named and coloured over x, and the value axis."""
+    colors = ctx.palette(rng, len(names))
     return {
         "x": x,
         "series": [{"name": name, "color": color, "y": [float(v) for v in row]}
@@ -123,21 +128,20 @@ def _topic_cartesian(rng: np.random.Generator, ctx, points: tuple[int, int], ser
     if log:  # the same shapes, over the decades the quantity spans (or the config's decades under its top)
         values = topics.over_decades(rng, values, lo, hi, ctx.data.log_decades)
     kind = "log" if log else "integer" if topic["kind"] == "count" and float(np.abs(values).max()) >= 20 else "uniform"
-    values = data.floored(values, kind, positive or log, min_fraction)
-    if min_fraction > 0 and positive and count > 1:  # stacked: each segment a share of the tallest stack
-        floor = 0.6 * min_fraction * float(values.sum(axis=0).max())
-        values = np.maximum(values, floor)
-        values = np.round(values) if kind == "integer" else values
-    if min_fraction > 0 and values.min() < 0 < values.max():  # bars both ways: each a share of the whole span
-        floor = min_fraction * float(values.max() - values.min())
-        values = np.where(values < 0, -1.0, 1.0) * np.maximum(np.abs(values), floor)
-        values = np.round(values) if kind == "integer" else values
+    values = _tall_enough(data.floored(values, kind, positive or log, min_fraction), kind, positive, min_fraction)
     over_time = x["kind"] != "categories" or x.get("category") in ("years", "months", "quarters")
     names = topics.series_names(rng, topic, count, over_time=over_time)
-    colors = ctx.palette(rng, count)
-    return {
-        "x": x,
-        "series": [{"name": name, "color": color, "y": [float(v) for v in row]}
-                   for name, color, row in zip(names, colors, values)],
-        "value_axis": value_axis(rng, ctx, kind, log=log, cut=cut_ok),
-    }
+    return _over_x(rng, ctx, x, names, values, kind, log=log, cut_ok=cut_ok)
+
+
+def _tall_enough(values: np.ndarray, kind: str, positive: bool, min_fraction: float) -> np.ndarray:
+    """Bars a topic's values make, each at least a share of what the axis spans: a stacked segment
+    of the tallest stack, a bar of a chart with bars both ways of the whole span."""
+    if min_fraction <= 0:
+        return values
+    if positive and len(values) > 1:
+        values = np.maximum(values, 0.6 * min_fraction * float(values.sum(axis=0).max()))
+    if values.min() < 0 < values.max():
+        floor = min_fraction * float(values.max() - values.min())
+        values = np.where(values < 0, -1.0, 1.0) * np.maximum(np.abs(values), floor)
+    return np.round(values) if kind == "integer" else values
