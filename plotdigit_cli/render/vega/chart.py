@@ -437,8 +437,9 @@ def _scatter_layers(p: _Plot, xenc: dict, yenc: dict, color: dict) -> list[dict]
                 lo_, hi_ = chosen["error_bars"]["errors"][j][i]
                 err.append({"key": f"{j},{i}", "t": px_, "lo": py_ - lo_, "hi": py_ + hi_})
         layers.append(_error_layer(err, xenc, yenc, p.meta, clip))
-    layers.append({"data": {"values": rows}, "mark": {"type": "point", "filled": True, "opacity": 1, "clip": clip,
-                                                      "strokeWidth": 0},
+    # Bubbles are clipped to the plot, as matplotlib clips them: a large one would cover tick labels.
+    layers.append({"data": {"values": rows}, "mark": {"type": "point", "filled": True, "opacity": 1,
+                                                      "clip": clip or p.kind == "bubble", "strokeWidth": 0},
                    "encoding": {"x": xenc, "y": yenc, "color": dict(color, field="s") if data["series"][0]["color"]
                                 else {"field": "c", "type": "nominal", "scale": None, "legend": None},
                                 "shape": {"field": "shape", "type": "nominal", "scale": None},

@@ -52,7 +52,7 @@ def _sample(rng: np.random.Generator, n: int, level: float, spread: float, far: 
     else:
         v = level + spread * (rng.uniform(-1.0, 1.0, n) + rng.uniform(-1.0, 1.0, n))
     if far:
-        k = int(rng.integers(1, MAX_OUTLIERS + 1))
+        k = min(int(rng.integers(1, MAX_OUTLIERS + 1)), max(1, n // 4))  # a few of the sample, never all of it
         v[:k] = level + rng.choice((-1.0, 1.0), k) * spread * rng.uniform(2.5, 4.0, k)
     return v
 
