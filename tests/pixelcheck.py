@@ -57,14 +57,15 @@ def probe_point(label: dict, point: dict, edge: float = 0.0) -> tuple[float, flo
     inset = 1.5 + edge / 2
     if kind in BARS or (kind == "box" and point.get("role") in ("q1", "q3")):
         x0, y0, x1, y1 = point["bbox"]
-        if y1 - y0 < (LOW_BIN + 2 * edge if kind == "histogram" else 3):  # an outline eats into a low bin
+        if y1 - y0 < (LOW_BIN + 2 * edge if kind == "histogram" else 3 if kind == "box" else 2):
+            # an outline eats into a low bin; a box thinner than its median line is under it
             assert kind in ("histogram", "box"), f"bar of {y1 - y0:.2f} px is too short to see"
-            return None  # a box thinner than its median line is under it
+            return None
         inset = min(inset, (y1 - y0) / 2)
         return u, v + inset if abs(v - y0) <= abs(v - y1) else v - inset
     if kind == "horizontal_bar":
         x0, y0, x1, y1 = point["bbox"]
-        assert x1 - x0 >= 3, f"bar of {x1 - x0:.2f} px is too short to see"
+        assert x1 - x0 >= 2, f"bar of {x1 - x0:.2f} px is too short to see"  # 2-3 px: probed at its middle
         inset = min(inset, (x1 - x0) / 2)
         return (u - inset if abs(u - x1) <= abs(u - x0) else u + inset), v
     if kind in ("pie", "donut"):

@@ -138,12 +138,12 @@ def lines(profile: dict) -> list[str]:
         return "n/a" if v is None else f"{100 * v:.1f}%"
 
     out = ["", f"realism ({profile['charts']} charts)",
-           f"  light backgrounds {pct(profile['light_background'])}, muted palettes {pct(profile['muted_palette'])}"
-           f" (saturated {pct(profile['saturated_palette'])}), common aspect ratios {pct(profile['common_aspect'])}",
-           f"  e-notation ticks {pct(profile['e_notation'])}, reversed axes {pct(profile['reversed_axis'])},"
-           f" legends over data {pct(profile['legend_over_data'])}",
-           f"  noise-like line series {pct(profile['noise_series'])} of {profile['line_series']},"
-           f" value-axis titles with a unit {pct(profile['unit_titles'])}",
+           (f"  light backgrounds {pct(profile['light_background'])}, muted palettes {pct(profile['muted_palette'])}"
+            f" (saturated {pct(profile['saturated_palette'])}), common aspect ratios {pct(profile['common_aspect'])}"),
+           (f"  e-notation ticks {pct(profile['e_notation'])}, reversed axes {pct(profile['reversed_axis'])},"
+            f" legends over data {pct(profile['legend_over_data'])}"),
+           (f"  noise-like line series {pct(profile['noise_series'])} of {profile['line_series']},"
+            f" value-axis titles with a unit {pct(profile['unit_titles'])}"),
            f"  topic recorded {pct(profile['topic'])}, text naming the topic {pct(profile['topic_text'])}"]
     if profile["domains"]:
         out.append("  domains: " + ", ".join(f"{k} {v}" for k, v in profile["domains"].items()))

@@ -47,6 +47,7 @@ class Context:
     tables: np.random.Generator | None = None  # set when this chart's data is to come from a real table
     source: dict = field(default_factory=lambda: dict(SYNTHETIC))  # where the data came from (the label's `source`)
     topic: dict | None = None  # what the chart is about (topics.py), when it is about something
+    figure: dict | None = None  # the image's size, for samplers that must fit their marks to it
 
     @property
     def data(self):
@@ -87,7 +88,8 @@ def sample_spec(config: Config, seed: int, index: int) -> Spec:
     if renderer == "vega":
         look["vega_theme"] = str(more.choice(vega.THEMES))
     ctx = Context(config, look, family.has_axes,
-                  tables=table_rng if chart_type in TABLE_FAMILIES and table_rng.uniform() < config.data.tables else None)
+                  tables=table_rng if chart_type in TABLE_FAMILIES and table_rng.uniform() < config.data.tables else None,
+                  figure=figure)
     # Stream 3: what the chart is about (topics.py); a config without topics draws none of it.
     topic_rng = sample_rng(seed, index, 3)
     if config.topics.share > 0 and topic_rng.uniform() < config.topics.share:

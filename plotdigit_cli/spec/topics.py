@@ -23,9 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from plotdigit_cli.spec import data as data_models
-from plotdigit_cli.spec import shapes
-from plotdigit_cli.spec import topic_table
-from plotdigit_cli.spec import words
+from plotdigit_cli.spec import shapes, topic_table, words
 from plotdigit_cli.spec.params import param, pick, probability, span, weights
 
 DOMAINS = tuple(topic_table.DOMAINS)
@@ -224,7 +222,7 @@ def of_table(source: dict) -> dict:
     return {"domain": domain, "quantity": title, "unit": unit}
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def table_columns(table: str) -> tuple[str, dict]:
     """(domain, {column: (title, unit)}) of a real table."""
     domain, text = topic_table.TABLES[table]
@@ -378,8 +376,7 @@ def table_texts(rng: np.random.Generator, chart_type: str, data: dict, source: d
     topic = {"domain": domain, "quantity": quantity, "unit": unit, "place": "", "figure": int(rng.integers(1, 13)),
              "category": "", "year": 0}
     fmt = (data.get("value_axis") or {}).get("format") or {}
-    value = axis_title(rng, quantity if quantity != unit.capitalize() else quantity, unit if quantity.lower() != unit
-                       else "", p, ticks_say=fmt.get("suffix", ""))
+    value = axis_title(rng, quantity, unit if quantity.lower() != unit else "", p, ticks_say=fmt.get("suffix", ""))
     x_col = title_of[cols[0]]
     other = "Count" if chart_type == "histogram" else x_col[0] if chart_type != "scatter" else axis_title(
         rng, x_col[0], x_col[1], p)

@@ -185,5 +185,5 @@ def test_inspect_reports_the_realism_profile(small_run):
     for name in ("light_background", "e_notation", "reversed_axis", "common_aspect", "muted_palette"):
         assert 0.0 <= profile[name] <= 1.0
     text = subprocess.run([sys.executable, "-m", "plotdigit_cli", "inspect", str(small_run)],
-                          capture_output=True, text=True).stdout
+                          capture_output=True, text=True, check=True).stdout
     assert "realism (24 charts)" in text and "topic recorded 100.0%" in text

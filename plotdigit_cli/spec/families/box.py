@@ -15,13 +15,13 @@ from dataclasses import dataclass
 import numpy as np
 
 from plotdigit_cli.spec import data as values_of
-from plotdigit_cli.spec import topics
-from plotdigit_cli.spec import words
+from plotdigit_cli.spec import topics, words
 from plotdigit_cli.spec.families.base import Family, value_axis
-from plotdigit_cli.spec.params import param, pick, probability, span
+from plotdigit_cli.spec.params import param, probability, span
 
 WHISKER = 1.5  # interquartile ranges
 MAX_OUTLIERS = 6  # per box: more would bury the box in markers
+MIN_BOX_PX = 12  # a box's least width
 
 
 @dataclass(frozen=True)
@@ -57,9 +57,26 @@ def _sample(rng: np.random.Generator, n: int, level: float, spread: float, far: 
     return v
 
 
+def _fitting(n: int, count: int, width: float, figure: dict | None) -> tuple[int, int]:
+    """Categories and series cut down (series first) until each box is MIN_BOX_PX wide or more in
+    a plot of about 70% of the image's width: narrower, its caps and median are shorter than
+    their stroke is wide, and no longer cover their keypoints' pixels."""
+    if figure is None:
+        return n, count
+    room = int(0.7 * figure["width"] * width * 0.8 / MIN_BOX_PX)
+    while n * count > max(room, 1) and n * count > 1:
+        if count > 1:
+            count -= 1
+        else:
+            n -= 1
+    return n, count
+
+
 def sample(rng: np.random.Generator, p: BoxParams, ctx) -> dict:
     n = int(rng.integers(p.points[0], p.points[1] + 1))
     count = int(rng.integers(p.series[0], p.series[1] + 1))
+    share = float(rng.uniform(*p.width))  # of a category's slot, its boxes together
+    n, count = _fitting(n, count, share, getattr(ctx, "figure", None))
     topic = getattr(ctx, "topic", None)
     if topic is not None:
         x = topics.x_domain(rng, topic, n, ("categories",), ctx.data)
@@ -80,7 +97,7 @@ def sample(rng: np.random.Generator, p: BoxParams, ctx) -> dict:
             values = _sample(rng, size, level, spread, rng.uniform() < p.outliers)
             boxes.append(stats(np.clip(values, lo, hi)))  # a share stays within 0-100, a count over 0
         series.append({"name": name, "color": color, "boxes": boxes, "y": [b["median"] for b in boxes]})
-    return {"x": x, "series": series, "width": float(rng.uniform(*p.width)),
+    return {"x": x, "series": series, "width": share,
             "value_axis": value_axis(rng, ctx, "uniform") | {"log": False}}
 
 

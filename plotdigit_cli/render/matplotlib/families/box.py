@@ -11,10 +11,18 @@ from __future__ import annotations
 import numpy as np
 
 from plotdigit_cli.label.labels import px
-from plotdigit_cli.render.geometry import BOX_LINE_PX as LINE_PX, BOX_OUTLIER_PT as OUTLIER_PT, box_geometry
-from plotdigit_cli.render.matplotlib.marks import (MIN_MARKER_PX, Mark, Series, at_least_px, ink, pt_to_px,
-                                                   px_to_pt)
-
+from plotdigit_cli.render.geometry import BOX_LINE_PX as LINE_PX
+from plotdigit_cli.render.geometry import BOX_OUTLIER_PT as OUTLIER_PT
+from plotdigit_cli.render.geometry import box_geometry
+from plotdigit_cli.render.matplotlib.marks import (
+    MIN_MARKER_PX,
+    Mark,
+    Series,
+    at_least_px,
+    ink,
+    pt_to_px,
+    px_to_pt,
+)
 
 
 def draw(ax, spec: dict) -> list[Series]:
