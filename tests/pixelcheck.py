@@ -61,7 +61,7 @@ def probe_point(label: dict, point: dict, edge: float = 0.0) -> tuple[float, flo
             # an outline eats into a low bin; a box thinner than its median line is under it
             assert kind in ("histogram", "box"), f"bar of {y1 - y0:.2f} px is too short to see"
             return None
-        inset = min(inset, (y1 - y0) / 2)
+        inset = min(inset, max((y1 - y0) / 2 - 0.5, 0.5))  # a short bar: clear of the axis line at its base
         return u, v + inset if abs(v - y0) <= abs(v - y1) else v - inset
     if kind == "horizontal_bar":
         x0, y0, x1, y1 = point["bbox"]
