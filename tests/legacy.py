@@ -33,8 +33,12 @@ def untyped(label: dict) -> dict:
                      "visible": p["visible"]}
             if kind in STACKED:
                 point["base"] = p["base"]
-            if s["style"]["error_width"] > 0:
+            if s["style"]["error_width"] > 0 or s["style"]["error_color"]:  # error bars, or a line_band's band
                 point["error"] = p["error"]
+            if p["role"]:  # a box plot's part (issue 25's families are newer than /2: as the renderers hand them over)
+                point["role"] = p["role"]
+            if p["z"]:
+                point["z"] = p["z"]
             if p["annotation"]["text"]:
                 annotations.append(dict(p["annotation"]))
             points.append(point)
@@ -56,7 +60,8 @@ def untyped(label: dict) -> dict:
         "text_boxes": {name: _box_or_none(box) for name, box in label["text_boxes"].items()},
         "table": label["table"],
         "source": {"kind": label["source"]["kind"], "table": label["source"]["table"] or None,
-                   "columns": label["source"]["columns"].split(COLUMN_SEPARATOR) if label["source"]["columns"] else []},
+                   "columns": label["source"]["columns"].split(COLUMN_SEPARATOR) if label["source"]["columns"] else [],
+                   **({"topic": label["source"]["topic"]} if label["source"]["topic"]["domain"] else {})},
         "style": {**{name: style[name] for name in ("sheet", "font", "font_kind", "background", "title_weight",
                                                      "label_style", "font_size", "dpi")},
                   "degrade": [{"kind": k, **{n: v for n, v in step.items() if n != "order"}} for k, step in degrade],

@@ -14,9 +14,10 @@ import struct
 # accepts. A PNG's header declares its size; it is checked before a byte is decompressed.
 MAX_IMAGE_SIDE = 4096
 # A shard member: an RGB PNG of the largest image, stored uncompressed, is 48 MiB plus headers;
-# a label is a few hundred kB at most (checked in tests/faults/test_faults.py).
+# a label is a few MB at most (16,000 points: 8.4 MB; checked in tests/faults/test_faults.py).
 MAX_PNG_BYTES = 64 << 20
-MAX_JSON_BYTES = 16 << 20
+MAX_JSON_BYTES = 16 << 20  # a JSON document read whole: a prediction line, an annotation
+MAX_LABEL_BYTES = 32 << 20  # a label member in a shard
 # Config files are a few kB; YAML aliases are refused (tree bombs), and so is deep nesting.
 MAX_CONFIG_BYTES = 1 << 20
 MAX_CONFIG_DEPTH = 32
@@ -41,7 +42,7 @@ def parse_json(data: bytes):
 
 def member_limit(ext: str) -> int | None:
     """The largest member with this extension a reader accepts (None: no member of plotdigit's)."""
-    return {"png": MAX_PNG_BYTES, "json": MAX_JSON_BYTES}.get(ext)
+    return {"png": MAX_PNG_BYTES, "json": MAX_LABEL_BYTES}.get(ext)
 
 
 def png_size(data: bytes) -> tuple[int, int] | None:

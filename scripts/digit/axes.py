@@ -21,9 +21,9 @@ import math
 import re
 from dataclasses import dataclass, field
 
-CATEGORY_X = {"vertical_bar", "grouped_bar", "stacked_bar", "dot"}
+CATEGORY_X = {"vertical_bar", "grouped_bar", "stacked_bar", "dot", "box"}  # box: issue 25
 CATEGORY_Y = {"horizontal_bar"}
-TIME_FAMILIES = {"line", "dot_line", "area"}  # the families drawn over a date axis
+TIME_FAMILIES = {"line", "dot_line", "area", "step", "line_band"}  # the families drawn over a date axis
 SI = {"T": 1e12, "G": 1e9, "B": 1e9, "M": 1e6, "k": 1e3, "K": 1e3, "m": 1e-3, "\u00b5": 1e-6, "u": 1e-6, "n": 1e-9}
 _NUMBER = re.compile(r"^[^\dA-Za-z\-+.]*([-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?)\s*([TGBMkKmµun]?)[^\dA-Za-z]*$")
 _MONTHS = {m: i + 1 for i, m in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct",

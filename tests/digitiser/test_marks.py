@@ -29,7 +29,8 @@ pytestmark = pytest.mark.slow
 def charts(tmp_path_factory) -> list[tuple[np.ndarray, dict]]:
     out = tmp_path_factory.mktemp("marks") / "set"
     result = invoke("generate", "--n", "120", "--out", str(out), "--workers", "2", "--seed", "23",
-                    "--types", "line,scatter,vertical_bar,horizontal_bar")
+                    "--types", "line,scatter,vertical_bar,horizontal_bar",
+                    "--config", str(Path(__file__).parent / "developed.yaml"))  # the charts its steps were written on
     assert result.exit_code == 0, result.output
     return [(np.asarray(Image.open(io.BytesIO(png)).convert("RGB")), label)
             for _, png, label, _ in sets.charts([str(out)])]

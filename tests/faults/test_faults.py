@@ -580,4 +580,4 @@ def test_limits_sit_above_what_plotdigit_writes(tmp_path):
     spec = sample_spec(config, 0, 0)
     _, label = render(config, spec)
     assert len(label.keypoints) == 16_000
-    assert 2 * len(dumps(label)) < limits.MAX_JSON_BYTES
+    assert 2 * len(dumps(label)) < limits.MAX_LABEL_BYTES

@@ -28,7 +28,7 @@ from legacy import untyped
 from spec.test_variety import ALL_LOOKS, config_of
 
 FAMILIES = {"vertical_bar", "horizontal_bar", "grouped_bar", "stacked_bar", "histogram", "line", "dot_line", "area",
-            "scatter", "dot", "pie", "donut"}
+            "scatter", "dot", "pie", "donut", "box", "bubble", "step", "line_band"}
 
 
 def published() -> dict:
