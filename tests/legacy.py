@@ -41,8 +41,13 @@ def untyped(label: dict) -> dict:
                 point["z"] = p["z"]
             if p["annotation"]["text"]:
                 annotations.append(dict(p["annotation"]))
+            for part in ("callout", "bracket"):  # issue 25's clutter: as the renderers hand it over
+                if p[part]["text"]:
+                    point[part] = p[part]
             points.append(point)
         out = {"name": s["name"], "color": s["color"] or None, "style": style, "points": points}
+        if s["end_label"]["text"]:
+            out["end_label"] = s["end_label"]
         if kind == "histogram":
             out["bins"] = [p["bin"][0] for p in s["points"]] + [s["points"][-1]["bin"][1]]
         if s["legend"]:
@@ -55,7 +60,8 @@ def untyped(label: dict) -> dict:
         "schema": "plotdigit.label/2", "key": label["key"], "index": label["index"], "seed": label["seed"],
         "chart_type": kind, "image": label["image"], "plot_bbox": label["plot_bbox"], "axes": axes,
         "series": series_out, "keypoints": label["keypoints"],
-        "text": {**{name: text[name] or None for name in ("title", "x_label", "y_label")}, "legend": legend,
+        "text": {**{name: text[name] or None for name in ("title", "x_label", "y_label", "subtitle", "note")},
+                 "legend": legend,
                  "annotations": annotations},
         "text_boxes": {name: _box_or_none(box) for name, box in label["text_boxes"].items()},
         "table": label["table"],

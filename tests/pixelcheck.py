@@ -226,7 +226,7 @@ def text_boxes(label: dict) -> list[tuple[str, str, list[float], bool, str]]:
     'top', 'bottom'; '' for others): a tick mark that touches the glyphs is not their ink."""
     out = []
     boxes = label["text_boxes"]
-    for name in ("title", "x_label", "y_label"):
+    for name in ("title", "x_label", "y_label", "subtitle", "note"):
         if label["text"][name] and any(boxes[name]):
             out.append((name, label["text"][name], boxes[name], True, ""))
     if any(s["legend"] for s in label["series"]) and any(boxes["legend"]):
@@ -244,6 +244,18 @@ def text_boxes(label: dict) -> list[tuple[str, str, list[float], bool, str]]:
     for note in _annotations(label):
         if any(note["bbox"]):
             out.append(("annotation", note["text"], note["bbox"], False, ""))
+    # The clutter's texts (spec/clutter.py) sit on lines and arrows, which meet their glyphs.
+    for name, item in _clutter_texts(label):
+        out.append((name, item["text"], item["bbox"], False, ""))
+    return out
+
+
+def _clutter_texts(label: dict) -> list[tuple[str, dict]]:
+    """(kind, {text, bbox, ...}) of every end label, callout and bracket the label lists."""
+    out = [("end label", s["end_label"]) for s in label["series"] if s["end_label"]["text"]]
+    for s in label["series"]:
+        for p in s["points"]:
+            out += [(name, p[name]) for name in ("callout", "bracket") if p[name]["text"]]
     return out
 
 
@@ -296,7 +308,8 @@ def check_text(rgb: np.ndarray, label: dict) -> list[str]:
         if not inside.any():
             problems.append(f"{what}: no ink in its box (not drawn)")
             continue
-        others = [b for n, _, b, _, _ in listed if b is not box and n not in ("legend", "annotation")]
+        others = [b for n, _, b, _, _ in listed if b is not box and n not in ("legend", "annotation", "end label",
+                                                                                 "callout", "bracket")]
         if not glyphs or any(_overlap(box, other) for other in others):
             continue  # boxes that overlap (a tall font's line boxes) share their ink: not told apart
         # Ink inside another text's box is that text's (tick labels set close together touch): not
@@ -337,6 +350,54 @@ def check_text(rgb: np.ndarray, label: dict) -> list[str]:
                 worst, direction = reach[far], far
         if worst > INK_REACH:
             problems.append(f"{what}: ink reaches {worst:.1f} px beyond its box ({direction})")
+    return problems + check_clutter(rgb, label)
+
+
+# --- clutter lines -------------------------------------------------------------------------
+# A bracket's crossbar and legs and a callout's arrow are drawn where the label says: ink (as
+# above, against the plot's background) within LINE_REACH px of the middle of each part. The
+# tick labels of an axis drawn through the origin hang from that line, not from the plot's edge.
+
+LINE_REACH = 1
+ZERO_LABEL_REACH = 24.0  # px from the axis line to the near side of its tick labels, at most
+
+
+def _ink_near(rgb: np.ndarray, u: float, v: float, background: np.ndarray) -> bool:
+    h, w = rgb.shape[:2]
+    i, j = int(math.floor(u)), int(math.floor(v))
+    patch = rgb[max(0, j - LINE_REACH):min(h, j + LINE_REACH + 1), max(0, i - LINE_REACH):min(w, i + LINE_REACH + 1)]
+    return patch.size > 0 and bool((np.abs(patch.astype(int) - background).max(axis=2) > INK_LEVEL).any())
+
+
+def check_clutter(rgb: np.ndarray, label: dict) -> list[str]:
+    """Brackets and arrows not drawn where the label says; tick labels not at their zero line."""
+    problems = []
+    background = hex_rgb(label["style"]["background"]).astype(int)
+    for j, s in enumerate(label["series"]):
+        for i, p in enumerate(s["points"]):
+            what = f"{label['key']} point ({j}, {i})"
+            b = p["bracket"]
+            if b["text"]:
+                (ul, vl), (ur, vr) = b["feet"]
+                parts = {"left leg": (ul, (vl + b["level"]) / 2), "crossbar": ((ul + ur) / 2, b["level"]),
+                         "right leg": (ur, (vr + b["level"]) / 2)}
+                problems += [f"{what} bracket: no ink at its {name} ({u:.1f}, {v:.1f})"
+                             for name, (u, v) in parts.items() if not _ink_near(rgb, u, v, background)]
+            c = p["callout"]
+            if c["text"]:
+                (u0, v0), (u1, v1) = c["arrow"]
+                if not _ink_near(rgb, (u0 + u1) / 2, (v0 + v1) / 2, background):
+                    problems.append(f"{what} callout: no ink at its arrow's middle")
+    for name, axis in label["axes"].items():
+        if not axis["at_zero"]:
+            continue
+        for t in axis["ticks"]:
+            if not any(t["bbox"]):
+                continue
+            gap = t["bbox"][1] - t["pixel"][1] if name == "x" else t["pixel"][0] - t["bbox"][2]
+            if not 0 <= gap <= ZERO_LABEL_REACH:
+                problems.append(f"{label['key']} {name} tick {t['label']!r}: its label is {gap:.1f} px from the axis "
+                                f"line through zero")
     return problems
 
 

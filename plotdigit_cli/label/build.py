@@ -48,8 +48,9 @@ def label(spec: dict | None, *, index: int, seed: int, chart_type: str, width: i
         image=model.Image(int(width), int(height)), plot_bbox=floats(plot_bbox),
         axes=model.Axes(axes["x"], axes["y"]) if axes else model.Axes(no_axis(), no_axis()),
         series=typed_series, keypoints=[floats(k) for k in keypoints],
-        text=model.Text(*(text.get(name) or "" for name in ("title", "x_label", "y_label"))),
-        text_boxes=model.TextBoxes(*(box(text_boxes.get(name)) for name in ("title", "x_label", "y_label", "legend"))),
+        text=model.Text(*(text.get(name) or "" for name in ("title", "x_label", "y_label", "subtitle", "note"))),
+        text_boxes=model.TextBoxes(*(box(text_boxes.get(name))
+                                     for name in ("title", "x_label", "y_label", "legend", "subtitle", "note"))),
         table=table,
         source=model.Source(source["kind"], source["table"] or "", COLUMN_SEPARATOR.join(source["columns"]),
                             model.Topic(*(str((source.get("topic") or {}).get(k, "")) for k in ("domain", "quantity",
@@ -76,15 +77,18 @@ def chart_style(style: dict) -> model.Style:
         degrade=model.Degrade(*(_step(kind, steps.get(kind)) for kind in _DEGRADE)))
 
 
-def axis(scale: str, shown: list, ticks: list[dict], rotation: float = 0.0, height: float = 0.0) -> model.Axis:
-    """An axis from its drawn ticks ({value, label, pixel, bbox or None})."""
+def axis(scale: str, shown: list, ticks: list[dict], rotation: float = 0.0, height: float = 0.0,
+         at_zero: bool = False) -> model.Axis:
+    """An axis from its drawn ticks ({value, label, pixel, bbox or None}); `at_zero`: its line is
+    drawn through the other axis's zero."""
     return model.Axis(scale, floats(shown),
                       [model.Tick(float(t["value"]), t["label"], floats(t["pixel"]), box(t["bbox"])) for t in ticks],
-                      float(rotation), float(height))
+                      float(rotation), float(height), max((t["label"].count("\n") + 1 for t in ticks), default=0),
+                      bool(at_zero))
 
 
 def no_axis() -> model.Axis:
-    return model.Axis("none", [0.0, 0.0], [], 0.0, 0.0)
+    return model.Axis("none", [0.0, 0.0], [], 0.0, 0.0, 0, False)
 
 
 def floats(values) -> list[float]:
@@ -113,23 +117,24 @@ def _series(spec: dict | None, kind: str, scales: dict | None, series: list[dict
     notes = iter(annotations if chosen.get("annotations") else ())
     flat = 0
     out = []
-    for s in series:
+    for j, s in enumerate(series):
         points = []
         for i, p in enumerate(s["points"]):
             drawn = next(notes, None) if annotated(flat, chosen) else None
             flat += 1
-            points.append(_point(p, i, kind, named_axes, positions, s, drawn))
+            points.append(_point(p, i, kind, named_axes, positions, s, drawn, j))
         named = s["name"] in legend if kind not in ("pie", "donut") else bool(legend)
         drawn_style = s["style"]
+        end = s.get("end_label") or {}
         out.append(model.Series(
             s["name"], s["color"] or "", named,
             model.SeriesStyle(*(empty if drawn_style.get(name) is None else type(empty)(drawn_style[name])
                                 for name, empty in _STYLE_FIELDS.items())),
-            points))
+            points, model.EndLabel(end.get("text", ""), box(end.get("bbox")))))
     return out
 
 
-def _point(p: dict, i: int, kind: str, named_axes: set[str], positions: dict, s: dict, drawn) -> model.Point:
+def _point(p: dict, i: int, kind: str, named_axes: set[str], positions: dict, s: dict, drawn, j: int = 0) -> model.Point:
     """Point i of a series: numbers and their text, empty values for what it lacks, its
     annotation (`drawn`: the annotation the renderer drew for it, or None)."""
     x, x_text = _number(p["x"], "x" in named_axes, positions)
@@ -140,6 +145,8 @@ def _point(p: dict, i: int, kind: str, named_axes: set[str], positions: dict, s:
         error = {"low": at, "high": at, "pixels": [p["pixel"], p["pixel"]]}
     style, bins = s["style"], s.get("bins")
     edge_colors = style.get("edge_colors")
+    here = floats(p["pixel"])
+    callout, bracket = p.get("callout"), p.get("bracket")
     return model.Point(
         x, y, x_text, y_text, floats(p["pixel"]), floats(p["norm"]), box(p["bbox"]), p["color"],
         edge_colors[i] if edge_colors else style.get("edge_color", ""),
@@ -147,7 +154,12 @@ def _point(p: dict, i: int, kind: str, named_axes: set[str], positions: dict, s:
         [float(bins[i]), float(bins[i + 1])] if bins else [x, x],
         model.ErrorBar(float(error["low"]), float(error["high"]), [floats(q) for q in error["pixels"]]),
         model.Annotation(drawn["text"], box(drawn["bbox"])) if drawn is not None else model.Annotation("", list(NO_BOX)),
-        str(p.get("role", "")), float(p.get("z", 0.0)))
+        str(p.get("role", "")), float(p.get("z", 0.0)),
+        model.Callout(callout["text"], box(callout["bbox"]), [floats(q) for q in callout["arrow"]]) if callout
+        else model.Callout("", list(NO_BOX), [here, here]),
+        model.Bracket(bracket["text"], box(bracket["bbox"]), [int(k) for k in bracket["to"]], float(bracket["level"]),
+                      [floats(q) for q in bracket["feet"]]) if bracket
+        else model.Bracket("", list(NO_BOX), [j, i], 0.0, [here, here]))
 
 
 def _positions(spec: dict | None, series: list[dict], named_axes: set[str]) -> dict:
@@ -198,7 +210,8 @@ def from_v2(old: dict, spec: dict | None = None) -> model.Label:
     return _with_key(old["key"], label(
         spec, index=old["index"], seed=old["seed"], chart_type=old["chart_type"],
         width=old["image"]["width"], height=old["image"]["height"], plot_bbox=old["plot_bbox"],
-        axes={name: axis(a["scale"], a["range"], a["ticks"], a.get("label_rotation", 0.0), a.get("label_height", 0.0))
+        axes={name: axis(a["scale"], a["range"], a["ticks"], a.get("label_rotation", 0.0), a.get("label_height", 0.0),
+                         a.get("at_zero", False))
               for name, a in axes.items()} if axes else None,
         series=[{**s, "style": s.get("style") or {}} for s in old["series"]], keypoints=old["keypoints"],
         text=old.get("text") or {}, text_boxes=old.get("text_boxes") or {}, table=old.get("table", ""),

@@ -34,7 +34,8 @@ Pixel = list[float]  # [u, v], px
 class Tick(msgspec.Struct):
     value: Annotated[float, about("the tick's position in axis coordinates")]
     label: Annotated[str, about("the text drawn")]
-    pixel: Annotated[Pixel, about("[u, v] of the tick on the bottom (x) or left (y) spine", 2)]
+    pixel: Annotated[Pixel, about("[u, v] of the tick on its axis line (the bottom or left spine, or the line "
+                                  "through the other axis's zero)", 2)]
     bbox: Annotated[Box, about("the box of its text; [0, 0, 0, 0] when it has none", 4)]
 
 
@@ -45,6 +46,10 @@ class Axis(msgspec.Struct):
     ticks: Annotated[list[Tick], about("every major tick drawn; [] for none")]
     label_rotation: Annotated[float, about("tick label rotation, degrees counter-clockwise")]
     label_height: Annotated[float, about("height of a line of tick label text, px")]
+    label_lines: Annotated[int, about("lines of its most-wrapped tick label: 1, 2 or 3 (category names wrapped "
+                                      "rather than turned); 0 without ticks")]
+    at_zero: Annotated[bool, about("its line (and its ticks and their labels) is drawn through the other axis's zero, "
+                                   "not along the plot's edge: axes through the origin")]
 
 
 class SeriesStyle(msgspec.Struct):
@@ -70,6 +75,28 @@ class Annotation(msgspec.Struct):
     bbox: Annotated[Box, about("its box, px; [0, 0, 0, 0] for none", 4)]
 
 
+class Callout(msgspec.Struct):
+    text: Annotated[str, about("a callout's text, with an arrow pointing at this point; '' for none")]
+    bbox: Annotated[Box, about("its box, px; [0, 0, 0, 0] for none", 4)]
+    arrow: Annotated[list[Annotated[Pixel, about("", 2)]], about("[tail, head] of its arrow, px; the point's pixel "
+                                                                  "twice for none", 2)]
+
+
+class Bracket(msgspec.Struct):
+    text: Annotated[str, about("the asterisks or p-value of a significance bracket from this bar to another; '' for "
+                               "none")]
+    bbox: Annotated[Box, about("the text's box, px; [0, 0, 0, 0] for none", 4)]
+    to: Annotated[list[int], about("[series, point] of the bar under its other leg; this point's own for none", 2)]
+    level: Annotated[float, about("v of its crossbar, px; 0 for none")]
+    feet: Annotated[list[Annotated[Pixel, about("", 2)]], about("the lower ends of its two legs (this bar's, then the "
+                                                                 "other's), px; the point's pixel twice for none", 2)]
+
+
+class EndLabel(msgspec.Struct):
+    text: Annotated[str, about("the series name written at the line's end; '' for none")]
+    bbox: Annotated[Box, about("its box, px; [0, 0, 0, 0] for none", 4)]
+
+
 class Point(msgspec.Struct):
     x: Annotated[float, about("the value along x, in axis coordinates: a category's position, a date's day number, "
                               "a pie wedge's index")]
@@ -89,6 +116,8 @@ class Point(msgspec.Struct):
     annotation: Annotated[Annotation, about("the annotations look")]
     role: Annotated[str, about("box plots: low_whisker, q1, median, q3, high_whisker or outlier; '' elsewhere")]
     z: Annotated[float, about("bubbles: the third value, which the bubble's area encodes; 0 elsewhere")]
+    callout: Annotated[Callout, about("a callout pointing at it")]
+    bracket: Annotated[Bracket, about("a significance bracket that starts over it")]
 
 
 class Series(msgspec.Struct):
@@ -97,6 +126,7 @@ class Series(msgspec.Struct):
     legend: Annotated[bool, about("the legend names this series (for a pie: each wedge)")]
     style: Annotated[SeriesStyle, about("how it is drawn")]
     points: Annotated[list[Point], about("its points, in drawing order")]
+    end_label: Annotated[EndLabel, about("its name written at its line's end (instead of a legend)")]
 
 
 class Image(msgspec.Struct):
@@ -113,6 +143,8 @@ class Text(msgspec.Struct):
     title: Annotated[str, about("'' when none")]
     x_label: Annotated[str, about("'' when none")]
     y_label: Annotated[str, about("'' when none")]
+    subtitle: Annotated[str, about("the line under the title; '' when none")]
+    note: Annotated[str, about("the source or note line under the plot; '' when none")]
 
 
 class TextBoxes(msgspec.Struct):
@@ -120,6 +152,8 @@ class TextBoxes(msgspec.Struct):
     x_label: Annotated[Box, about("", 4)]
     y_label: Annotated[Box, about("", 4)]
     legend: Annotated[Box, about("", 4)]
+    subtitle: Annotated[Box, about("", 4)]
+    note: Annotated[Box, about("", 4)]
 
 
 class Topic(msgspec.Struct):

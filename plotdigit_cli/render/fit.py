@@ -55,8 +55,7 @@ def draw(spec: Spec, *, reuse: bool = True, memo_text: bool = True) -> tuple[np.
             fit = int(columns * (label.image.width - 8) / max(legend[2] - legend[0], 1))
             spec = dict(spec, style={**spec["style"], "legend_columns": max(1, min(columns - 1, fit))})
             continue
-        if any(_outside(t.bbox, label) for axis in (label.axes.x, label.axes.y) for t in axis.ticks) \
-                and spec["figure"].get("margin", 0) < MAX_MARGIN:
+        if any(_outside(box, label) for box in _edge_texts(label)) and spec["figure"].get("margin", 0) < MAX_MARGIN:
             spec = dict(spec, figure={**spec["figure"], "margin": 2 * spec["figure"].get("margin", 0) + 8})
             continue
         hidden = hidden_annotations(label)
@@ -65,6 +64,17 @@ def draw(spec: Spec, *, reuse: bool = True, memo_text: bool = True) -> tuple[np.
         # Recorded in the caller's spec too (the annotations look's record is shared).
         chosen = spec["looks"]["annotations"]
         chosen["skip"] = sorted({*chosen.get("skip", ()), *hidden})
+
+
+def _edge_texts(label: Label) -> list[list[float]]:
+    """Texts that may pass the image's edge and are given more room when they do: tick labels,
+    subtitle and source line, and the clutter's texts (names at the lines' ends, callouts, brackets)."""
+    boxes = [t.bbox for axis in (label.axes.x, label.axes.y) for t in axis.ticks]
+    boxes += [label.text_boxes.subtitle, label.text_boxes.note]
+    boxes += [s.end_label.bbox for s in label.series]
+    boxes += [b for s in label.series for p in s.points for b in (p.callout.bbox, p.bracket.bbox) if p.callout.text
+              or p.bracket.text]
+    return boxes
 
 
 def misfits(label: Label) -> list[str]:
@@ -93,8 +103,12 @@ def hidden_annotations(label: Label) -> list[int]:
     the image edge, under the legend (drawn over it), over a tick label or title, or over an
     annotation kept before it."""
     boxes = label.text_boxes
-    texts = [box for box in (boxes.title, boxes.x_label, boxes.y_label, boxes.legend) if box != NO_BOX] + [
-        t.bbox for axis in (label.axes.x, label.axes.y) for t in axis.ticks if t.bbox != NO_BOX]
+    texts = [box for box in (boxes.title, boxes.x_label, boxes.y_label, boxes.legend, boxes.subtitle, boxes.note)
+             if box != NO_BOX] + [t.bbox for axis in (label.axes.x, label.axes.y) for t in axis.ticks if t.bbox != NO_BOX]
+    # The clutter's texts (spec/clutter.py): a value written over one is not seen whole.
+    texts += [box for s in label.series for box in [s.end_label.bbox] + [b for p in s.points
+                                                                           for b in (p.callout.bbox, p.bracket.bbox)]
+              if box != NO_BOX]
     kept, hidden = [], []
     points = (p for s in label.series for p in s.points)
     for k, point in enumerate(points):

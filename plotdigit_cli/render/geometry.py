@@ -62,3 +62,18 @@ def box_geometry(data: dict, j: int, i: int) -> tuple[float, float]:
     k = len(data["series"])
     w = data["width"] / k
     return data["x"]["positions"][i] + (j - (k - 1) / 2) * w, w * 0.4
+
+
+# A thin line drawn over the plot (an arrow, a bracket): points within this many px of it are hidden.
+LINE_COVER = 2.0
+
+
+def segment_covers(a, b, reach: float) -> list[tuple[list[float], float]]:
+    """Covers along the segment a -> b (px): small boxes every pixel or so, each reaching `reach`."""
+    (u0, v0), (u1, v1) = a, b
+    steps = max(1, int(max(abs(u1 - u0), abs(v1 - v0))))
+    out = []
+    for k in range(steps + 1):
+        u, v = u0 + (u1 - u0) * k / steps, v0 + (v1 - v0) * k / steps
+        out.append(([u, v, u, v], reach))
+    return out

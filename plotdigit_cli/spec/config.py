@@ -24,11 +24,13 @@ from plotdigit_cli.spec.params import MAX_WEIGHT, number
 from plotdigit_cli.spec.params import weights as weights_table
 from plotdigit_cli.spec.style import ImageParams, StyleParams, TextParams
 from plotdigit_cli.spec.topics import TopicParams
+from plotdigit_cli.spec.clutter import ClutterParams
 
 IMAGE_SIZE = number(64, MAX_IMAGE_SIDE, integer=True)
 # Top-level sections checked by a params dataclass, in the order they are read.
 SECTIONS = {"image": ImageParams, "colors": ColorParams, "style": StyleParams, "text": TextParams,
-            "data": DataParams, "degrade": DegradeParams, "looks": LooksParams, "topics": TopicParams}
+            "data": DataParams, "degrade": DegradeParams, "looks": LooksParams, "topics": TopicParams,
+            "clutter": ClutterParams}
 RENDERERS = ("matplotlib", "vega")
 
 
@@ -47,6 +49,7 @@ class Config:
     degrade: DegradeParams
     looks: LooksParams
     topics: TopicParams
+    clutter: ClutterParams
     renderers: tuple[tuple[str, float], ...]  # (renderer, weight > 0): which program draws a chart
     charts: dict[str, Any]  # family name -> its frozen params dataclass
 

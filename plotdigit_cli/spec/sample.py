@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from plotdigit_cli.spec import clutter
 from plotdigit_cli.spec import degrade
 from plotdigit_cli.spec import looks
 from plotdigit_cli.spec import placement
@@ -106,7 +107,7 @@ def sample_spec(config: Config, seed: int, index: int) -> Spec:
     steps = degrade.sample(rng, config.degrade)
     if "texture" in chosen:
         steps.insert(0, chosen["texture"])
-    return {
+    spec = {
         "seed": seed,
         "index": index,
         "chart_type": chart_type,
@@ -119,6 +120,9 @@ def sample_spec(config: Config, seed: int, index: int) -> Spec:
         "looks": chosen,
         "source": ctx.source,
     }
+    # Stream 5: the clutter of published figures (spec/clutter.py).
+    spec["clutter"] = clutter.sample(sample_rng(seed, index, 5), config.clutter, spec, ctx.topic)
+    return spec
 
 
 def _about(rng: np.random.Generator, config: Config, chart_type: str, data: dict, text: dict, ctx: Context) -> dict:

@@ -149,6 +149,17 @@ class Source(TypedDict):
     topic: NotRequired[dict]  # {domain, quantity, unit}: what the chart is about (spec/topics.py)
 
 
+class Clutter(TypedDict):
+    """The clutter of published figures drawn on this chart (spec/clutter.py)."""
+    subtitle: str | None
+    note: str | None  # a source or note line under the plot
+    wrap: list[str] | None  # each category name as drawn, lines joined by a newline
+    origin: dict  # {"x": bool, "y": bool}: that axis's line drawn through the other's zero
+    end_labels: bool  # series names at the lines' ends, instead of a legend
+    callouts: list[dict]  # {series, point, text (may hold "{value}"), dx, dy: shares of the axes' spans}
+    brackets: list[dict]  # {left: [series, point], right: [series, point], text}
+
+
 class Spec(TypedDict):
     seed: int
     index: int
@@ -161,6 +172,7 @@ class Spec(TypedDict):
     looks: Looks
     degrade: list[dict]  # steps in order: {"kind": "grayscale" | "blur" | "noise" | "jpeg" | "texture", ...}
     source: Source
+    clutter: NotRequired[Clutter]
 
 
 def problems(value: Any, kind: Any = Spec, where: str = "spec") -> list[str]:

@@ -18,6 +18,7 @@ import matplotlib
 import matplotlib.style
 import numpy as np
 
+from plotdigit_cli.render.matplotlib import clutter
 from plotdigit_cli.render.matplotlib.decorate import decorate, thin_overlapping_ticks
 from plotdigit_cli.render.matplotlib.families import DRAW
 from plotdigit_cli.render.matplotlib.measure import measure
@@ -50,18 +51,20 @@ def draw(spec: Spec, *, reuse: bool = True, memo_text: bool = True) -> tuple[np.
         frame = frame or Frame(key, spec)
         fig, ax, canvas = frame.fig, frame.ax, frame.canvas
         series = DRAW[spec["chart_type"]](ax, spec)
-        decorate(fig, ax, spec, series, family.has_axes)
+        drawn = decorate(fig, ax, spec, series, family.has_axes)
         canvas.draw()
         for _ in range(MAX_REDRAWS):
             if not (family.has_axes and thin_overlapping_ticks(fig, ax, spec)):
                 break
+            canvas.draw()
+        if clutter.spread_end_labels(fig, ax, drawn):
             canvas.draw()
         rgba = np.asarray(canvas.buffer_rgba())
         height, width = spec["figure"]["height"], spec["figure"]["width"]
         if rgba.shape[:2] != (height, width):
             raise RuntimeError(f"canvas is {rgba.shape[1]}x{rgba.shape[0]}, expected {width}x{height}")
         rgb = np.ascontiguousarray(rgba[..., :3])
-        label = measure(fig, ax, series, spec, family.has_axes)
+        label = measure(fig, ax, series, spec, family.has_axes, drawn)
         # Inside the context: Axes.clear resets properties to the look's rc values.
         if reuse and frame.reset():
             _kept = frame

@@ -8,15 +8,19 @@ import matplotlib.dates as mdates
 from matplotlib.ticker import AutoMinorLocator, FixedFormatter, FixedLocator, LogLocator, MaxNLocator, NullFormatter
 
 from plotdigit_cli.render.formats import NumberFormatter
+from plotdigit_cli.render.matplotlib import clutter
 
 # Rough width of a character as a share of the font size, to tell when category names collide.
 CHAR_WIDTH = 0.62
 
 
-def decorate(fig, ax, spec: dict, series: list, has_axes: bool) -> None:
+def decorate(fig, ax, spec: dict, series: list, has_axes: bool) -> dict:
+    """Everything around the data, then the clutter of published figures; returns what
+    clutter.measure needs to find the clutter again."""
     style, text, data = spec["style"], spec["text"], spec["data"]
+    title_size = style["font_size"] * 1.2
     if text["title"]:
-        _title(fig, ax, text["title"], style["font_size"], text.get("title_weight", "normal"))
+        title_size = _title(fig, ax, text["title"], style["font_size"], text.get("title_weight", "normal"))
     if has_axes:
         _axes(fig, ax, spec)
         face = text.get("label_style", "normal")
@@ -28,15 +32,16 @@ def decorate(fig, ax, spec: dict, series: list, has_axes: bool) -> None:
         if style["hide_spines"]:
             ax.spines[["top", "right"]].set_visible(False)
     wants_legend = (len(series) > 1 or text["legend_single"]) if has_axes else data.get("legend", False)
-    if wants_legend:
+    if wants_legend and not (spec.get("clutter") or {}).get("end_labels"):
         handles, labels = ax.get_legend_handles_labels()
         if style["legend"].startswith("outside"):
             fig.legend(handles, labels, loc=style["legend"])
         else:
             ax.legend(handles, labels, loc=style["legend"])
+    return clutter.draw(fig, ax, spec, series, title_size) if has_axes else clutter.draw(fig, ax, spec, [], title_size)
 
 
-def _title(fig, ax, title: str, font_size: float, weight: str) -> None:
+def _title(fig, ax, title: str, font_size: float, weight: str) -> float:
     """A title that fits the figure's width: smaller type, then two lines, rather than cut off."""
     size = font_size * 1.2  # "large"
     fits = 0.9 * fig.bbox.width / (len(title) * CHAR_WIDTH * fig.dpi / 72)
@@ -46,6 +51,7 @@ def _title(fig, ax, title: str, font_size: float, weight: str) -> None:
             words = title.split()
             title = " ".join(words[:len(words) // 2]) + "\n" + " ".join(words[len(words) // 2:])
     ax.set_title(title, fontsize=size, fontweight=weight)
+    return size
 
 
 def independent_axis(ax, spec: dict):
@@ -58,9 +64,12 @@ def _axes(fig, ax, spec: dict) -> None:
     along, values = independent_axis(ax, spec)
     x = data.get("x") or {"kind": "numbers"}
     if x["kind"] == "categories":
-        along.set_ticks(x["positions"], labels=x["values"])
+        names = category_names(spec)
+        along.set_ticks(x["positions"], labels=names)
         if along is ax.xaxis:
-            _rotate(fig, ax, x["values"], text["rotation"], spec["style"]["font_size"])
+            # Wrapped names are the alternative to turned ones: turned only when they still collide.
+            _rotate(fig, ax, names, 0 if (spec.get("clutter") or {}).get("wrap") else text["rotation"],
+                    spec["style"]["font_size"])
     elif x["kind"] == "dates":
         along.axis_date()
         if spec["style"]["date_format"] == "concise":
@@ -84,10 +93,16 @@ def _axes(fig, ax, spec: dict) -> None:
         getattr(ax, f"invert_{v}axis")()
 
 
+def category_names(spec: dict) -> list[str]:
+    """The category names as written on their axis: wrapped over lines (spec/clutter.py) or whole."""
+    return (spec.get("clutter") or {}).get("wrap") or [str(v) for v in spec["data"]["x"]["values"]]
+
+
 def _rotate(fig, ax, names: list[str], rotation: int, font_size: float) -> None:
     """Rotate category names as asked, or to 90 degrees when they would run into each other."""
     width_px = fig.bbox.width * 0.7
-    need_px = sum(len(n) for n in names) * CHAR_WIDTH * font_size * fig.dpi / 72 + 6 * len(names)
+    need_px = (sum(max(len(line) for line in n.split("\n")) for n in names) * CHAR_WIDTH * font_size * fig.dpi / 72
+               + 6 * len(names))
     if rotation == 0 and need_px > width_px:
         rotation = 90 if need_px > 2 * width_px else 45
     if rotation:
@@ -148,7 +163,7 @@ def thin_overlapping_ticks(fig, ax, spec: dict) -> bool:
                 x = spec["data"]["x"]
                 locs = sorted(t.get_loc() for t in drawn)
                 step = 2 * max(1, round(locs[1] - locs[0]))  # twice the step now shown
-                axis.set_ticks(x["positions"][::step], labels=x["values"][::step])
+                axis.set_ticks(x["positions"][::step], labels=category_names(spec)[::step])
         elif axis.get_scale() == "log":
             axis.set_major_locator(LogLocator(base=10, numticks=fewer + 1))
         elif isinstance(axis.get_major_formatter(), (mdates.AutoDateFormatter, mdates.ConciseDateFormatter)):

@@ -15,7 +15,9 @@ from matplotlib.text import Text
 
 from plotdigit_cli.spec import fonts
 from plotdigit_cli.label import build, labels, model
+from plotdigit_cli.render.matplotlib import clutter
 from plotdigit_cli.render.matplotlib.marks import Mark, Series
+from plotdigit_cli.label.schema import NO_BOX
 from plotdigit_cli.render.matplotlib.decorate import independent_axis, label_geometry
 from plotdigit_cli.render.matplotlib.private import drawn_ticks
 from plotdigit_cli.spec.style import backdrop
@@ -80,23 +82,28 @@ def _glyph(prop, char: str, dpi: float):
     return None
 
 
-def measure(fig, ax, series: list[Series], spec: dict, has_axes: bool) -> model.Label:
+def measure(fig, ax, series: list[Series], spec: dict, has_axes: bool, drawn: dict | None = None) -> model.Label:
     width, height = (int(v) for v in fig.canvas.get_width_height())
     to_image = ImageCoords(height)
     renderer = fig.canvas.get_renderer()
     plot_bbox = to_image.box(ax.bbox.extents)
     legend = ax.get_legend() or (fig.legends[0] if fig.legends else None)
     legend_box = to_image.artist_box(legend, renderer)
-    out_series, keypoints = _measure_series(fig, ax, series, spec, has_axes, to_image, plot_bbox, legend_box)
-    text, text_boxes = _texts(ax, legend, legend_box, to_image, renderer, has_axes)
     axes = None
+    origin = (spec.get("clutter") or {}).get("origin") or {}
     if has_axes:
         along, _ = independent_axis(ax, spec)
         kind = (spec["data"].get("x") or {"kind": "numbers"})["kind"]
         scales = {"categories": "category", "dates": "date", "numbers": None}
         axes = {name: _axis(ax, axis, name, to_image, plot_bbox, renderer,
-                            (scales[kind] if axis is along else None) or axis.get_scale())
+                            (scales[kind] if axis is along else None) or axis.get_scale(), bool(origin.get(name)))
                 for name, axis in (("x", ax.xaxis), ("y", ax.yaxis))}
+    extra = clutter.measure(drawn or {"end_labels": {}, "callouts": [], "brackets": []}, ax, to_image, renderer)
+    # Tick labels drawn inside the plot (axes through the origin) lie over the marks there.
+    extra["covers"] += [(t.bbox, TEXT_REACH) for name in ("x", "y") if axes and origin.get(name)
+                        for t in axes[name].ticks if t.bbox != NO_BOX]
+    out_series, keypoints = _measure_series(fig, ax, series, spec, has_axes, to_image, plot_bbox, legend_box, extra)
+    text, text_boxes = _texts(ax, legend, legend_box, to_image, renderer, has_axes, (drawn or {}).get("note"))
     style = build.style(spec, sheet=spec["style"]["sheet"], font_kind=fonts.FAMILIES[spec["style"]["font"]][0],
                         background=backdrop(spec["style"], has_axes), renderer="matplotlib",
                         dpi=round(float(fig.dpi), 4))
@@ -109,7 +116,7 @@ def measure(fig, ax, series: list[Series], spec: dict, has_axes: bool) -> model.
 
 
 def _measure_series(fig, ax, series: list[Series], spec: dict, has_axes: bool, to_image: ImageCoords,
-                    plot_bbox: list[float], legend_box) -> tuple[list[dict], list[list[float]]]:
+                    plot_bbox: list[float], legend_box, extra: dict) -> tuple[list[dict], list[list[float]]]:
     """Every mark in pixels: (the series with their points, the keypoints)."""
     renderer = fig.canvas.get_renderer()
     # What may cover a mark: the legend and any text drawn inside the axes (value labels, pie labels).
@@ -117,10 +124,11 @@ def _measure_series(fig, ax, series: list[Series], spec: dict, has_axes: bool, t
     # its top, does not.
     covers = [(b, COVER_MARGIN) for b in [legend_box] if b]
     covers += [(b, TEXT_REACH) for b in (to_image.artist_box(t, renderer) for t in ax.texts) if b]
+    covers += extra["covers"]
     margin = 1.0 + max((s.get_linewidth() * fig.dpi / 72 / 2 for s in ax.spines.values() if s.get_visible()),
                        default=0.0)
     out_series, keypoints = [], []
-    for s in series:
+    for j, s in enumerate(series):
         points = []
         anchors = ax.transData.transform(np.array([m.anchor for m in s.marks], dtype=float).reshape(-1, 2))
         for mark, (xd, yd) in zip(s.marks, anchors):
@@ -140,27 +148,35 @@ def _measure_series(fig, ax, series: list[Series], spec: dict, has_axes: bool, t
                 point["role"] = mark.role
             if mark.z:
                 point["z"] = mark.z
+            for part in ("callouts", "brackets"):
+                if (j, len(points)) in extra[part]:
+                    point[part[:-1]] = extra[part][(j, len(points))]
             points.append(point)
             keypoints.append(labels.keypoint(norm, bbox, mark.sized, plot_bbox))
-        entry = {"name": s.name, "color": s.color, "style": s.style, "points": points}
+        entry = {"name": s.name, "color": s.color, "style": s.style, "points": points,
+                 "end_label": extra["end_labels"].get(j)}
         if s.bins is not None:
             entry["bins"] = s.bins
         out_series.append(entry)
     return out_series, keypoints
 
 
-def _texts(ax, legend, legend_box, to_image: ImageCoords, renderer, has_axes: bool) -> tuple[dict, dict]:
+def _texts(ax, legend, legend_box, to_image: ImageCoords, renderer, has_axes: bool, note=None) -> tuple[dict, dict]:
     """(the texts drawn, their boxes)."""
+    subtitle = next((t for t in ax.texts if t.get_gid() == "subtitle"), None)
     text = {"title": ax.get_title() or None,
             "x_label": (ax.get_xlabel() or None) if has_axes else None,
             "y_label": (ax.get_ylabel() or None) if has_axes else None,
             "legend": [t.get_text() for t in legend.get_texts()] if legend else [],
             "annotations": [{"text": t.get_text(), "bbox": to_image.artist_box(t, renderer)}
-                            for t in ax.texts if t.get_gid() == "annotation"]}
+                            for t in ax.texts if t.get_gid() == "annotation"],
+            "subtitle": subtitle.get_text() if subtitle is not None else None,
+            "note": note.get_text() if note is not None else None}
     text_boxes = {"title": to_image.artist_box(ax.title, renderer),
                   "x_label": to_image.artist_box(ax.xaxis.label, renderer) if has_axes else None,
                   "y_label": to_image.artist_box(ax.yaxis.label, renderer) if has_axes else None,
-                  "legend": legend_box}
+                  "legend": legend_box, "subtitle": to_image.artist_box(subtitle, renderer),
+                  "note": to_image.artist_box(note, renderer)}
     return text, text_boxes
 
 
@@ -213,21 +229,25 @@ def _marker_extents(code: str) -> tuple[float, float, float, float]:
     return float(e.x0), float(e.y0), float(e.x1), float(e.y1)
 
 
-def _axis(ax, axis, which: str, to_image: ImageCoords, plot_bbox: list[float], renderer, scale: str) -> model.Axis:
+def _axis(ax, axis, which: str, to_image: ImageCoords, plot_bbox: list[float], renderer, scale: str,
+          at_zero: bool = False) -> model.Axis:
     lo, hi = (float(v) for v in (ax.get_xlim() if which == "x" else ax.get_ylim()))
     ticks = []
+    # Where the axis line is: the plot's bottom (x) or left (y) edge, or through the other axis's zero.
+    u0, v0 = to_image.point(*ax.transData.transform((0.0, 0.0)))
+    line = (v0 if which == "x" else u0) if at_zero else (plot_bbox[3] if which == "x" else plot_bbox[0])
     # The ticks Axis.draw draws: those in view, their text set by the formatter.
     for tick in drawn_ticks(axis):
         loc = float(tick.get_loc())
         if which == "x":
             u, _ = to_image.point(*ax.transData.transform((loc, ax.get_ylim()[0])))
-            pixel = [labels.px(u), labels.px(plot_bbox[3])]
+            pixel = [labels.px(u), labels.px(line)]
         else:
             _, v = to_image.point(*ax.transData.transform((ax.get_xlim()[0], loc)))
-            pixel = [labels.px(plot_bbox[0]), labels.px(v)]
+            pixel = [labels.px(line), labels.px(v)]
         ticks.append({"value": loc, "label": tick.label1.get_text(), "pixel": pixel,
                       "bbox": to_image.artist_box(tick.label1, renderer)})
     rotation, height = label_geometry(axis, renderer)
-    return build.axis(scale, [lo, hi], ticks, rotation, labels.px(height))
+    return build.axis(scale, [lo, hi], ticks, rotation, labels.px(height), at_zero)
 
 

@@ -136,6 +136,9 @@ class Frame:
         fig, ax = self.fig, self.ax
         for legend in list(fig.legends):
             legend.remove()
+        for text in list(fig.texts):  # a source line (Figure.supxlabel), made anew by the next chart that has one
+            text.remove()
+        fig._supxlabel = None
         kept, patch = {}, ax.patch
         for axis, (major_kw, minor_kw) in self._tick_kw.items():
             if axis._major_tick_kw == major_kw and axis._minor_tick_kw == minor_kw:

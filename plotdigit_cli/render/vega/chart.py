@@ -31,6 +31,7 @@ from plotdigit_cli.spec import looks
 from plotdigit_cli.render.geometry import BOX_LINE_PX, BOX_OUTLIER_PT, ERROR_WIDTH_PX, MIN_LINE_PX, box_geometry
 from plotdigit_cli.render.renderer import NoRoom
 from plotdigit_cli.spec.types import Spec
+from plotdigit_cli.render.vega import clutter
 from plotdigit_cli.render.vega.text import _register_fonts, css_family
 from plotdigit_cli.spec.vega_themes import _solid, backdrop, theme_config
 from plotdigit_cli.spec.colors import ink as ink_on
@@ -94,6 +95,7 @@ def _set_fonts(tree, font: str) -> None:
 def build(spec: dict, thin: dict | None = None) -> tuple[dict, dict]:
     """(Vega-Lite spec, what measuring needs: the scales' domains and tick values). `thin`
     ({"x": k, "y": k}, 1 = as chosen) thins an axis's tick labels where they overlapped."""
+    has_axes = spec["chart_type"] not in ("pie", "donut")
     kind, style, text = spec["chart_type"], spec["style"], spec["text"]
     fig = spec["figure"]
     pt = fig["dpi"] / 72.0
@@ -129,9 +131,11 @@ def build(spec: dict, thin: dict | None = None) -> tuple[dict, dict]:
     cfg["range"] = {k: v for k, v in (cfg.get("range") or {}).items() if k != "category"}
     vl = {"$schema": "https://vega.github.io/schema/vega-lite/v5.json", "width": fig["width"], "height": fig["height"],
           "autosize": {"type": "fit", "contains": "padding"}, "padding": max(2, round(4 * pt)) + fig.get("margin", 0), "config": cfg}
+    back = style["background"] if style["background"] and has_axes else backdrop(theme, has_axes)
+    meta = {"pt": pt, "fs": fs, "ink": ink, "thin": thin or {"x": 1, "y": 1}, "font": font, "back": back,
+            "ink_page": ink_on(cfg["background"])}
     if text["title"]:
-        vl["title"] = text["title"]
-    meta = {"pt": pt, "fs": fs, "ink": ink, "thin": thin or {"x": 1, "y": 1}}
+        vl["title"] = clutter.title(spec, meta, text["title"])
     if kind in ("pie", "donut"):
         _pie(vl, spec, meta)
     else:
@@ -246,16 +250,25 @@ def _cartesian(vl: dict, spec: dict, meta: dict) -> None:
     """The layers of a chart with axes: the value axis first (its domain and ticks), then the
     family's marks over a category, bin or continuous x."""
     listed = spec["data"].get("series") or []
+    end_labels = bool((spec.get("clutter") or {}).get("end_labels"))
     p = _Plot(spec, meta, spec.get("looks") or {}, [s["name"] for s in listed],
-              [s.get("color") or "#000000" for s in listed], len(listed) > 1 or spec["text"]["legend_single"])
+              [s.get("color") or "#000000" for s in listed],
+              (len(listed) > 1 or spec["text"]["legend_single"]) and not end_labels)
     p.vscale, p.value_axis = _value_scale(p)
     if p.kind == "histogram":
         vl["layer"] = _histogram_layers(p)
     elif p.kind in ("vertical_bar", "horizontal_bar", "grouped_bar", "stacked_bar"):
         vl["layer"] = _bar_layers(p)
+        cats, offset = json.dumps, "scale('xOffset', {}) + bandwidth('xOffset') / 2"
+
+        def xmap(j, i):
+            at = f"scale('x', {cats(str(spec['data']['x']['values'][i]))}) + bandwidth('x') / 2"
+            return at + (" + " + offset.format(cats(listed[j]["name"])) if p.kind == "grouped_bar" else "")
+        vl["layer"] += clutter.layers(spec, meta, xmap, p.vscale["domain"])
     else:
         xenc, scale_t = _continuous_x(p)
         yenc = {"field": "y", "type": "quantitative", "scale": p.vscale, "axis": p.value_axis}
+        clutter.origin_axes(spec, xenc["axis"], p.value_axis)
         color = _color(spec, p.names, p.colors, p.legend)
         if p.kind in ("scatter", "bubble"):
             vl["layer"] = _scatter_layers(p, xenc, yenc, color)
@@ -263,6 +276,13 @@ def _cartesian(vl: dict, spec: dict, meta: dict) -> None:
             vl["layer"] = _box_layers(p, xenc, yenc, color)
         else:
             vl["layer"] = _line_layers(p, xenc, yenc, color, scale_t)
+        meta["scale_t"] = scale_t
+
+        def xmap(j, i):
+            s = listed[j]
+            t = s["x"][i] if "x" in s else spec["data"]["x"]["positions"][i]
+            return f"scale('x', {float(t) * scale_t!r})"
+        vl["layer"] += clutter.layers(spec, meta, xmap, p.vscale["domain"])
 
 
 def _value_extent(p: _Plot) -> tuple[float, float]:
@@ -284,6 +304,7 @@ def _value_extent(p: _Plot) -> tuple[float, float]:
             values += [r["y1"] - errs[r["i"]][0] for r in rows if r["j"] == j]
     if kind in ("vertical_bar", "horizontal_bar", "grouped_bar", "stacked_bar", "histogram", "area") and not p.va["log"]:
         values.append(0.0)  # bars and areas start at 0
+    values = clutter.extend_values(p.spec, values)
     lo, hi = min(values), max(values)
     if not p.va["log"] and kind in ("line", "dot_line", "scatter", "bubble", "step", "line_band", "box"):
         pad = (hi - lo) * 0.05 or abs(hi) * 0.05 or 1.0
@@ -341,6 +362,10 @@ def _category_axis(p: _Plot, cats: list) -> dict:
            "scale": {"paddingInner": 1 - width if p.kind != "grouped_bar" else 1 - width, "paddingOuter": 0.3},
            "axis": {"title": text["y_label"] if horizontal else text["x_label"],
                     "labelAngle": -int(text["rotation"]) if text["rotation"] and not horizontal else 0}}
+    wrap = clutter.category_label_expr(p.spec, cats)
+    if wrap:  # wrapped names are the alternative to turned ones
+        cat["axis"]["labelExpr"] = wrap
+        cat["axis"]["labelAngle"] = 0
     if athin > 1 and not horizontal:  # overlapping names: turned upright, then every other one
         cat["axis"]["labelAngle"] = -90
     if athin > (1 if horizontal else 2):
@@ -392,7 +417,7 @@ def _continuous_x(p: _Plot) -> tuple[dict, float]:
     xlo, xhi = min(xs), max(xs)
     if xkind == "categories":
         xdomain, xticks = [xlo - 0.5, xhi + 0.5], list(x["positions"])[::2 ** (athin - 1)]
-        names_of = json.dumps(list(x["values"]))
+        names_of = json.dumps(clutter.wrapped_labels(p.spec) or list(x["values"]))
         xaxis = {"values": xticks, "labelExpr": f"{names_of}[round(datum.value)]"}
     elif xkind == "dates":
         span = (xhi - xlo) or 30.0
@@ -404,8 +429,8 @@ def _continuous_x(p: _Plot) -> tuple[dict, float]:
         xdomain, xticks = _nice(xlo - pad, xhi + pad, max(1, TICKS >> (athin - 1)))
         xaxis = dict({"values": xticks}, **_value_format({"style": (x.get("format") if kind not in ("scatter", "bubble") else
                                                                       data.get("x_format")) or "plain"}, xticks))
-    if xkind != "categories":
-        xaxis["labelAngle"] = 0
+    if xkind != "categories" or clutter.wrapped_labels(p.spec):
+        xaxis["labelAngle"] = 0 if athin == 1 or xkind != "categories" else -90
     else:
         xaxis["labelAngle"] = -int(text["rotation"]) if text["rotation"] else 0
     if athin >= LAST_RESORT:
@@ -679,9 +704,13 @@ def draw(spec: Spec, *, reuse: bool = True, memo_text: bool = True) -> tuple[np.
 
     _register_fonts()
     thin = {"x": 1, "y": 1}
+    offset = 3 * spec["style"]["font_size"] * spec["figure"]["dpi"] / 72  # of the source line: a first guess
     for _ in range(MAX_THIN):  # thinner tick labels while any overlap (ticks.py), on the scenegraph alone
         vl, meta = build(spec, thin)
         vg = vlc.vegalite_to_vega(vl)
+        note = clutter.note_axis(spec, meta, offset) if "axes" in vg else None
+        if note:
+            vg["axes"].append(note)
         scene = vlc.vega_to_scenegraph(vg)
         root = scene["scenegraph"]["items"][0]
         if min(float(root.get("width", 0)), float(root.get("height", 0))) < MIN_PLOT_PX:
@@ -690,6 +719,9 @@ def draw(spec: Spec, *, reuse: bool = True, memo_text: bool = True) -> tuple[np.
         crowded = [name for name, axis in (("x", label.axes.x), ("y", label.axes.y))
                    if overlaps([t.bbox for t in axis.ticks], name, axis.label_rotation, axis.label_height)]
         if not crowded:
+            if note and abs(clutter.note_offset(label, meta) - offset) > 0.5:
+                offset = clutter.note_offset(label, meta)  # laid out again, the line past what is under the plot
+                continue
             break
         for name in crowded:
             thin[name] += 1

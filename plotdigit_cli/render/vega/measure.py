@@ -17,6 +17,7 @@ from plotdigit_cli.label import build, labels, model
 from plotdigit_cli.render import looks as drawn_looks
 from plotdigit_cli.render.geometry import BOX_LINE_PX, ERROR_WIDTH_PX, MIN_LINE_PX, box_geometry
 from plotdigit_cli.render.geometry import COVER_MARGIN, MARK_INSET, TEXT_REACH, covered, table_header
+from plotdigit_cli.render.vega import clutter
 from plotdigit_cli.render.vega.text import Scale, text_box
 from plotdigit_cli.spec.vega_themes import backdrop
 
@@ -66,6 +67,13 @@ def measure(spec: dict, scene_json: dict, meta: dict) -> model.Label:
     inner_texts = annotations + pie_names + scene.named("percentages")
     covers = [(legend_box, COVER_MARGIN)] if legend_box else []
     covers += [(b, TEXT_REACH) for b in (text_box(it, tx, ty, font) for it, tx, ty in inner_texts) if b]
+    extra = clutter.measure(spec, scene, font)
+    covers += extra["covers"]
+    origin = (spec.get("clutter") or {}).get("origin") or {}
+    for mark, mox, moy, group in scene.role("axis-label"):  # tick labels inside the plot, on axes through 0
+        if origin.get("x" if (group or {}).get("orient") in ("bottom", "top") else "y"):
+            covers += [(b, TEXT_REACH) for b in (text_box(it, mox, moy, font) for it in mark["items"]) if b]
+    meta = dict(meta, origin=origin)
 
     if pie:
         plot_bbox, series = _pie(spec, scene, covers)
@@ -74,8 +82,15 @@ def measure(spec: dict, scene_json: dict, meta: dict) -> model.Label:
         plot_bbox = [ox, oy, ox + width, oy + height]
         series, axes = _cartesian(spec, scene, meta, plot_bbox, covers, width, height)
 
+    for j, s in enumerate(series):
+        s["end_label"] = extra["end_labels"].get(j)
+        for i, p in enumerate(s["points"]):
+            for part in ("callouts", "brackets"):
+                if (j, i) in extra[part]:
+                    p[part[:-1]] = extra[part][(j, i)]
     keypoints = [labels.keypoint(p["norm"], p["bbox"], p.pop("_sized"), plot_bbox) for s in series for p in s["points"]]
-    label_text, text_boxes = _texts(scene, font, legend_box, legend_texts, annotations)
+    label_text, text_boxes = _texts(scene, font, legend_box, legend_texts, annotations,
+                                    (spec.get("clutter") or {}).get("note"))
     fig = spec["figure"]
     return build.label(
         spec, index=spec["index"], seed=spec["seed"], chart_type=kind, width=fig["width"], height=fig["height"],
@@ -97,26 +112,34 @@ def _legend_of(scene: Scene) -> tuple[list[float] | None, list[str]]:
     return legend_box, [it["text"] for mark, _, _, _ in scene.role("legend-label") for it in mark["items"]]
 
 
-def _texts(scene: Scene, font: str, legend_box, legend_texts: list[str], annotations: list) -> tuple[dict, dict]:
-    """(the texts drawn: title, axis titles, legend, annotations; their boxes)."""
+def _texts(scene: Scene, font: str, legend_box, legend_texts: list[str], annotations: list,
+           note: str | None = None) -> tuple[dict, dict]:
+    """(the texts drawn: title, subtitle, axis titles, source line, legend, annotations; their boxes)."""
     title_items = [(item, mox, moy) for mark, mox, moy, _ in scene.role("title-text") for item in mark["items"]]
     title = title_items[0] if title_items else None
+    subtitles = [(item, mox, moy) for mark, mox, moy, _ in scene.role("title-subtitle") for item in mark["items"]
+                 if item.get("text") not in (None, "")]
+    sub = subtitles[0] if subtitles else None
     axis_titles = {}
     for mark, mox, moy, group in scene.role("axis-title"):
         orient = (group or {}).get("orient")
         for it in mark["items"]:
-            axis_titles["x" if orient in ("bottom", "top") else "y"] = (it, mox, moy)
+            name = "x" if orient in ("bottom", "top") else "y"
+            axis_titles["note" if note and name == "x" and _joined(it["text"]) == note else name] = (it, mox, moy)
     label_text = {
         "title": _joined(title[0]["text"]) if title else None,
         "x_label": _joined(axis_titles["x"][0]["text"]) if "x" in axis_titles else None,
         "y_label": _joined(axis_titles["y"][0]["text"]) if "y" in axis_titles else None,
         "legend": legend_texts,
         "annotations": [{"text": it["text"], "bbox": text_box(it, ax_, ay_, font)} for it, ax_, ay_ in annotations],
+        "subtitle": _joined(sub[0]["text"]) if sub else None,
+        "note": _joined(axis_titles["note"][0]["text"]) if "note" in axis_titles else None,
     }
     text_boxes = {"title": text_box(title[0], title[1], title[2], font) if title else None,
                   "x_label": text_box(*axis_titles["x"], font) if "x" in axis_titles else None,
                   "y_label": text_box(*axis_titles["y"], font) if "y" in axis_titles else None,
-                  "legend": legend_box}
+                  "legend": legend_box, "subtitle": text_box(*sub, font) if sub else None,
+                  "note": text_box(*axis_titles["note"], font) if "note" in axis_titles else None}
     return label_text, text_boxes
 
 
@@ -443,7 +466,12 @@ def _axes(spec, scene: Scene, meta, plot_bbox, vscale: Scale, width, height, rec
             ticks = _matched(along["ticks"], items, lambda v: ox + xscale(v), name, plot_bbox, font)
         angle = float(items[0][0].get("angle", 0) or 0) if items else 0.0
         size = float(items[0][0].get("fontSize", meta["fs"])) if items else meta["fs"]
-        out[name] = build.axis(kind_name, shown, ticks, (-angle) % 360, labels.px(size))
+        at_zero = bool((meta.get("origin") or {}).get(name))
+        if at_zero:  # the line through the other axis's zero: its ticks are there
+            line = (oy + vscale(0.0)) if name == "x" else (ox + (xscale or Scale(along["domain"], width))(0.0))
+            for t in ticks:
+                t["pixel"][1 if name == "x" else 0] = labels.px(line)
+        out[name] = build.axis(kind_name, shown, ticks, (-angle) % 360, labels.px(size), at_zero)
     return out
 
 
