@@ -10,6 +10,7 @@ no overlapping tick labels, no low-contrast marks, and the share of points not v
     python scripts/check_mix.py --n 300 --config configs/competition.yaml
     python scripts/check_mix.py --n 3000 --renderer vega      # every chart drawn by Vega
     python scripts/check_mix.py --n 3000 --all-looks          # every look on wherever it applies
+    python scripts/check_mix.py --n 3000 --all-clutter        # every clutter element wherever it applies
 
 Prints a table and exits 1 if any check fails.
 """
@@ -40,6 +41,8 @@ from pixelcheck import check_edges, check_sample, check_text  # noqa: E402
 from plotdigit_cli.label import labels  # noqa: E402
 from plotdigit_cli.spec.colors import low_contrast  # noqa: E402
 from plotdigit_cli.spec.looks import LOOKS, UNSUPPORTED, applies  # noqa: E402
+from plotdigit_cli.report.realism import CLUTTER, clutter_of  # noqa: E402
+from plotdigit_cli.spec.clutter import KNOBS as CLUTTER_KNOBS  # noqa: E402
 from plotdigit_cli.render.ticks import axis_overlaps  # noqa: E402
 from plotdigit_cli.spec.config import load_config  # noqa: E402
 from plotdigit_cli.render.fit import draw  # noqa: E402
@@ -57,6 +60,7 @@ class Tally:
     fonts: Counter = field(default_factory=Counter)
     renderers: Counter = field(default_factory=Counter)
     looks_seen: Counter = field(default_factory=Counter)
+    clutter: Counter = field(default_factory=Counter)
     applicable: Counter = field(default_factory=Counter)
     sources: Counter = field(default_factory=Counter)
     hidden_by_family: Counter = field(default_factory=Counter)
@@ -80,6 +84,7 @@ class Tally:
         self.renderers[label["style"]["renderer"]] += 1
         self.sources[label["source"]["kind"]] += 1
         self.looks_seen.update(name for name, drawn in label["style"]["looks"].items() if drawn)
+        self.clutter.update(clutter_of(label))
         for look in LOOKS:  # charts a look could have been drawn on (unsupported by the renderer: not)
             shared = look != "shared_origin" or (len(label["series"]) > 1 and label["source"]["kind"] != "table")
             if applies(look, label["chart_type"]) and look not in UNSUPPORTED.get(label["style"]["renderer"], ()) \
@@ -119,17 +124,24 @@ def parse() -> argparse.Namespace:
     parser.add_argument("--keep", type=Path, help="write the shards here and keep them (default: a temporary dir)")
     parser.add_argument("--renderer", choices=["matplotlib", "vega"], help="draw every chart with this renderer")
     parser.add_argument("--all-looks", action="store_true", help="every look on every chart it applies to")
+    parser.add_argument("--all-clutter", action="store_true",
+                        help="every clutter element (spec/clutter.py) on every chart it applies to, and data that "
+                             "crosses zero as often as the data model allows (axes through the origin)")
     return parser.parse_args()
 
 
 def configure(args: argparse.Namespace, tmp: str) -> None:
-    """--renderer and --all-looks as a config over the given one (args.config then names it)."""
-    if args.renderer or args.all_looks:
+    """--renderer, --all-looks and --all-clutter as a config over the given one (args.config then names it)."""
+    if args.renderer or args.all_looks or args.all_clutter:
         tree = yaml.safe_load(Path(args.config).read_text()) if args.config else {}
         if args.renderer:
             tree["renderers"] = {args.renderer: 1}
         if args.all_looks:
             tree.setdefault("looks", {}).update({look: 1.0 for look in LOOKS})
+        if args.all_clutter:
+            tree.setdefault("clutter", {}).update({name: 1.0 for name in CLUTTER_KNOBS})
+            tree.setdefault("data", {})["negative"] = 1.0
+            tree.setdefault("topics", {})["share"] = 0.5  # half the data from the value models, which cross zero
         args.config = str(Path(tmp) / "config.yaml")
         Path(args.config).write_text(yaml.safe_dump(tree))
 
@@ -215,6 +227,8 @@ def check_rows(t: Tally, config) -> list[tuple]:
          all(t.looks_seen[k] >= 0.01 * t.applicable[k] and t.looks_seen[k] > 0 for k in LOOKS
              if getattr(config.looks, k) > 0 and t.applicable[k]) and
          not any(t.looks_seen[k] for k in LOOKS if getattr(config.looks, k) == 0)),
+        ("clutter (share of all charts; each pixel- and text-checked above)",
+         ", ".join(f"{k} {t.clutter[k] / n:.1%}" for k in CLUTTER), True),
         ("overlapping tick labels", t.overlapping, t.overlapping == 0),
         ("low-contrast marks", t.faint, t.faint == 0),
         ("not visible, per family", ", ".join(f"{k} {t.hidden_by_family[k] / t.points_by_family[k]:.1%}"

@@ -15,7 +15,10 @@ Counted from the labels alone, one chart at a time, in bounded memory (counters 
 - saturated / muted palettes: more than half the marks' colours saturated and bright (HSV
   saturation and value both 0.8 or more), or not;
 - common_aspect: images of 4:3, 3:2, 16:9 or 1:1 (either way round, within 1%);
-- legend_over_data: of the charts with a legend, those whose legend box holds a keypoint.
+- legend_over_data: of the charts with a legend, those whose legend box holds a keypoint;
+- clutter: the share of charts carrying each element of published figures' clutter (subtitle,
+  source line, wrapped category names, axes through the origin, names at the lines' ends,
+  callouts, significance brackets).
 """
 
 from __future__ import annotations
@@ -33,6 +36,22 @@ UNIT = re.compile(r"\(.+\)|\[.+\]|, \S")
 COMMON = (4 / 3, 3 / 2, 16 / 9, 1.0)
 SHARES = ("light_background", "e_notation", "reversed_axis", "topic", "saturated_palette", "muted_palette",
           "common_aspect")
+CLUTTER = ("subtitle", "note", "wrapped", "origin", "end_labels", "callouts", "brackets")
+
+
+def clutter_of(label: dict) -> set[str]:
+    """The clutter elements a /3 label records (spec/clutter.py)."""
+    text, axes = label["text"], label["axes"]
+    found = {name for name in ("subtitle", "note") if text.get(name)}
+    if any(axes[n].get("label_lines", 1) > 1 for n in ("x", "y")):
+        found.add("wrapped")
+    if any(axes[n].get("at_zero") for n in ("x", "y")):
+        found.add("origin")
+    if any((s.get("end_label") or {}).get("text") for s in label["series"]):
+        found.add("end_labels")
+    points = [p for s in label["series"] for p in s["points"]]
+    found.update(name + "s" for name in ("callout", "bracket") if any((p.get(name) or {}).get("text") for p in points))
+    return found
 
 
 class Realism:
@@ -42,6 +61,7 @@ class Realism:
         self.charts = 0
         self.counts: Counter = Counter()
         self.domains: Counter = Counter()
+        self.clutter: Counter = Counter()
 
     def add(self, label: dict) -> None:
         c = self.counts
@@ -64,6 +84,7 @@ class Realism:
         w, h = label["image"]["width"], label["image"]["height"]
         ratio = max(w, h) / max(min(w, h), 1)
         c["common_aspect"] += any(abs(ratio - r) <= 0.01 * r for r in COMMON)
+        self.clutter.update(clutter_of(label))
         legend = label["text_boxes"]["legend"]
         if any(legend):
             c["legends"] += 1
@@ -105,6 +126,7 @@ class Realism:
         out["topic_text"] = round(c["topic_text"] / c["titled"], 4) if c["titled"] else None
         out["legend_over_data"] = round(c["legend_over_data"] / c["legends"], 4) if c["legends"] else None
         out["domains"] = dict(sorted(self.domains.items()))
+        out["clutter"] = {name: round(self.clutter[name] / n, 4) for name in CLUTTER}
         return out
 
 
@@ -145,6 +167,7 @@ def lines(profile: dict) -> list[str]:
            (f"  noise-like line series {pct(profile['noise_series'])} of {profile['line_series']},"
             f" value-axis titles with a unit {pct(profile['unit_titles'])}"),
            f"  topic recorded {pct(profile['topic'])}, text naming the topic {pct(profile['topic_text'])}"]
+    out.append("  clutter: " + ", ".join(f"{k.replace('_', ' ')} {pct(v)}" for k, v in profile["clutter"].items()))
     if profile["domains"]:
         out.append("  domains: " + ", ".join(f"{k} {v}" for k, v in profile["domains"].items()))
     return out

@@ -62,6 +62,9 @@ class ClutterParams:
     brackets: float = param(probability())  # a vertical bar chart has significance brackets
 
 
+KNOBS = ("subtitle", "note", "wrap", "origin", "end_labels", "callouts", "brackets")  # ClutterParams' fields
+
+
 def sample(rng: np.random.Generator, p: ClutterParams, spec: dict, topic: dict | None) -> dict:
     """The clutter of one chart (spec['clutter']), drawn from its own stream."""
     kind, data, text = spec["chart_type"], spec["data"], spec["text"]
@@ -118,8 +121,8 @@ def _subtitle(rng, topic: dict, data: dict) -> str:
         options = [s for s in options if "{years}" not in s]
     pattern = options[int(rng.integers(len(options)))]
     years = ""
-    if x.get("kind") == "dates" and x.get("values"):
-        first, last = (1970 + int(v // 365.25) for v in (x["values"][0], x["values"][-1]))
+    if x.get("kind") == "dates" and x.get("positions"):  # days since 1970-01-01
+        first, last = (1970 + int(float(v) // 365.25) for v in (x["positions"][0], x["positions"][-1]))
         years = f"{first}-{last}" if last > first else str(first)
     return pattern.format(unit=topic.get("unit", ""), place=topic.get("place", ""), year=topic.get("year", ""),
                           years=years, category=singular, categories=category, quantity=topic.get("quantity", ""))

@@ -87,3 +87,24 @@ def faces(family: str) -> frozenset[str]:
 def family_rc(font: str) -> str | list[str]:
     """rc font.family for `font`: the family, then the fallback for glyphs it lacks."""
     return font if font == FALLBACK else [font, FALLBACK]
+
+
+# A glyph a family lacks, written in ASCII where its renderer has no fallback it measures (Vega).
+ASCII = {"\u00b5": "u", "\u00b2": "2", "\u00b3": "3", "\u00b0": " deg", "\u2013": "-", "\u2014": "-",
+         "\u20ac": "EUR ", "\u00a3": "GBP "}
+
+
+@functools.lru_cache(maxsize=None)
+def _charmap(family: str) -> frozenset:
+    from matplotlib.ft2font import FT2Font
+
+    return frozenset(FT2Font(files(family)[0]).get_charmap()) if files(family) else frozenset()
+
+
+def drawable(text: str | None, family: str) -> str | None:
+    """`text` with each character `family` lacks (and ASCII spells) written in ASCII."""
+    if not text or text.isascii():
+        return text
+    have = _charmap(family)
+    return "".join(ASCII.get(ch, ch) if ord(ch) not in have else ch for ch in text) if have else text
+

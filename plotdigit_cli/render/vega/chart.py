@@ -27,7 +27,7 @@ from PIL import Image
 
 from plotdigit_cli.label.model import Label
 from plotdigit_cli.render import looks as drawn_looks
-from plotdigit_cli.spec import looks
+from plotdigit_cli.spec import fonts, looks
 from plotdigit_cli.render.geometry import BOX_LINE_PX, BOX_OUTLIER_PT, ERROR_WIDTH_PX, MIN_LINE_PX, box_geometry
 from plotdigit_cli.render.renderer import NoRoom
 from plotdigit_cli.spec.types import Spec
@@ -695,6 +695,18 @@ def _pie(vl: dict, spec: dict, meta: dict) -> None:
 
 # --- rendering and measuring -------------------------------------------------------------
 
+def _drawable(spec: dict) -> dict:
+    """The spec with its titles (and subtitle, source line) in characters the chart's font has:
+    resvg draws a missing glyph from another font, whose box the measure would not know."""
+    family = spec["style"]["font"]
+    text = {k: fonts.drawable(v, family) if k in ("title", "x_label", "y_label") else v for k, v in spec["text"].items()}
+    out = dict(spec, text=text)
+    if spec.get("clutter"):
+        out["clutter"] = dict(spec["clutter"], **{k: fonts.drawable(spec["clutter"][k], family)
+                                                  for k in ("subtitle", "note")})
+    return out
+
+
 def draw(spec: Spec, *, reuse: bool = True, memo_text: bool = True) -> tuple[np.ndarray, Label]:
     """The clean drawing as [H, W, 3] uint8, and its label (no fast paths to allow or not)."""
     import vl_convert as vlc
@@ -703,6 +715,7 @@ def draw(spec: Spec, *, reuse: bool = True, memo_text: bool = True) -> tuple[np.
     from plotdigit_cli.render.vega.measure import measure
 
     _register_fonts()
+    spec = _drawable(spec)
     thin = {"x": 1, "y": 1}
     offset = 3 * spec["style"]["font_size"] * spec["figure"]["dpi"] / 72  # of the source line: a first guess
     for _ in range(MAX_THIN):  # thinner tick labels while any overlap (ticks.py), on the scenegraph alone
