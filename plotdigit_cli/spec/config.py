@@ -181,6 +181,8 @@ def _check_known_keys(user: Any, default: Any, prefix: tuple, lines: dict, sourc
 def _taken_whole(path: tuple, default: Any) -> bool:
     """`types` and every weights table ({name: number}) are replaced whole, not merged key by key,
     so a file names exactly its mixture of families, sheets, fonts..."""
+    if len(path) == 1 and path[0] in SECTIONS:  # a section of knobs that are all numbers (clutter) is still merged
+        return False
     return path in (("types",), ("renderers",)) or (isinstance(default, dict) and bool(default)
                                   and all(isinstance(v, (int, float)) for v in default.values()))
 

@@ -30,7 +30,7 @@ def draw(fig, ax, spec: dict, series: list[Series], title_size: float) -> dict:
         size = min(font_size * 0.95, title_size * 0.85)
         ax.annotate(clutter["subtitle"], (0.5, 1.0), xycoords="axes fraction", xytext=(0, SUBTITLE_PAD_PT),
                     textcoords="offset points", ha="center", va="bottom", fontsize=size, gid="subtitle")
-        ax.set_title(ax.get_title(), fontsize=title_size, pad=SUBTITLE_PAD_PT + 1.3 * size + 3)
+        ax.set_title(ax.get_title(), fontsize=title_size, pad=SUBTITLE_PAD_PT + 1.5 * size + 4)
     if clutter.get("note") and spec["style"]["layout"] == "constrained":
         drawn["note"] = fig.supxlabel(clutter["note"], x=0.01, ha="left", fontsize=font_size * 0.8)
     origin = clutter.get("origin") or {}

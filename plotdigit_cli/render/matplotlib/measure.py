@@ -102,6 +102,13 @@ def measure(fig, ax, series: list[Series], spec: dict, has_axes: bool, drawn: di
     # Tick labels drawn inside the plot (axes through the origin) lie over the marks there.
     extra["covers"] += [(t.bbox, TEXT_REACH) for name in ("x", "y") if axes and origin.get(name)
                         for t in axes[name].ticks if t.bbox != NO_BOX]
+    for name, axis in (("x", ax.xaxis), ("y", ax.yaxis)):  # and so do the line and its tick marks
+        if axes and origin.get(name) and axes[name].ticks:
+            ticks = axis.get_major_ticks()
+            reach = (max(ticks[0].tick1line.get_markersize(), 1.0) if ticks else 4.0) * fig.dpi / 72 + 2.0
+            at = axes[name].ticks[0].pixel[1 if name == "x" else 0]
+            line = [plot_bbox[0], at, plot_bbox[2], at] if name == "x" else [at, plot_bbox[1], at, plot_bbox[3]]
+            extra["covers"].append((line, reach))
     out_series, keypoints = _measure_series(fig, ax, series, spec, has_axes, to_image, plot_bbox, legend_box, extra)
     text, text_boxes = _texts(ax, legend, legend_box, to_image, renderer, has_axes, (drawn or {}).get("note"))
     style = build.style(spec, sheet=spec["style"]["sheet"], font_kind=fonts.FAMILIES[spec["style"]["font"]][0],

@@ -261,9 +261,10 @@ def _cartesian(vl: dict, spec: dict, meta: dict) -> None:
         vl["layer"] = _bar_layers(p)
         cats, offset = json.dumps, "scale('xOffset', {}) + bandwidth('xOffset') / 2"
 
-        def xmap(j, i):
-            at = f"scale('x', {cats(str(spec['data']['x']['values'][i]))}) + bandwidth('x') / 2"
-            return at + (" + " + offset.format(cats(listed[j]["name"])) if p.kind == "grouped_bar" else "")
+        def xmap(j, i):  # a bar's middle: its band's (a grouped bar's offset band within its category's)
+            at = f"scale('x', {cats(str(spec['data']['x']['values'][i]))})"
+            return at + (" + " + offset.format(cats(listed[j]["name"])) if p.kind == "grouped_bar"
+                         else " + bandwidth('x') / 2")
         vl["layer"] += clutter.layers(spec, meta, xmap, p.vscale["domain"])
     else:
         xenc, scale_t = _continuous_x(p)
@@ -717,7 +718,7 @@ def draw(spec: Spec, *, reuse: bool = True, memo_text: bool = True) -> tuple[np.
     _register_fonts()
     spec = _drawable(spec)
     thin = {"x": 1, "y": 1}
-    offset = 3 * spec["style"]["font_size"] * spec["figure"]["dpi"] / 72  # of the source line: a first guess
+    offset = (3 * spec["style"]["font_size"] * spec["figure"]["dpi"] / 72, 0.0)  # of the source line: a first guess
     for _ in range(MAX_THIN):  # thinner tick labels while any overlap (ticks.py), on the scenegraph alone
         vl, meta = build(spec, thin)
         vg = vlc.vegalite_to_vega(vl)
@@ -732,7 +733,7 @@ def draw(spec: Spec, *, reuse: bool = True, memo_text: bool = True) -> tuple[np.
         crowded = [name for name, axis in (("x", label.axes.x), ("y", label.axes.y))
                    if overlaps([t.bbox for t in axis.ticks], name, axis.label_rotation, axis.label_height)]
         if not crowded:
-            if note and abs(clutter.note_offset(label, meta) - offset) > 0.5:
+            if note and max(abs(a - b) for a, b in zip(clutter.note_offset(label, meta), offset)) > 0.5:
                 offset = clutter.note_offset(label, meta)  # laid out again, the line past what is under the plot
                 continue
             break

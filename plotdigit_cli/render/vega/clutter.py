@@ -93,7 +93,10 @@ def layers(spec: dict, meta: dict, xmap, domain: list[float]) -> list[dict]:
         out += _end_labels(spec, meta, xmap, span)
     for k, c in enumerate(clutter.get("callouts") or []):
         s = data["series"][c["series"]]
-        i, y = c["point"], float(s["y"][c["point"]])
+        i = c["point"]
+        y = float(s["y"][i])
+        if spec["chart_type"] == "area":  # stacked: the point is on top of the series under it
+            y += sum(float(under["y"][i]) for under in data["series"][:c["series"]])
         x0, x1 = meta["along"]["domain"]
         scale_t = meta.get("scale_t", 1.0)
         t = (s["x"][i] if "x" in s else data["x"]["positions"][i])
@@ -101,7 +104,7 @@ def layers(spec: dict, meta: dict, xmap, domain: list[float]) -> list[dict]:
         head_t, head_y = t + ARROW_GAP * (tail_t - t), y + ARROW_GAP * (tail_y - y)
         tx, ty = f"scale('x', {tail_t * scale_t!r})", f"scale('y', {tail_y!r})"
         hx, hy = f"scale('x', {head_t * scale_t!r})", f"scale('y', {head_y!r})"
-        text = c["text"].format(value=value_text(y, data["value_axis"]["format"]))
+        text = c["text"].format(value=value_text(float(s["y"][i]), data["value_axis"]["format"]))
         out.append(_rule(f"calloutarrow{k}", tx, ty, hx, hy, ink))
         out.append({"data": {"values": [{}]}, "name": f"callouthead{k}", "encoding": {},
                     "mark": {"type": "point", "shape": "triangle-up", "filled": True, "color": ink, "opacity": 1,
@@ -145,20 +148,22 @@ def _end_labels(spec: dict, meta: dict, xmap, span: float) -> list[dict]:
     return out
 
 
-def note_axis(spec: dict, meta: dict, offset: float) -> dict | None:
-    """The source line: a title-only x axis `offset` px under the plot."""
+def note_axis(spec: dict, meta: dict, offset: tuple[float, float]) -> dict | None:
+    """The source line: a title-only x axis, (down, left) = `offset` px under the plot's bottom
+    left corner (at the image's left edge, as matplotlib's)."""
     note = (spec.get("clutter") or {}).get("note")
     if not note:
         return None
     return {"scale": "x", "orient": "bottom", "domain": False, "ticks": False, "labels": False, "grid": False,
             "title": note, "titleAnchor": "start", "titleAlign": "left", "titleBaseline": "top", "titlePadding": 0,
             "titleFont": meta["font"], "titleFontSize": meta["fs"] * 0.8, "titleFontWeight": "normal",
-            "titleFontStyle": "normal", "titleColor": meta["ink_page"], "titleLimit": 0, "offset": offset,
-            "zindex": 0, "aria": False}
+            "titleFontStyle": "normal", "titleColor": meta["ink_page"], "titleLimit": 0, "offset": offset[0],
+            "titleX": -offset[1], "zindex": 0, "aria": False}
 
 
-def note_offset(label, meta: dict) -> float:
-    """How far under the plot the source line must start: past everything drawn there."""
+def note_offset(label, meta: dict) -> tuple[float, float]:
+    """Where the source line must start: how far under the plot (past everything drawn there),
+    how far left of it (1% of the image's width from its left edge)."""
     x0, y0, x1, y1 = label.plot_bbox
     bottoms = [y1]
     axis = label.axes.x
@@ -167,7 +172,7 @@ def note_offset(label, meta: dict) -> float:
     for box in (label.text_boxes.x_label, label.text_boxes.legend):
         if any(box) and box[1] >= y1 - 1:
             bottoms.append(box[3])
-    return round(max(bottoms) - y1 + NOTE_GAP_PT * meta["pt"], 2)
+    return round(max(bottoms) - y1 + NOTE_GAP_PT * meta["pt"], 2), round(x0 - 0.01 * label.image.width, 2)
 
 
 # --- measuring ---------------------------------------------------------------------------------

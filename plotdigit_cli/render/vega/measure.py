@@ -211,6 +211,11 @@ def _cartesian(spec, scene: Scene, meta, plot_bbox, covers, width, height):
     checked against where the scales say it is."""
     m = _Measured(spec, scene, meta, plot_bbox, covers, width, height)
     kind = spec["chart_type"]
+    origin, reach = meta.get("origin") or {}, 5 * meta["pt"] + 2.0  # an axis line through zero and its tick marks
+    if origin.get("x"):
+        m.covers.append(([plot_bbox[0], m.value_px(0.0), plot_bbox[2], m.value_px(0.0)], reach))
+    if origin.get("y"):
+        m.covers.append(([m.x_px(0.0), plot_bbox[1], m.x_px(0.0), plot_bbox[3]], reach))
     if kind in ("vertical_bar", "horizontal_bar", "grouped_bar", "stacked_bar", "histogram"):
         return _bar_series(m)
     xscale = m.xscale
