@@ -24,7 +24,7 @@ def test_every_knob_is_in_the_recorded_config():
     """The manifest's config names every knob, so two runs can be compared field by field."""
     recorded = load_config().to_dict()
     assert set(recorded) == {"image", "types", "renderers", "colors", "style", "text", "data", "degrade", "looks", "topics",
-                             "charts"}
+                             "clutter", "charts"}
     assert recorded["renderers"] == {"matplotlib": 3.0, "vega": 1.0}
     assert recorded["looks"]["outline"] == 0.2 and recorded["looks"]["hatches"][0] == "/"
     assert recorded["style"]["sheets"]["default"] == 6.0  # weights tables stay mappings
