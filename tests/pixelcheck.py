@@ -228,13 +228,15 @@ def text_boxes(label: dict) -> list[tuple[str, str, list[float], bool, str]]:
     boxes = label["text_boxes"]
     for name in ("title", "x_label", "y_label", "subtitle", "note"):
         if label["text"][name] and any(boxes[name]):
-            out.append((name, label["text"][name], boxes[name], True, ""))
+            # An axis through the origin lies on the marks, and so does its title: ink and place only.
+            on_marks = name in ("x_label", "y_label") and label["axes"][name[0]]["at_zero"]
+            out.append((name, label["text"][name], boxes[name], not on_marks, ""))
     if any(s["legend"] for s in label["series"]) and any(boxes["legend"]):
         out.append(("legend", "", boxes["legend"], False, ""))
     for axis_name, axis in label["axes"].items():
         # Slanted tick labels' boxes are upright around slanted text, and hold their neighbours'
         # corners: their glyphs are not told apart, only ink and place are checked.
-        upright = axis["label_rotation"] % 90 == 0
+        upright = axis["label_rotation"] % 90 == 0 and not axis["at_zero"]  # through the origin: on the marks
         for t in axis["ticks"]:
             if any(t["bbox"]) and t["label"]:
                 (u, v), (x0, y0, x1, y1) = t["pixel"], t["bbox"]

@@ -91,8 +91,9 @@ def sample(rng: np.random.Generator, p: ClutterParams, spec: dict, topic: dict |
         out["end_labels"] = True
     if kind in CALLOUT_FAMILIES and plain and series and draws[5] < p.callouts:
         out["callouts"] = [_callout(rng, kind, data)]
-    # Not over bars whose values are written above them (the annotations look).
-    if kind in BRACKET_FAMILIES and plain and "annotations" not in spec["looks"] and draws[6] < p.brackets \
+    # Not over bars whose values are written above them (value labels, the annotations look).
+    written = "annotations" in spec["looks"] or text.get("value_labels")
+    if kind in BRACKET_FAMILIES and plain and not written and draws[6] < p.brackets \
             and min(min(s["y"]) for s in series) >= 0:
         out["brackets"] = _brackets(rng, kind, data)
     return out

@@ -7,11 +7,15 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pytest
 from conftest import written
 from pixelcheck import check_clutter, check_edges, check_sample, check_text, hex_rgb
+from render.test_fast_paths import ONE_LOOK
 
+from plotdigit_cli.label.labels import dumps
 from plotdigit_cli.render.fit import draw
+from plotdigit_cli.render.matplotlib import private as mpl_private
 from plotdigit_cli.spec.clutter import ARROW_GAP
 from plotdigit_cli.spec.config import ConfigError, load_config
 from plotdigit_cli.spec.sample import sample_spec
@@ -23,7 +27,7 @@ CASES = {
     "note": ("{vertical_bar: 1, line: 1, scatter: 1}", ""),
     "wrap": ("{vertical_bar: 1, horizontal_bar: 1, stacked_bar: 1}", ""),
     # (value-model data, which crosses zero; type large enough for a light theme's grey minus sign to be ink)
-    "origin": ("{line: 1, scatter: 1, step: 1}", "topics: {share: 0}\ndata: {negative: 1}\nstyle: {font_size: [9, 13]}\n"),
+    "origin": ("{line: 1, scatter: 1, step: 1, bubble: 1}", "topics: {share: 0}\ndata: {negative: 1}\nstyle: {font_size: [9, 13]}\n"),
     "end_labels": ("{line: 1, step: 1, line_band: 1}", ""),
     "callouts": ("{line: 1, scatter: 1, area: 1}", ""),
     "brackets": ("{vertical_bar: 1, grouped_bar: 1}", ""),
@@ -240,3 +244,24 @@ def test_clutter_knobs_are_checked_and_seed_blog_draws_none(tmp_path):
         c = sample_spec(config, 0, index)["clutter"]
         assert not any([c["subtitle"], c["note"], c["wrap"], c["origin"]["x"], c["origin"]["y"], c["end_labels"],
                         c["callouts"], c["brackets"]])
+
+
+@pytest.mark.skipif(not mpl_private.ENABLED, reason="matplotlib's private API is not enabled here")
+@pytest.mark.slow
+def test_a_figure_drawn_on_again_after_clutter_draws_the_bytes_a_new_one_draws(tmp_path):
+    """Source lines (a figure text), axes through the origin (ringed texts, axes over the data) and
+    the rest leave nothing behind on a kept figure."""
+    path = tmp_path / "one-look-clutter.yaml"
+    path.write_text(ONE_LOOK + "renderers: {matplotlib: 1}\ntopics: {share: 0.6}\ndata: {negative: 0.6}\n"
+                    "types: {line: 2, scatter: 2, vertical_bar: 1, grouped_bar: 1, stacked_bar: 1, step: 1}\n"
+                    "clutter: {subtitle: 1, note: 1, wrap: 1, origin: 1, end_labels: 1, callouts: 1, brackets: 1}\n")
+    config = load_config(path)
+    specs = [sample_spec(config, 4, index) for index in range(36)]
+    assert sum(s["clutter"]["origin"]["x"] or s["clutter"]["origin"]["y"] for s in specs) >= 3
+    assert sum(bool(s["clutter"]["note"]) for s in specs) >= 10
+    draw(sample_spec(config, 4, 1000))  # leave a frame behind, as a worker does
+    in_sequence = [draw(spec) for spec in specs]
+    for spec, (rgb, label) in zip(specs, in_sequence):
+        alone_rgb, alone_label = draw(spec, reuse=False)
+        assert np.array_equal(rgb, alone_rgb), f"index {spec['index']} ({spec['chart_type']}) differs when reused"
+        assert dumps(label) == dumps(alone_label)

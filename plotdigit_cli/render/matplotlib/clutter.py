@@ -5,6 +5,7 @@ drawn after the family's marks and the axes, and measured from the final drawing
 from __future__ import annotations
 
 import numpy as np
+from matplotlib import patheffects
 
 from plotdigit_cli.label import labels
 from plotdigit_cli.render.formats import value_text
@@ -19,6 +20,7 @@ BRACKET_GAP = 0.03  # of the value span: between a bar's top and its bracket's l
 BRACKET_RISE = 0.08  # of the value span: from the higher bar's top to the crossbar
 LINE_WIDTH_PT = 0.9
 HEAD_COVER = 6.0  # px around an arrow's head: its filled triangle
+HALO_PX = 3.0  # the background-coloured ring round the texts of an axis through the origin
 
 
 def draw(fig, ax, spec: dict, series: list[Series], title_size: float) -> dict:
@@ -40,6 +42,8 @@ def draw(fig, ax, spec: dict, series: list[Series], title_size: float) -> dict:
     if origin.get("y"):
         ax.spines["left"].set_position(("data", 0.0))
         ax.spines["right"].set_visible(False)
+    if origin.get("x") or origin.get("y"):
+        _over_the_data(fig, ax, spec, origin)
     pen = ink(spec)
     if clutter.get("end_labels"):
         for j, s in enumerate(series):
@@ -56,6 +60,20 @@ def draw(fig, ax, spec: dict, series: list[Series], title_size: float) -> dict:
         top = max(level for _, _, _, level, _ in drawn["brackets"])
         ax.set_ylim(lo, max(hi, top + 0.12 * (hi - lo)))
     return drawn
+
+
+def _over_the_data(fig, ax, spec: dict, origin: dict) -> None:
+    """An axis through the origin runs through the data: it is drawn over the marks (its line,
+    ticks, tick labels and title), its texts ringed in the background colour so that marks
+    beside them stay apart from their glyphs, and without a grid (math-style plots have none)."""
+    halo = [patheffects.withStroke(linewidth=2 * HALO_PX * 72 / fig.dpi, foreground=spec_backdrop(spec))]
+    ax.grid(False)
+    for name, axis in (("x", ax.xaxis), ("y", ax.yaxis)):
+        if origin.get(name):
+            axis.set_zorder(2.7)  # over lines (2) and collections (1), under the legend
+            axis.label.set_path_effects(halo)
+            for tick in axis.get_major_ticks():  # the ticks made later copy the first one's effects
+                tick.label1.set_path_effects(halo)
 
 
 def spec_backdrop(spec: dict) -> str:

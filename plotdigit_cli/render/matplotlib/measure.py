@@ -100,8 +100,11 @@ def measure(fig, ax, series: list[Series], spec: dict, has_axes: bool, drawn: di
                 for name, axis in (("x", ax.xaxis), ("y", ax.yaxis))}
     extra = clutter.measure(drawn or {"end_labels": {}, "callouts": [], "brackets": []}, ax, to_image, renderer)
     # Tick labels drawn inside the plot (axes through the origin) lie over the marks there.
-    extra["covers"] += [(t.bbox, TEXT_REACH) for name in ("x", "y") if axes and origin.get(name)
+    halo = TEXT_REACH + clutter.HALO_PX
+    extra["covers"] += [(t.bbox, halo) for name in ("x", "y") if axes and origin.get(name)
                         for t in axes[name].ticks if t.bbox != NO_BOX]
+    extra["covers"] += [(b, halo) for name, axis in (("x", ax.xaxis), ("y", ax.yaxis)) if axes and origin.get(name)
+                        for b in [to_image.artist_box(axis.label, renderer)] if b]
     for name, axis in (("x", ax.xaxis), ("y", ax.yaxis)):  # and so do the line and its tick marks
         if axes and origin.get(name) and axes[name].ticks:
             ticks = axis.get_major_ticks()

@@ -134,6 +134,10 @@ class Frame:
         if not ENABLED:
             return False
         fig, ax = self.fig, self.ax
+        # A spine moved (axes through the origin, clutter.py) keeps its transform, and its axis's
+        # ticks theirs, through Axes.clear: such a frame (whose texts are ringed, too) is not drawn on again.
+        if any(spine.get_position() != ("outward", 0.0) for spine in ax.spines.values()):
+            return False
         for legend in list(fig.legends):
             legend.remove()
         for text in list(fig.texts):  # a source line (Figure.supxlabel), made anew by the next chart that has one

@@ -62,10 +62,13 @@ def extend_values(spec: dict, values: list[float]) -> list[float]:
 def origin_axes(spec: dict, xaxis: dict, yaxis: dict) -> None:
     """Axes through the origin: the x axis's line at y = 0, the y axis's at x = 0."""
     origin = (spec.get("clutter") or {}).get("origin") or {}
+    # Through the data: drawn over the marks (zindex), its tick labels and title legible on them.
     if origin.get("x"):
-        xaxis["offset"] = {"expr": "scale('y', 0) - height"}
+        xaxis.update(offset={"expr": "scale('y', 0) - height"}, zindex=1)
     if origin.get("y"):
-        yaxis["offset"] = {"expr": "-scale('x', 0)"}
+        yaxis.update(offset={"expr": "-scale('x', 0)"}, zindex=1)
+    if origin.get("x") or origin.get("y"):  # math-style plots have no grid (nor would it stay under the marks)
+        xaxis["grid"] = yaxis["grid"] = False
 
 
 def _rule(name: str, x, y, x2, y2, ink: str) -> dict:

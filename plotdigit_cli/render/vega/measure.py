@@ -18,6 +18,7 @@ from plotdigit_cli.render import looks as drawn_looks
 from plotdigit_cli.render.geometry import BOX_LINE_PX, ERROR_WIDTH_PX, MIN_LINE_PX, box_geometry
 from plotdigit_cli.render.geometry import COVER_MARGIN, MARK_INSET, TEXT_REACH, covered, table_header
 from plotdigit_cli.render.vega import clutter
+from plotdigit_cli.spec.families import box as box_family
 from plotdigit_cli.render.vega.text import Scale, text_box
 from plotdigit_cli.spec.vega_themes import backdrop
 
@@ -324,9 +325,8 @@ def _box_series(m: _Measured) -> list[dict]:
             _check(x0, m.x_px(c - half), "a box's side")
             _check(min(y0, y1), min(m.value_px(b["q1"]), m.value_px(b["q3"])), "a box's edge")
             u, rect = m.x_px(c), [labels.px(x0), labels.px(min(y0, y1)), labels.px(x1), labels.px(max(y0, y1))]
-            for role, value, reach, color in (("low_whisker", b["low"], half / 2, ink), ("q1", b["q1"], None, s["color"]),
-                                              ("median", b["median"], half, ink), ("q3", b["q3"], None, s["color"]),
-                                              ("high_whisker", b["high"], half / 2, ink)):
+            reaches, colours = (half / 2, None, half, None, half / 2), (ink, s["color"], ink, s["color"], ink)
+            for role, value, reach, color in zip(box_family.ROLES, box_family.five(b), reaches, colours):
                 v = m.value_px(value)
                 box = rect if reach is None else [labels.px(m.x_px(c - reach)), labels.px(v - half_line),
                                                   labels.px(m.x_px(c + reach)), labels.px(v + half_line)]

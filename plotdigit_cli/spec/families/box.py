@@ -102,6 +102,12 @@ def sample(rng: np.random.Generator, p: BoxParams, ctx) -> dict:
 
 
 ROLES = ("low_whisker", "q1", "median", "q3", "high_whisker")
+
+
+def five(b: dict) -> tuple[float, float, float, float, float]:
+    """A box's five statistics, in ROLES order."""
+    return b["low"], b["q1"], b["median"], b["q3"], b["high"]
+
 BOX = Family("box", BoxParams, sample,
              "per box: the low whisker's end, the box's bottom edge (q1), the median line, the top edge (q3) and "
              "the high whisker's end, at the box's centre line, each named by its `role`; then each outlier's "

@@ -14,6 +14,7 @@ from plotdigit_cli.label.labels import px
 from plotdigit_cli.render.geometry import BOX_LINE_PX as LINE_PX
 from plotdigit_cli.render.geometry import BOX_OUTLIER_PT as OUTLIER_PT
 from plotdigit_cli.render.geometry import box_geometry
+from plotdigit_cli.spec.families.box import ROLES, five
 from plotdigit_cli.render.matplotlib.marks import (
     MIN_MARKER_PX,
     Mark,
@@ -46,11 +47,11 @@ def draw(ax, spec: dict) -> list[Series]:
                              solid_capstyle="butt", snap=False, zorder=2.2)[0]
             rect = (c - half, b["q1"], c + half, b["q3"])
             row = (name, b["median"])  # the label's table gives each box its median
-            marks += [Mark(x=name, y=b["low"], anchor=(c, b["low"]), color=dark, artist=caps[0], role="low_whisker", table=row),
-                      Mark(x=name, y=b["q1"], anchor=(c, b["q1"]), color=s["color"], box=rect, sized=True, role="q1", table=row),
-                      Mark(x=name, y=b["median"], anchor=(c, b["median"]), color=dark, artist=median, role="median", table=row),
-                      Mark(x=name, y=b["q3"], anchor=(c, b["q3"]), color=s["color"], box=rect, sized=True, role="q3", table=row),
-                      Mark(x=name, y=b["high"], anchor=(c, b["high"]), color=dark, artist=caps[1], role="high_whisker", table=row)]
+            drawn = ({"color": dark, "artist": caps[0]}, {"color": s["color"], "box": rect, "sized": True},
+                     {"color": dark, "artist": median}, {"color": s["color"], "box": rect, "sized": True},
+                     {"color": dark, "artist": caps[1]})  # each part of the box, in ROLES order
+            marks += [Mark(x=name, y=v, anchor=(c, v), role=role, table=row, **how)
+                      for role, v, how in zip(ROLES, five(b), drawn)]
             if b["outliers"]:
                 ax.scatter(np.full(len(b["outliers"]), c), b["outliers"], s=size ** 2, c=s["color"], marker="o",
                            linewidths=0, zorder=2.3)
