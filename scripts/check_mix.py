@@ -125,8 +125,7 @@ def parse() -> argparse.Namespace:
     parser.add_argument("--renderer", choices=["matplotlib", "vega"], help="draw every chart with this renderer")
     parser.add_argument("--all-looks", action="store_true", help="every look on every chart it applies to")
     parser.add_argument("--all-clutter", action="store_true",
-                        help="every clutter element (spec/clutter.py) on every chart it applies to, and data that "
-                             "crosses zero as often as the data model allows (axes through the origin)")
+                        help="every clutter element (spec/clutter.py) on every chart it applies to")
     return parser.parse_args()
 
 
@@ -140,8 +139,6 @@ def configure(args: argparse.Namespace, tmp: str) -> None:
             tree.setdefault("looks", {}).update({look: 1.0 for look in LOOKS})
         if args.all_clutter:
             tree.setdefault("clutter", {}).update({name: 1.0 for name in CLUTTER_KNOBS})
-            tree.setdefault("data", {})["negative"] = 1.0
-            tree.setdefault("topics", {})["share"] = 0.5  # half the data from the value models, which cross zero
         args.config = str(Path(tmp) / "config.yaml")
         Path(args.config).write_text(yaml.safe_dump(tree))
 

@@ -19,7 +19,7 @@ END_OFFSET_PT = 4.0  # between a line's last point and its name
 BRACKET_GAP = 0.03  # of the value span: between a bar's top and its bracket's leg
 BRACKET_RISE = 0.08  # of the value span: from the higher bar's top to the crossbar
 LINE_WIDTH_PT = 0.9
-HEAD_COVER = 6.0  # px around an arrow's head: its filled triangle
+HEAD_PT = 8.0  # an arrowhead's size (matplotlib's mutation scale): 3.2 pt long, 3.2 pt wide
 HALO_PX = 3.0  # the background-coloured ring round the texts of an axis through the origin
 
 
@@ -99,7 +99,7 @@ def _callout(ax, spec: dict, series: list[Series], c: dict, pen: str, font_size:
     head = (px + ARROW_GAP * (tail[0] - px), py + ARROW_GAP * (tail[1] - py))
     text = c["text"].format(value=value_text(mark.y, spec["data"]["value_axis"]["format"]))
     ax.annotate("", xy=head, xytext=tail, arrowprops={"arrowstyle": "-|>", "color": pen, "lw": LINE_WIDTH_PT,
-                                                      "shrinkA": 0, "shrinkB": 0, "mutation_scale": 8},
+                                                      "shrinkA": 0, "shrinkB": 0, "mutation_scale": HEAD_PT},
                 gid="callout_arrow")
     artist = ax.text(*tail, text, ha="right" if c["dx"] < 0 else "left", va="top" if c["dy"] < 0 else "bottom",
                      fontsize=font_size * 0.85, color=pen, gid="callout")
@@ -156,7 +156,8 @@ def measure(drawn: dict, ax, to_image, renderer) -> dict:
     for j, i, t, tail, head in drawn["callouts"]:
         arrow = [px(tail), px(head)]
         out["callouts"][(j, i)] = {"text": t.get_text(), "bbox": to_image.artist_box(t, renderer), "arrow": arrow}
-        out["covers"] += segment_covers(arrow[0], arrow[1], LINE_COVER) + [([*arrow[1], *arrow[1]], HEAD_COVER)]
+        head_reach = 0.5 * HEAD_PT * ax.figure.dpi / 72 + 2.0  # round its filled triangle
+        out["covers"] += segment_covers(arrow[0], arrow[1], LINE_COVER) + [([*arrow[1], *arrow[1]], head_reach)]
     for left, right, t, level, feet in drawn["brackets"]:
         (ul, vl), (ur, vr) = px(feet[0]), px(feet[1])
         v = px((feet[0][0], level))[1]

@@ -24,7 +24,7 @@ BRACKET_GAP, BRACKET_RISE = 0.03, 0.08  # as the matplotlib renderer's (shares o
 BRACKET_ROOM = 0.2  # of the value span, above the highest bracketed bar: crossbar and text
 LINE_PX = 1.25
 END_OFFSET_PT = 4.0
-HEAD_COVER = 6.0
+HEAD_PT = 5.0  # an arrowhead's side
 NOTE_GAP_PT = 4.0
 PLOT_SHARE = 0.65  # of the image height: the plot's height, guessed before the layout
 
@@ -34,7 +34,7 @@ def title(spec: dict, meta: dict, title_text: str) -> dict | str:
     sub = (spec.get("clutter") or {}).get("subtitle")
     if not sub:
         return title_text
-    return {"text": title_text, "subtitle": sub, "subtitleFontSize": meta["fs"] * 0.95, "subtitleColor": meta["ink"],
+    return {"text": title_text, "subtitle": sub, "subtitleFontSize": meta["fs"] * 0.95, "subtitleColor": meta["ink_page"],
             "subtitleFont": meta["font"], "subtitlePadding": 2 * meta["pt"]}
 
 
@@ -71,18 +71,21 @@ def origin_axes(spec: dict, xaxis: dict, yaxis: dict) -> None:
         xaxis["grid"] = yaxis["grid"] = False
 
 
+def _placed(x: str, y: str, **more: str) -> dict:
+    """Encoding channels holding pixel expressions. As encoding values, not mark properties:
+    Vega-Lite drops a rule's ends given as mark properties, and a layer that places its mark by
+    mark properties turns the chart's view into a plain group, which loses the plot's fill."""
+    return {key: {"value": {"expr": expr}} for key, expr in dict(x=x, y=y, **more).items()}
+
+
 def _rule(name: str, x, y, x2, y2, ink: str) -> dict:
-    # A rule's ends as encoding values: Vega-Lite drops a rule's x, y, x2, y2 given as mark properties.
-    ends = {"x": x, "y": y, "x2": x2, "y2": y2}
-    return {"data": {"values": [{}]}, "name": name,
-            "encoding": {key: {"value": {"expr": expr}} for key, expr in ends.items()},
+    return {"data": {"values": [{}]}, "name": name, "encoding": _placed(x, y, x2=x2, y2=y2),
             "mark": {"type": "rule", "stroke": ink, "strokeWidth": LINE_PX, "strokeCap": "butt"}}
 
 
 def _text(name: str, text: str, x: str, y: str, meta: dict, color: str, **props) -> dict:
-    return {"data": {"values": [{}]}, "name": name, "encoding": {},
-            "mark": {"type": "text", "text": text, "x": {"expr": x}, "y": {"expr": y}, "fontSize": meta["fs"] * 0.85,
-                     "color": color, **props}}
+    return {"data": {"values": [{}]}, "name": name, "encoding": _placed(x, y),
+            "mark": {"type": "text", "text": text, "fontSize": meta["fs"] * 0.85, "color": color, **props}}
 
 
 def layers(spec: dict, meta: dict, xmap, domain: list[float]) -> list[dict]:
@@ -109,10 +112,10 @@ def layers(spec: dict, meta: dict, xmap, domain: list[float]) -> list[dict]:
         hx, hy = f"scale('x', {head_t * scale_t!r})", f"scale('y', {head_y!r})"
         text = c["text"].format(value=value_text(float(s["y"][i]), data["value_axis"]["format"]))
         out.append(_rule(f"calloutarrow{k}", tx, ty, hx, hy, ink))
-        out.append({"data": {"values": [{}]}, "name": f"callouthead{k}", "encoding": {},
+        angle = f"(atan2(({hx}) - ({tx}), ({ty}) - ({hy})) * 180 / PI + 360) % 360"
+        out.append({"data": {"values": [{}]}, "name": f"callouthead{k}", "encoding": _placed(hx, hy, angle=angle),
                     "mark": {"type": "point", "shape": "triangle-up", "filled": True, "color": ink, "opacity": 1,
-                             "size": (5 * pt) ** 2, "strokeWidth": 0, "x": {"expr": hx}, "y": {"expr": hy},
-                             "angle": {"expr": f"(atan2(({hx}) - ({tx}), ({ty}) - ({hy})) * 180 / PI + 360) % 360"}}})
+                             "size": (HEAD_PT * pt) ** 2, "strokeWidth": 0}})
         out.append(_text(f"callout{k}", text, tx, ty, meta, ink, align="right" if c["dx"] < 0 else "left",
                          baseline="top" if c["dy"] < 0 else "bottom"))
     for k, b in enumerate(clutter.get("brackets") or []):
@@ -180,7 +183,7 @@ def note_offset(label, meta: dict) -> tuple[float, float]:
 
 # --- measuring ---------------------------------------------------------------------------------
 
-def measure(spec: dict, scene, font: str) -> dict:
+def measure(spec: dict, scene, font: str, pt: float) -> dict:
     """What the clutter is as drawn: {"end_labels": {series: {text, bbox}}, "callouts": {(series,
     point): {...}}, "brackets": {(series, point): {...}}, "covers": [(box, reach)]}."""
     clutter = spec.get("clutter") or {}
@@ -213,7 +216,7 @@ def measure(spec: dict, scene, font: str) -> dict:
                 out["end_labels"][j] = found
     for k, c in enumerate(clutter.get("callouts") or []):
         tail, head = rule(f"calloutarrow{k}")
-        out["covers"].append(([*head, *head], HEAD_COVER))
+        out["covers"].append(([*head, *head], HEAD_PT * pt + 2.0))  # the arrowhead: a triangle that wide round it
         out["callouts"][(c["series"], c["point"])] = dict(text_of(f"callout{k}"), arrow=[tail, head])
     for k, b in enumerate(clutter.get("brackets") or []):
         foot_l, top_l = rule(f"bracketleft{k}")

@@ -68,10 +68,11 @@ def measure(spec: dict, scene_json: dict, meta: dict) -> model.Label:
     inner_texts = annotations + pie_names + scene.named("percentages")
     covers = [(legend_box, COVER_MARGIN)] if legend_box else []
     covers += [(b, TEXT_REACH) for b in (text_box(it, tx, ty, font) for it, tx, ty in inner_texts) if b]
-    extra = clutter.measure(spec, scene, font)
+    extra = clutter.measure(spec, scene, font, meta["pt"])
     covers += extra["covers"]
     origin = (spec.get("clutter") or {}).get("origin") or {}
-    for mark, mox, moy, group in scene.role("axis-label"):  # tick labels inside the plot, on axes through 0
+    # Tick labels and titles inside the plot, of axes through zero (drawn over the marks).
+    for mark, mox, moy, group in scene.role("axis-label") + scene.role("axis-title"):
         if origin.get("x" if (group or {}).get("orient") in ("bottom", "top") else "y"):
             covers += [(b, TEXT_REACH) for b in (text_box(it, mox, moy, font) for it in mark["items"]) if b]
     meta = dict(meta, origin=origin)
