@@ -8,7 +8,8 @@ on a difference, 2 when FILE has no run of this --n or was made with other libra
 bytes are expected to differ: matplotlib, FreeType, vl-convert, the font packages).
 
 scripts/bytes_reference.json holds the bytes as of issue 25 (topics, the published prior, four
-families: every run's charts changed then, seed-blog's in their labels only), for --n 600 and
+families, the clutter of published figures: every run's charts changed then, seed-blog's in
+their labels only), for --n 600 and
 --n 40 (tests/test_layout.py runs that one); before, it held those of the commit before the
 package layout changed, which the layout's refactor kept byte for byte:
 

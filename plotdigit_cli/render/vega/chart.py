@@ -41,6 +41,7 @@ MIN_SYMBOL_PX = 7.0  # symbol side; the pixel under its centre is fully covered
 TICKS = 6  # tick count asked of matplotlib's locators (halved per thinning)
 MIN_PLOT_PX = 24  # a plot area Vega's layout squeezed smaller than this is drawn by matplotlib instead
 MAX_THIN = 6  # layouts tried while tick labels overlap
+MAX_NOTE = 3  # layouts tried to place a source line under everything below the plot
 LAST_RESORT = 5  # at this thinning an axis keeps a single labelled tick
 
 
@@ -719,7 +720,8 @@ def draw(spec: Spec, *, reuse: bool = True, memo_text: bool = True) -> tuple[np.
     spec = _drawable(spec)
     thin = {"x": 1, "y": 1}
     offset = (3 * spec["style"]["font_size"] * spec["figure"]["dpi"] / 72, 0.0)  # of the source line: a first guess
-    for _ in range(MAX_THIN):  # thinner tick labels while any overlap (ticks.py), on the scenegraph alone
+    notes = thinned = 0  # layouts redone: to move the source line under what is below the plot; crowded
+    for _ in range(MAX_THIN + MAX_NOTE):  # thinner tick labels while any overlap (ticks.py), on the scenegraph alone
         vl, meta = build(spec, thin)
         vg = vlc.vegalite_to_vega(vl)
         note = clutter.note_axis(spec, meta, offset) if "axes" in vg else None
@@ -733,10 +735,14 @@ def draw(spec: Spec, *, reuse: bool = True, memo_text: bool = True) -> tuple[np.
         crowded = [name for name, axis in (("x", label.axes.x), ("y", label.axes.y))
                    if overlaps([t.bbox for t in axis.ticks], name, axis.label_rotation, axis.label_height)]
         if not crowded:
-            if note and max(abs(a - b) for a, b in zip(clutter.note_offset(label, meta), offset)) > 0.5:
-                offset = clutter.note_offset(label, meta)  # laid out again, the line past what is under the plot
+            want = clutter.note_offset(label, meta) if note else offset
+            if notes < MAX_NOTE and max(abs(a - b) for a, b in zip(want, offset)) > 1.0:
+                offset, notes = want, notes + 1  # laid out again, the line past what is under the plot
                 continue
             break
+        thinned += 1
+        if thinned >= MAX_THIN:
+            break  # the last layout tried, as before the source line took layouts of its own
         for name in crowded:
             thin[name] += 1
     png = vlc.vega_to_png(vg, scale=1)
