@@ -27,6 +27,7 @@ def render(config: Config, spec: Spec) -> tuple[bytes, Label]:
 TITLES = ("title", "x_label", "y_label")
 MAX_MARGIN = 24  # px of extra room around the plot, for tick labels past the image edge (8, then 24)
 EDGE_SLACK = 1.0  # px a text box may pass the image edge by (anti-aliasing, rounding)
+SQUEEZED = 0.3  # of the image's height (width): a plot smaller than this loses the clutter's texts
 
 
 def draw(spec: Spec, *, reuse: bool = True, memo_text: bool = True) -> tuple[np.ndarray, Label]:
@@ -58,6 +59,11 @@ def draw(spec: Spec, *, reuse: bool = True, memo_text: bool = True) -> tuple[np.
         if any(_outside(box, label) for box in _edge_texts(label)) and spec["figure"].get("margin", 0) < MAX_MARGIN:
             spec = dict(spec, figure={**spec["figure"], "margin": 2 * spec["figure"].get("margin", 0) + 8})
             continue
+        dropped = _clutter_to_drop(spec, label)
+        if dropped:
+            # The plot squeezed by the texts around it: a source line, then a subtitle, not drawn.
+            spec = dict(spec, clutter={**spec["clutter"], dropped: None})
+            continue
         hidden = hidden_annotations(label)
         if not hidden:
             return rgb, label
@@ -75,6 +81,17 @@ def _edge_texts(label: Label) -> list[list[float]]:
     boxes += [b for s in label.series for p in s.points for b in (p.callout.bbox, p.bracket.bbox) if p.callout.text
               or p.bracket.text]
     return boxes
+
+
+def _clutter_to_drop(spec: dict, label: Label) -> str | None:
+    """The clutter text to leave out when the plot has less than SQUEEZED of the image's height or
+    width (a small image with a long title, wrapped or turned names and a source line): the source
+    line first, then the subtitle; None when the plot has room or there is none to leave out."""
+    x0, y0, x1, y1 = label.plot_bbox
+    if y1 - y0 >= SQUEEZED * label.image.height and x1 - x0 >= SQUEEZED * label.image.width:
+        return None
+    clutter = spec.get("clutter") or {}
+    return next((name for name in ("note", "subtitle") if clutter.get(name)), None)
 
 
 def misfits(label: Label) -> list[str]:
