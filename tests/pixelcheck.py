@@ -357,7 +357,8 @@ def check_text(rgb: np.ndarray, label: dict) -> list[str]:
 
 # --- clutter lines -------------------------------------------------------------------------
 # A bracket's crossbar and legs and a callout's arrow are drawn where the label says: ink (as
-# above, against the plot's background) within LINE_REACH px of the middle of each part. The
+# above, against the plot's background) within LINE_REACH px of the middle of each part, unless
+# the legend lies over it. The
 # tick labels of an axis drawn through the origin hang from that line, not from the plot's edge.
 
 LINE_REACH = 1
@@ -375,6 +376,11 @@ def check_clutter(rgb: np.ndarray, label: dict) -> list[str]:
     """Brackets and arrows not drawn where the label says; tick labels not at their zero line."""
     problems = []
     background = hex_rgb(label["style"]["background"]).astype(int)
+    legend = label["text_boxes"]["legend"]
+
+    def seen(u, v) -> bool:  # not under the legend, which is drawn over everything in the plot
+        return not (any(legend) and legend[0] - 3 <= u <= legend[2] + 3 and legend[1] - 3 <= v <= legend[3] + 3)
+
     for j, s in enumerate(label["series"]):
         for i, p in enumerate(s["points"]):
             what = f"{label['key']} point ({j}, {i})"
@@ -384,11 +390,12 @@ def check_clutter(rgb: np.ndarray, label: dict) -> list[str]:
                 parts = {"left leg": (ul, (vl + b["level"]) / 2), "crossbar": ((ul + ur) / 2, b["level"]),
                          "right leg": (ur, (vr + b["level"]) / 2)}
                 problems += [f"{what} bracket: no ink at its {name} ({u:.1f}, {v:.1f})"
-                             for name, (u, v) in parts.items() if not _ink_near(rgb, u, v, background)]
+                             for name, (u, v) in parts.items() if seen(u, v) and not _ink_near(rgb, u, v, background)]
             c = p["callout"]
             if c["text"]:
                 (u0, v0), (u1, v1) = c["arrow"]
-                if not _ink_near(rgb, (u0 + u1) / 2, (v0 + v1) / 2, background):
+                mid = ((u0 + u1) / 2, (v0 + v1) / 2)
+                if seen(*mid) and not _ink_near(rgb, *mid, background):
                     problems.append(f"{what} callout: no ink at its arrow's middle")
     for name, axis in label["axes"].items():
         if not axis["at_zero"]:

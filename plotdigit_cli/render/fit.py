@@ -56,13 +56,14 @@ def draw(spec: Spec, *, reuse: bool = True, memo_text: bool = True) -> tuple[np.
             fit = int(columns * (label.image.width - 8) / max(legend[2] - legend[0], 1))
             spec = dict(spec, style={**spec["style"], "legend_columns": max(1, min(columns - 1, fit))})
             continue
-        if any(_outside(box, label) for box in _edge_texts(label)) and spec["figure"].get("margin", 0) < MAX_MARGIN:
-            spec = dict(spec, figure={**spec["figure"], "margin": 2 * spec["figure"].get("margin", 0) + 8})
-            continue
         dropped = _clutter_to_drop(spec, label)
         if dropped:
-            # The plot squeezed by the texts around it: a source line, then a subtitle, not drawn.
+            # Room taken by the clutter around the plot: a source line, a subtitle, then names at the
+            # lines' ends (a legend instead) are not drawn, before the plot is given more margin.
             spec = dict(spec, clutter={**spec["clutter"], dropped: None})
+            continue
+        if any(_outside(box, label) for box in _edge_texts(label)) and spec["figure"].get("margin", 0) < MAX_MARGIN:
+            spec = dict(spec, figure={**spec["figure"], "margin": 2 * spec["figure"].get("margin", 0) + 8})
             continue
         hidden = hidden_annotations(label)
         if not hidden:
@@ -84,14 +85,18 @@ def _edge_texts(label: Label) -> list[list[float]]:
 
 
 def _clutter_to_drop(spec: dict, label: Label) -> str | None:
-    """The clutter text to leave out when the plot has less than SQUEEZED of the image's height or
-    width (a small image with a long title, wrapped or turned names and a source line): the source
-    line first, then the subtitle; None when the plot has room or there is none to leave out."""
-    x0, y0, x1, y1 = label.plot_bbox
-    if y1 - y0 >= SQUEEZED * label.image.height and x1 - x0 >= SQUEEZED * label.image.width:
-        return None
+    """The clutter to leave out: when the plot has less than SQUEEZED of the image's height or
+    width, or tick labels or names at the lines' ends pass the image's edge (a small image with a
+    long title, turned names and a source line), the source line first, then the subtitle, then
+    the names at the lines' ends; None when all fits or there is none to leave out."""
     clutter = spec.get("clutter") or {}
-    return next((name for name in ("note", "subtitle") if clutter.get(name)), None)
+    x0, y0, x1, y1 = label.plot_bbox
+    squeezed = y1 - y0 < SQUEEZED * label.image.height or x1 - x0 < SQUEEZED * label.image.width
+    past = any(_outside(t.bbox, label) for axis in (label.axes.x, label.axes.y) for t in axis.ticks)
+    ends = any(_outside(s.end_label.bbox, label) for s in label.series)
+    if not (squeezed or past or ends):
+        return None
+    return next((name for name in ("note", "subtitle", "end_labels") if clutter.get(name)), None)
 
 
 def misfits(label: Label) -> list[str]:

@@ -164,16 +164,22 @@ def _callout(rng, kind: str, data: dict) -> dict:
         xs = np.asarray(series[j]["x"], dtype=float)
         spread = (ys - ys.mean()) / (ys.std() or 1.0)
         i, forms = int(np.argmax(np.abs(spread))), OUTLIERS
-        high = spread[i] > 0
-        at = (xs[i] - xs.min()) / ((xs.max() - xs.min()) or 1.0)
+        every_x = np.concatenate([np.asarray(s["x"], dtype=float) for s in series])
+        across = (xs[i] - every_x.min()) / ((every_x.max() - every_x.min()) or 1.0)
     else:
         high = bool(rng.uniform() < 0.7)
         i = int(np.argmax(ys) if high else np.argmin(ys))
         forms = PEAKS if high else LOWS
-        at = i / max(len(ys) - 1, 1)
+        across = i / max(len(ys) - 1, 1)
+    # Where the point stands among all the chart's values (an area's on its stack): the text goes
+    # towards the plot's middle from there, so that it stays inside the plot.
+    tops = np.cumsum([s["y"] for s in series], axis=0) if kind == "area" else None
+    mine = float(tops[j][i]) if tops is not None else float(ys[i])
+    every = tops.ravel() if tops is not None else np.concatenate([np.asarray(s["y"], dtype=float) for s in series])
+    up = (mine - every.min()) / ((every.max() - every.min()) or 1.0)
     return {"series": j, "point": i, "text": str(forms[int(rng.integers(len(forms)))]),
-            "dx": float(rng.uniform(0.12, 0.22)) * (-1 if at > 0.5 else 1),
-            "dy": float(rng.uniform(0.1, 0.22)) * (-1 if high else 1)}
+            "dx": float(rng.uniform(0.12, 0.22)) * (-1 if across > 0.5 else 1),
+            "dy": float(rng.uniform(0.1, 0.22)) * (-1 if up > 0.5 else 1)}
 
 
 def _brackets(rng, kind: str, data: dict) -> list[dict]:

@@ -67,7 +67,7 @@ def _over_the_data(fig, ax, spec: dict, origin: dict) -> None:
     ticks, tick labels and title), its texts ringed in the background colour so that marks
     beside them stay apart from their glyphs, and without a grid (math-style plots have none)."""
     halo = [patheffects.withStroke(linewidth=2 * HALO_PX * 72 / fig.dpi, foreground=spec_backdrop(spec))]
-    ax.grid(False)
+    ax.grid(False, which="both")
     for name, axis in (("x", ax.xaxis), ("y", ax.yaxis)):
         if origin.get(name):
             axis.set_zorder(2.7)  # over lines (2) and collections (1), under the legend
