@@ -20,7 +20,7 @@ import numpy as np
 from plotdigit_cli.spec.params import param, probability
 
 WRAP_FAMILIES = ("vertical_bar", "horizontal_bar", "grouped_bar", "stacked_bar", "box")
-CALLOUT_FAMILIES = ("line", "dot_line", "step", "line_band", "area", "scatter", "bubble")
+CALLOUT_FAMILIES = ("line", "dot_line", "step", "line_band", "scatter", "bubble")  # not in an area's fill
 END_FAMILIES = ("line", "dot_line", "step", "line_band")
 BRACKET_FAMILIES = ("vertical_bar", "grouped_bar")
 ORIGIN_FAMILIES = ("line", "dot_line", "step", "line_band", "scatter", "bubble")
@@ -171,12 +171,10 @@ def _callout(rng, kind: str, data: dict) -> dict:
         i = int(np.argmax(ys) if high else np.argmin(ys))
         forms = PEAKS if high else LOWS
         across = i / max(len(ys) - 1, 1)
-    # Where the point stands among all the chart's values (an area's on its stack): the text goes
-    # towards the plot's middle from there, so that it stays inside the plot.
-    tops = np.cumsum([s["y"] for s in series], axis=0) if kind == "area" else None
-    mine = float(tops[j][i]) if tops is not None else float(ys[i])
-    every = tops.ravel() if tops is not None else np.concatenate([np.asarray(s["y"], dtype=float) for s in series])
-    up = (mine - every.min()) / ((every.max() - every.min()) or 1.0)
+    # Where the point stands among all the chart's values: the text goes towards the plot's middle
+    # from there, so that it stays inside the plot.
+    every = np.concatenate([np.asarray(s["y"], dtype=float) for s in series])
+    up = (float(ys[i]) - every.min()) / ((every.max() - every.min()) or 1.0)
     return {"series": j, "point": i, "text": str(forms[int(rng.integers(len(forms)))]),
             "dx": float(rng.uniform(0.12, 0.22)) * (-1 if across > 0.5 else 1),
             "dy": float(rng.uniform(0.1, 0.22)) * (-1 if up > 0.5 else 1)}

@@ -258,6 +258,7 @@ def test_the_reference_reader_reads_tick_crops_it_never_saw(tmp_path):
     assert len(texts) > 200 and exact >= READER_EXACT and numbers_exact >= READER_NUMBERS, (exact, numbers_exact)
 
 
+@pytest.mark.slow  # the fast tier's budget
 def test_a_hostile_checkpoint_is_refused_in_one_line(tmp_path):
     bad = tmp_path / "bad.pt"
     bad.write_bytes(b"\x80\x04not a pickle at all")

@@ -29,7 +29,7 @@ CASES = {
     # (value-model data, which crosses zero; type large enough for a light theme's grey minus sign to be ink)
     "origin": ("{line: 1, scatter: 1, step: 1, bubble: 1}", "topics: {share: 0}\ndata: {negative: 1}\nstyle: {font_size: [9, 13]}\n"),
     "end_labels": ("{line: 1, step: 1, line_band: 1}", ""),
-    "callouts": ("{line: 1, scatter: 1, area: 1}", ""),
+    "callouts": ("{line: 1, scatter: 1, step: 1}", ""),
     "brackets": ("{vertical_bar: 1, grouped_bar: 1}", ""),
 }
 

@@ -69,6 +69,7 @@ def test_a_reused_figure_draws_the_bytes_a_new_figure_draws(one_look):
 
 @private
 @pytest.mark.parametrize("config_path", [None, REPO / "configs" / "seed-blog.yaml"])
+@pytest.mark.slow  # the fast tier's budget (issue 25's clutter made its charts slower to draw)
 def test_memoised_text_layout_draws_the_bytes_matplotlib_draws(config_path):
     config = load_config(config_path)
     for index in range(24):

@@ -315,6 +315,7 @@ def test_train_example_runs_its_loss_falls_and_its_predictions_score(small_run, 
 
 
 @pytest.mark.parametrize("version", [1, 2])
+@pytest.mark.slow  # the fast tier's budget
 def test_label_v1_and_v2_shards_still_inspect_and_load(small_run, truth, tmp_path, version):
     """Shards written before label/3 (/2: untyped, names in x and y, nulls and optional fields) and
     before label/2 (/1: no text, table, visible flags) stay readable by inspect and load."""

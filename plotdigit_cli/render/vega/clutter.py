@@ -101,8 +101,6 @@ def layers(spec: dict, meta: dict, xmap, domain: list[float]) -> list[dict]:
         s = data["series"][c["series"]]
         i = c["point"]
         y = float(s["y"][i])
-        if spec["chart_type"] == "area":  # stacked: the point is on top of the series under it
-            y += sum(float(under["y"][i]) for under in data["series"][:c["series"]])
         x0, x1 = meta["along"]["domain"]
         scale_t = meta.get("scale_t", 1.0)
         t = (s["x"][i] if "x" in s else data["x"]["positions"][i])
@@ -110,7 +108,7 @@ def layers(spec: dict, meta: dict, xmap, domain: list[float]) -> list[dict]:
         head_t, head_y = t + ARROW_GAP * (tail_t - t), y + ARROW_GAP * (tail_y - y)
         tx, ty = f"scale('x', {tail_t * scale_t!r})", f"scale('y', {tail_y!r})"
         hx, hy = f"scale('x', {head_t * scale_t!r})", f"scale('y', {head_y!r})"
-        text = c["text"].format(value=value_text(float(s["y"][i]), data["value_axis"]["format"]))
+        text = c["text"].format(value=value_text(y, data["value_axis"]["format"]))
         out.append(_rule(f"calloutarrow{k}", tx, ty, hx, hy, ink))
         angle = f"(atan2(({hx}) - ({tx}), ({ty}) - ({hy})) * 180 / PI + 360) % 360"
         out.append({"data": {"values": [{}]}, "name": f"callouthead{k}", "encoding": _placed(hx, hy, angle=angle),
