@@ -142,6 +142,10 @@ def _end_labels(spec: dict, meta: dict, xmap, span: float) -> list[dict]:
         y = y if floor is None else min(y, floor)
         placed[j] = y
         floor = y - step
+    lo = min(float(v) for s in data["series"] for v in s["y"])
+    if placed and min(placed.values()) < lo:  # pushed under the data (into the x axis's labels): all up
+        lift = lo - min(placed.values())
+        placed = {j: y + lift for j, y in placed.items()}
     back = meta["back"]
     out = []
     for j, s in enumerate(data["series"]):
