@@ -3,11 +3,12 @@ browser), under the same label schema as matplotlib's.
 
 Exactness comes from fixing what Vega would otherwise choose: every continuous scale has an
 explicit domain (no `nice`, no `zero`), its tick values are given, and the image is laid out
-with `autosize: fit` to exactly the spec's size. The scenegraph (vl-convert's
-`vega_to_scenegraph`, the geometry Vega renders) gives the plot area's origin and size, the
+with `autosize: fit` to exactly the spec's size. The chart is evaluated once, to SVG
+(vl-convert's `vega_to_svg`); the SVG read back as a scenegraph (svg.py) gives the plot area's origin and size, the
 band positions of bars, the arcs of pies, every text item (tick labels, titles, legend) and
 the legend's bounds; a point's keypoint is its data value through the scale, which maps
-linearly onto that plot area. Text boxes are measured with the very font file Vega draws
+linearly onto that plot area. resvg rasterises that same SVG (`svg_to_png`: the pixels
+`vega_to_png` gives, without evaluating the chart again). Text boxes are measured with the very font file Vega draws
 with (Pillow's FreeType metrics, Vega's baseline offsets).
 
 Families: vertical, horizontal, grouped and stacked bars over categories, histogram, line,
@@ -32,6 +33,7 @@ from plotdigit_cli.render.geometry import BOX_LINE_PX, BOX_OUTLIER_PT, ERROR_WID
 from plotdigit_cli.render.renderer import NoRoom
 from plotdigit_cli.spec.types import Spec
 from plotdigit_cli.render.vega import clutter
+from plotdigit_cli.render.vega.svg import scene as svg_scene
 from plotdigit_cli.render.vega.text import _register_fonts, css_family
 from plotdigit_cli.spec.vega_themes import _solid, backdrop, theme_config
 from plotdigit_cli.spec.colors import ink as ink_on
@@ -727,7 +729,8 @@ def draw(spec: Spec, *, reuse: bool = True, memo_text: bool = True) -> tuple[np.
         note = clutter.note_axis(spec, meta, offset) if "axes" in vg else None
         if note:
             vg["axes"].append(note)
-        scene = vlc.vega_to_scenegraph(vg)
+        svg = vlc.vega_to_svg(vg)  # one evaluation: the geometry is read from the SVG resvg then draws
+        scene = svg_scene(svg)
         root = scene["scenegraph"]["items"][0]
         if min(float(root.get("width", 0)), float(root.get("height", 0))) < MIN_PLOT_PX:
             raise Collapsed(f"the plot area is {root.get('width')}x{root.get('height')} px")
@@ -745,7 +748,7 @@ def draw(spec: Spec, *, reuse: bool = True, memo_text: bool = True) -> tuple[np.
             break  # the last layout tried, as before the source line took layouts of its own
         for name in crowded:
             thin[name] += 1
-    png = vlc.vega_to_png(vg, scale=1)
+    png = vlc.svg_to_png(svg, scale=1)
     img = Image.open(io.BytesIO(png))
     img.load()
     background = vl["config"]["background"]

@@ -166,7 +166,7 @@ def note_axis(spec: dict, meta: dict, offset: tuple[float, float]) -> dict | Non
             "title": note, "titleAnchor": "start", "titleAlign": "left", "titleBaseline": "top", "titlePadding": 0,
             "titleFont": meta["font"], "titleFontSize": meta["fs"] * 0.8, "titleFontWeight": "normal",
             "titleFontStyle": "normal", "titleColor": meta["ink_page"], "titleLimit": 0, "offset": offset[0],
-            "titleX": -offset[1], "zindex": 0, "aria": False}
+            "titleX": -offset[1], "zindex": 0}
 
 
 def note_offset(label, meta: dict) -> tuple[float, float]:

@@ -1,4 +1,4 @@
-"""Measure a Vega chart: its scenegraph (as vl-convert computed it for the PNG) and the scales
+"""Measure a Vega chart: its scenegraph (read from the very SVG the PNG is rasterised from: svg.py) and the scales
 chart.py fixed -> its typed label (label/model.py, built by label/build.py as for matplotlib).
 
 Scenegraph coordinates are relative to the enclosing group; the root group sits at the

@@ -70,10 +70,12 @@ def text_box(item: dict, ox: float, oy: float, family: str) -> list[float] | Non
     if item.get("radius") is not None and item.get("theta") is not None:  # polar: from (x, y), 0 rad at 12 o'clock
         r, t = float(item["radius"]), float(item["theta"])
         x, y = x + r * math.sin(t), y - r * math.cos(t)
-    base = BASELINE.get(item.get("baseline", "alphabetic"), 0.0) * size
+    # From the anchor to where the first line's baseline starts, in the text's own frame: as the SVG
+    # drew it (render/vega/svg.py), or Vega's baseline offset.
+    shift_x, base = item.get("shift") or (0.0, BASELINE.get(item.get("baseline", "alphabetic"), 0.0) * size)
     top = base - above
     align = item.get("align", "left")
-    left = {"left": 0.0, "center": -width / 2, "right": -width}.get(align, 0.0)
+    left = shift_x + {"left": 0.0, "center": -width / 2, "right": -width}.get(align, 0.0)
     right = left + max(width, max(b[2] for b in ink))
     left += min(0.0, min(b[0] for b in ink))
     corners = [(left, top), (right, top), (left, top + height), (right, top + height)]
