@@ -78,7 +78,7 @@ def test_memoised_text_layout_draws_the_bytes_matplotlib_draws(config_path):
         plain_rgb, plain_label = render.draw(spec, reuse=False, memo_text=False)
         assert np.array_equal(rgb, plain_rgb), f"index {index} ({spec['chart_type']}) differs with the text memo"
         assert dumps(label) == dumps(plain_label)
-    assert mpl_private._memo and mpl_private._glyphs  # they were used
+    assert mpl_private._memo and mpl_private._glyphs and mpl_private._fonts_found  # they were used
 
 
 @private
@@ -87,9 +87,14 @@ def test_the_text_memo_is_only_in_place_while_drawing():
 
     from matplotlib.backends.backend_agg import RendererAgg
 
+    from matplotlib.axis import Axis
+    from matplotlib.font_manager import FontManager
+
     render.draw(sample_spec(load_config(), 0, 0))
     assert Text._get_layout is mpl_private._original
     assert RendererAgg.draw_text is mpl_private._original_draw_text
+    assert Axis._update_ticks is mpl_private._original_update_ticks
+    assert FontManager.findfont is mpl_private._original_findfont
 
 
 @private

@@ -4,7 +4,9 @@ Three speed-ups reach inside matplotlib (issue 6), and labels read the ticks as 
 - the figure kept from one chart to the next (`Frame`: tick keyword dicts, `Axes._set_position`,
   `Axis.reset_ticks` stood in for while `Axes.clear` runs);
 - text memos (`memoised`: `Text._get_layout`, `RendererAgg._draw_text_glyphs_and_boxes`,
-  `FT2Font._layout`), described below;
+  `FT2Font._layout`), described below; in the same block, an axis's ticks (`Axis._update_ticks`)
+  computed once while nothing they depend on changes, and font lookups (`FontManager.findfont`)
+  cached without the text's size (issue 26; each function says why it is exact);
 - the ticks an axis draws (`drawn_ticks`: `Axis._update_ticks`).
 
 `ENABLED` is true only on the matplotlib releases in `TESTED`, where the tests compare every
@@ -38,7 +40,9 @@ import contextlib
 import os
 
 import matplotlib
+from matplotlib import font_manager
 from matplotlib.artist import Artist
+from matplotlib.axis import Axis
 from matplotlib.backends import backend_agg
 from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg
 from matplotlib.figure import Figure
@@ -63,6 +67,11 @@ _memo: dict = {}
 _glyphs: dict = {}
 _original = Text._get_layout
 _original_draw_text = RendererAgg.draw_text
+_original_update_ticks = Axis._update_ticks
+_original_findfont = font_manager.FontManager.findfont
+_fonts_found: dict = {}
+# The rc settings FontManager.findfont passes on to its cache, less font.size (see _findfont).
+_RC_FONT = ("family", "style", "variant", "weight", "stretch", "serif", "sans-serif", "cursive", "fantasy", "monospace")
 
 
 # --- the ticks an axis draws -------------------------------------------------------------
@@ -222,6 +231,62 @@ def _draw_text(self: RendererAgg, gc, x, y, s, prop, angle, ismath=False, mtext=
         [])
 
 
+def _tick_state(axis) -> tuple:
+    """Everything `Axis._update_ticks` reads: the locators and formatters (the objects themselves,
+    held so their ids are never reused), the tick lists, the scale, the view, the axes' pixel box and
+    dpi (an automatic locator's tick count follows the axis's length), the tick parameters."""
+    return (axis.major.locator, axis.major.formatter, axis.minor.locator, axis.minor.formatter, axis.majorTicks,
+            axis.minorTicks, len(axis.majorTicks), len(axis.minorTicks), axis._scale,
+            tuple(axis.get_view_interval()), axis.axes.bbox.bounds, axis.get_figure(root=True).dpi,
+            repr(axis._major_tick_kw), repr(axis._minor_tick_kw))
+
+
+def _update_ticks(self: Axis):
+    """Axis._update_ticks, done once for as long as nothing it reads changes: one draw asks for an
+    axis's ticks a dozen times (each spine's extent, each sibling label, constrained layout's two
+    passes), and each time the locator and formatter run anew and every tick is updated to what
+    it already holds."""
+    state = _tick_state(self)
+    kept = self.__dict__.get("_plotdigit_ticks")
+    if kept is not None and len(kept[0]) == len(state) and all(a is b or (type(a) is not list and a == b)
+                                                                for a, b in zip(kept[0], state)):
+        return list(kept[1])
+    ticks = _original_update_ticks(self)
+    self._plotdigit_ticks = (state, ticks)
+    return list(ticks)
+
+
+def _findfont(self, prop, fontext="ttf", directory=None, fallback_to_default=True, rebuild_if_missing=True):
+    """FontManager.findfont with the text's size left out of its cache key. matplotlib's own cache
+    is keyed on the FontProperties, size included, and on rcParams["font.size"]: a chart's font
+    size is drawn at random, so every chart missed it, and each miss scores every font on the
+    system (about 2 ms; a dozen a chart). The size only scores fonts that are not scalable, and
+    every font the manager lists here is (checked: otherwise matplotlib's own path is taken)."""
+    if not isinstance(prop, font_manager.FontProperties) or not _all_scalable(self):
+        return _original_findfont(self, prop, fontext, directory, fallback_to_default, rebuild_if_missing)
+    rc = tuple(tuple(v) if isinstance(v, list) else v for v in (matplotlib.rcParams[f"font.{k}"] for k in _RC_FONT))
+    key = (id(self), len(self.ttflist), len(self.afmlist), tuple(prop.get_family()), prop.get_style(),
+           prop.get_variant(), prop.get_weight(), prop.get_stretch(), prop.get_file(), fontext, directory,
+           fallback_to_default, rebuild_if_missing, rc, os.getenv("MPL_IGNORE_SYSTEM_FONTS"))
+    return _remember(_fonts_found, key, lambda: _original_findfont(self, prop, fontext, directory,
+                                                                   fallback_to_default, rebuild_if_missing))
+
+
+def _all_scalable(manager) -> bool:
+    size = (id(manager), len(manager.ttflist), len(manager.afmlist))
+    if _scalable.get("of") != size:
+        _scalable.update(of=size, all=all(f.size == "scalable" for f in (*manager.ttflist, *manager.afmlist)))
+    return _scalable["all"]
+
+
+_scalable: dict = {}
+
+
+def forget_ticks(axis) -> None:
+    """Drop an axis's remembered ticks (a tick's text or place changed behind _update_ticks' back)."""
+    axis.__dict__.pop("_plotdigit_ticks", None)
+
+
 def _remember(memo: dict, key, compute):
     found = memo.get(key)
     if found is None:
@@ -237,8 +302,11 @@ def memoised(enabled: bool = True):
     if not (enabled and ENABLED):
         yield
         return
-    Text._get_layout, RendererAgg.draw_text = _get_layout, _draw_text
+    Text._get_layout, RendererAgg.draw_text, Axis._update_ticks = _get_layout, _draw_text, _update_ticks
+    font_manager.FontManager.findfont = _findfont
     try:
         yield
     finally:
-        Text._get_layout, RendererAgg.draw_text = _original, _original_draw_text
+        Text._get_layout, RendererAgg.draw_text, Axis._update_ticks = _original, _original_draw_text, \
+            _original_update_ticks
+        font_manager.FontManager.findfont = _original_findfont
