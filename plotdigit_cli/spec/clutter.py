@@ -74,7 +74,7 @@ def sample(rng: np.random.Generator, p: ClutterParams, spec: dict, topic: dict |
     if topic is not None and text.get("title") and draws[0] < p.subtitle:
         out["subtitle"] = _subtitle(rng, topic, data)
     # Where the layout makes room for text outside the plot: Vega's (a Vega pie has no axis to
-    # hang a source line from), matplotlib's constrained layout; not beside a legend under the plot.
+    # hang a source line from), matplotlib's "constrained" layout; not beside a legend under the plot.
     fits = ((spec["renderer"] == "vega" and kind not in ("pie", "donut")) or spec["style"]["layout"] == "constrained")
     fits = fits and not spec["style"]["legend"].startswith("outside lower")
     if topic is not None and fits and draws[1] < p.note:

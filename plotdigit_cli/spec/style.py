@@ -61,8 +61,9 @@ class ImageParams:
 
 @dataclass(frozen=True)
 class StyleParams:
-    # constrained: matplotlib's constrained layout makes room for titles, labels, legends and long
-    # tick text (it is about 45% of drawing time); fixed: matplotlib's default subplot margins.
+    # constrained: the plot placed to make room for titles, labels, legends and long tick text, as
+    # matplotlib's constrained layout would, in one pass before the draw (render/matplotlib/layout.py);
+    # fixed: matplotlib's default subplot margins.
     layout: str = param(choice(("constrained", "fixed")))
     sheets: tuple = param(weights(SHEETS))
     fonts: tuple = param(weights(fonts.NAMES))  # fonts.py: every family ships in a pip package

@@ -1,8 +1,8 @@
 """The matplotlib renderer: a spec drawn on a matplotlib Figure (Agg), and its label measured.
 
-Labels are measured from the figure as finally drawn, at its final size: the canvas is drawn
-once (constrained layout runs inside that draw), then every mark's data coordinates go
-through the axes' final transform. Nothing is resized or cropped afterwards, so the measured
+Labels are measured from the figure as finally drawn, at its final size: the plot is placed
+(layout.py), tick labels thinned and names at line ends spread from measured extents, the canvas
+is drawn once, then every mark's data coordinates go through the axes' final transform. Nothing is resized or cropped afterwards, so the measured
 pixels are the PNG's pixels.
 
 Agg places a marker's centre on the centre of the pixel that contains the marker's true
@@ -18,7 +18,7 @@ import matplotlib
 import matplotlib.style
 import numpy as np
 
-from plotdigit_cli.render.matplotlib import clutter
+from plotdigit_cli.render.matplotlib import clutter, layout
 from plotdigit_cli.render.matplotlib.decorate import decorate, thin_overlapping_ticks
 from plotdigit_cli.render.matplotlib.families import DRAW
 from plotdigit_cli.render.matplotlib.measure import measure
@@ -28,7 +28,7 @@ from plotdigit_cli.spec import fonts
 from plotdigit_cli.spec.types import Spec
 from plotdigit_cli.spec.families import FAMILIES
 
-MAX_REDRAWS = 6  # thinning overlapping tick labels, each time by half
+MAX_THINNING = 6  # thinning overlapping tick labels, each time by half
 
 
 def draw(spec: Spec, *, reuse: bool = True, memo_text: bool = True) -> tuple[np.ndarray, dict]:
@@ -52,13 +52,19 @@ def draw(spec: Spec, *, reuse: bool = True, memo_text: bool = True) -> tuple[np.
         fig, ax, canvas = frame.fig, frame.ax, frame.canvas
         series = DRAW[spec["chart_type"]](ax, spec)
         drawn = decorate(fig, ax, spec, series, family.has_axes)
-        canvas.draw()
-        for _ in range(MAX_REDRAWS):
+        # Everything is placed before the one draw: the plot (layout.py), fewer tick labels where
+        # they overlap, names at the lines' ends spread apart; each from measured extents.
+        placed = spec["style"]["layout"] == "constrained"
+        if placed:
+            layout.place(fig, ax, spec, drawn)
+        for _ in range(MAX_THINNING):
             if not (family.has_axes and thin_overlapping_ticks(fig, ax, spec)):
                 break
-            canvas.draw()
-        if clutter.spread_end_labels(fig, ax, drawn):
-            canvas.draw()
+            if placed:
+                layout.place(fig, ax, spec, drawn)
+        if clutter.spread_end_labels(fig, ax, drawn) and placed:
+            layout.place(fig, ax, spec, drawn)
+        canvas.draw()
         rgba = np.asarray(canvas.buffer_rgba())
         height, width = spec["figure"]["height"], spec["figure"]["width"]
         if rgba.shape[:2] != (height, width):

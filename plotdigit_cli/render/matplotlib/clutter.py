@@ -122,7 +122,7 @@ def _bracket(ax, series: list[Series], b: dict, pen: str, font_size: float) -> t
 
 
 def spread_end_labels(fig, ax, drawn: dict) -> bool:
-    """After a draw: move names at the lines' ends apart where they overlap (in pixels, top to
+    """Before the draw (from measured extents): move names at the lines' ends apart where they overlap (in pixels, top to
     bottom, each at least its own height below the one above). True if any moved."""
     texts = list(drawn["end_labels"].values())
     if len(texts) < 2:

@@ -128,9 +128,9 @@ def _grid(ax, spec: dict) -> None:
 
 
 def thin_overlapping_ticks(fig, ax, spec: dict) -> bool:
-    """After a draw: where tick labels overlap (ticks.py), fewer ticks (numbers, dates) or, for
-    category names, a 90 degree turn and then every other name. True if anything changed (the
-    caller draws again, and asks again)."""
+    """Before the draw (from measured extents): where tick labels overlap (ticks.py), fewer ticks
+    (numbers, dates) or, for category names, a 90 degree turn and then every other name. True if
+    anything changed (the caller places the plot again, and asks again)."""
     from plotdigit_cli.render.matplotlib.private import drawn_ticks
     from plotdigit_cli.render.ticks import overlaps
 

@@ -2,7 +2,8 @@
 
 Three speed-ups reach inside matplotlib (issue 6), and labels read the ticks as drawn:
 - the figure kept from one chart to the next (`Frame`: tick keyword dicts, `Axes._set_position`,
-  `Axis.reset_ticks` stood in for while `Axes.clear` runs);
+  `Axis.reset_ticks` stood in for while `Axes.clear` runs and the spines' positions are set again,
+  `Spine._ensure_position_is_set`);
 - text memos (`memoised`: `Text._get_layout`, `RendererAgg._draw_text_glyphs_and_boxes`,
   `FT2Font._layout`), described below; in the same block, an axis's ticks (`Axis._update_ticks`)
   computed once while nothing they depend on changes, and font lookups (`FontManager.findfont`)
@@ -17,7 +18,7 @@ matplotlib itself draws the same.
 
 Text memos. matplotlib lays a text out (`Text._get_layout`: font metrics, line heights, alignment and
 rotation offsets) each time it is drawn or measured, and one draw measures every tick label
-three or four times (label placement, sibling boxes, constrained layout's two passes), then
+three or four times (label placement, sibling boxes, the layout's measurement), then
 `measure.py` measures them again; the layout is pure Python and a chart's largest single
 cost after glyph rendering. The result depends only on the text's properties below, never on
 where it is drawn (the position is added afterwards), so it is memoised on them. matplotlib's
@@ -110,12 +111,8 @@ class Frame:
         width, height, dpi = size["width"], size["height"], size["dpi"]
         self.key = look
         # A hair over the pixel size, so float rounding never drops the last row or column.
-        self.fig = Figure(figsize=((width + 1e-4) / dpi, (height + 1e-4) / dpi), dpi=dpi,
-                          layout="constrained" if spec["style"]["layout"] == "constrained" else None)
-        margin = size.get("margin", 0)
-        if margin and spec["style"]["layout"] == "constrained":  # room for text render.draw found past the edge
-            pad = 3 / 72 + margin / dpi  # constrained layout's own pad is 3 pt
-            self.fig.get_layout_engine().set(w_pad=pad, h_pad=pad)
+        # No layout engine: a "constrained" layout is placed by layout.py before the one draw.
+        self.fig = Figure(figsize=((width + 1e-4) / dpi, (height + 1e-4) / dpi), dpi=dpi)
         self.canvas = FigureCanvasAgg(self.fig)
         self.ax = self.fig.add_subplot()
         if not ENABLED:
@@ -163,6 +160,11 @@ class Frame:
                 axis._major_tick_kw, axis._minor_tick_kw = dict(major_kw), dict(minor_kw)
         try:
             ax.clear()
+            # clear forgets each spine's position; the first use after it sets the default again, and
+            # resets the spine's axis's ticks: that happens here, while reset_ticks is stood in for,
+            # or the kept ticks were dropped at the chart's first draw (half of seed-blog's charts).
+            for spine in ax.spines.values():
+                spine._ensure_position_is_set()
         finally:
             for axis, (major, minor) in kept.items():
                 del axis.reset_ticks
@@ -243,8 +245,7 @@ def _tick_state(axis) -> tuple:
 
 def _update_ticks(self: Axis):
     """Axis._update_ticks, done once for as long as nothing it reads changes: one draw asks for an
-    axis's ticks a dozen times (each spine's extent, each sibling label, constrained layout's two
-    passes), and each time the locator and formatter run anew and every tick is updated to what
+    axis's ticks a dozen times (each spine's extent, each sibling label, the layout's measurement), and each time the locator and formatter run anew and every tick is updated to what
     it already holds."""
     state = _tick_state(self)
     kept = self.__dict__.get("_plotdigit_ticks")
