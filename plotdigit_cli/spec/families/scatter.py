@@ -132,16 +132,30 @@ def _topic_scatter(rng: np.random.Generator, p: ScatterParams, ctx) -> dict:
 
 def legible_along(cmap, ts, background: str) -> list[str]:
     """Colours of `cmap` at ts, each moved to the nearest point of the colormap that stands out
-    from the background (colors.py) where it does not: the order of values along the map is kept."""
-    grid = np.linspace(0.0, 1.0, COLORMAP_STEPS)
-    usable = [t for t in grid if not low_contrast(to_hex(cmap(t)), background)]
+    from the background (colors.py) where it does not: the order of values along the map is kept.
+    The colormap is looked up once for all ts (a Colormap maps an array element by element, as it
+    maps each value alone), and its legible points once per colormap and background."""
+    grid, usable = _legible_grid(cmap, background)
     out = []
-    for t in ts:
-        c = to_hex(cmap(t))
+    for t, rgba in zip(ts, cmap(np.asarray(ts, dtype=float))):
+        c = to_hex(rgba)
         if usable and low_contrast(c, background):
-            c = to_hex(cmap(min(usable, key=lambda u: abs(u - t))))
+            c = grid[min(usable, key=lambda u: abs(u - t))]
         out.append(c)
     return out
+
+
+_legible: dict = {}
+
+
+def _legible_grid(cmap, background: str) -> tuple[dict, list]:
+    """({t: colour} along the colormap, the t whose colour stands out from the background)."""
+    key = (cmap.name, cmap.N, background)
+    if key not in _legible:
+        steps = np.linspace(0.0, 1.0, COLORMAP_STEPS)
+        grid = {t: to_hex(rgba) for t, rgba in zip(steps, cmap(steps))}
+        _legible[key] = grid, [t for t, c in grid.items() if not low_contrast(c, background)]
+    return _legible[key]
 
 
 def sample_dot(rng: np.random.Generator, p: DotParams, ctx) -> dict:
