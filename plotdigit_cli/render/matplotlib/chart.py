@@ -22,7 +22,7 @@ from plotdigit_cli.render.matplotlib import clutter, layout
 from plotdigit_cli.render.matplotlib.decorate import decorate, thin_overlapping_ticks
 from plotdigit_cli.render.matplotlib.families import DRAW
 from plotdigit_cli.render.matplotlib.measure import measure
-from plotdigit_cli.render.matplotlib.private import Frame, memoised
+from plotdigit_cli.render.matplotlib.private import ENABLED, Frame, memoised
 from plotdigit_cli.render.matplotlib.style import rc_params
 from plotdigit_cli.spec import fonts
 from plotdigit_cli.spec.types import Spec
@@ -48,6 +48,11 @@ def draw(spec: Spec, *, reuse: bool = True, memo_text: bool = True) -> tuple[np.
     with matplotlib.rc_context(), memoised(memo_text):
         matplotlib.style.use(spec["style"]["sheet"])
         matplotlib.rcParams.update(rc_params(spec["style"]))
+        # The last chart's frame is cleared only now that a chart of its look wants it (inside this
+        # chart's rc context, which is that look's): most charts of the default mixture differ in
+        # look from the one before, and clearing a frame nobody draws on again was a wasted Axes.clear.
+        if frame is not None and not frame.reset():
+            frame = None
         frame = frame or Frame(key, spec)
         fig, ax, canvas = frame.fig, frame.ax, frame.canvas
         series = DRAW[spec["chart_type"]](ax, spec)
@@ -71,8 +76,7 @@ def draw(spec: Spec, *, reuse: bool = True, memo_text: bool = True) -> tuple[np.
             raise RuntimeError(f"canvas is {rgba.shape[1]}x{rgba.shape[0]}, expected {width}x{height}")
         rgb = np.ascontiguousarray(rgba[..., :3])
         label = measure(fig, ax, series, spec, family.has_axes, drawn)
-        # Inside the context: Axes.clear resets properties to the look's rc values.
-        if reuse and frame.reset():
+        if reuse and ENABLED:
             _kept = frame
     return rgb, label
 
@@ -82,7 +86,8 @@ fonts.register()  # in the forkserver too (it imports this module), so every wor
 # ticks drawn are read back into the label whichever interval it picked, so the notice is only noise.
 warnings.filterwarnings("ignore", message="AutoDateLocator was unable to pick", category=UserWarning)
 
-# The frame the last chart was drawn on, when it can be drawn on again (one per process).
+# The frame the last chart was drawn on, as it was drawn (one per process): the next chart of its look
+# clears it and draws on it.
 _kept: Frame | None = None
 
 

@@ -70,6 +70,7 @@ _original = Text._get_layout
 _original_draw_text = RendererAgg.draw_text
 _original_update_ticks = Axis._update_ticks
 _original_findfont = font_manager.FontManager.findfont
+_original_module_findfont = font_manager.findfont  # the module's own name for fontManager.findfont
 _fonts_found: dict = {}
 # The rc settings FontManager.findfont passes on to its cache, less font.size (see _findfont).
 _RC_FONT = ("family", "style", "variant", "weight", "stretch", "serif", "sans-serif", "cursive", "fantasy", "monospace")
@@ -273,6 +274,11 @@ def _findfont(self, prop, fontext="ttf", directory=None, fallback_to_default=Tru
                                                                    fallback_to_default, rebuild_if_missing))
 
 
+def _module_findfont(prop, *args, **kwargs):
+    """matplotlib.font_manager.findfont (a bound method of the font manager, taken at import)."""
+    return _findfont(font_manager.fontManager, prop, *args, **kwargs)
+
+
 def _all_scalable(manager) -> bool:
     size = (id(manager), len(manager.ttflist), len(manager.afmlist))
     if _scalable.get("of") != size:
@@ -304,10 +310,10 @@ def memoised(enabled: bool = True):
         yield
         return
     Text._get_layout, RendererAgg.draw_text, Axis._update_ticks = _get_layout, _draw_text, _update_ticks
-    font_manager.FontManager.findfont = _findfont
+    font_manager.FontManager.findfont, font_manager.findfont = _findfont, _module_findfont
     try:
         yield
     finally:
         Text._get_layout, RendererAgg.draw_text, Axis._update_ticks = _original, _original_draw_text, \
             _original_update_ticks
-        font_manager.FontManager.findfont = _original_findfont
+        font_manager.FontManager.findfont, font_manager.findfont = _original_findfont, _original_module_findfont
