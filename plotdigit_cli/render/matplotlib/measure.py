@@ -7,6 +7,7 @@ from __future__ import annotations
 import functools
 
 import numpy as np
+import matplotlib
 from matplotlib import font_manager
 from matplotlib.ft2font import LoadFlags  # matplotlib 3.10+
 from matplotlib.lines import Line2D
@@ -64,22 +65,39 @@ def _overhangs(text: Text, renderer) -> tuple[float, float]:
         return 0.0, 0.0
     prop = text.get_fontproperties()
     first, last = _glyph(prop, s[0], renderer.dpi), _glyph(prop, s[-1], renderer.dpi)
-    return (max(0.0, -first.horiBearingX / 64.0) if first else 0.0,
-            max(0.0, (last.horiBearingX + last.width - last.horiAdvance) / 64.0) if last else 0.0)
+    return (max(0.0, -first[0] / 64.0) if first else 0.0,
+            max(0.0, (last[0] + last[1] - last[2]) / 64.0) if last else 0.0)
 
 
-def _glyph(prop, char: str, dpi: float):
-    """The metrics of `char` from the font that draws it: the text's family, or where that lacks
-    the glyph (Open Sauce Sans has no micro sign) the fallback after it (fonts.family_rc); None
-    where no family of the text has it."""
+def _glyph(prop, char: str, dpi: float) -> tuple[int, int, int] | None:
+    """(horiBearingX, width, horiAdvance) of `char`, in 1/64 px, from the font that draws it: the
+    text's family, or where that lacks the glyph (Open Sauce Sans has no micro sign) the fallback
+    after it (fonts.family_rc); None where no family of the text has it. Remembered per font,
+    size, dpi and character (MAX_GLYPHS at most): tick labels repeat their digits."""
+    key = (tuple(prop.get_family()), prop.get_style(), prop.get_variant(), prop.get_weight(), prop.get_stretch(),
+           prop.get_file(), prop.get_size_in_points(), dpi, char, font_manager.fontManager,
+           tuple(str(matplotlib.rcParams[f"font.{generic}"]) for generic in GENERIC))  # what a generic name means
+    if key in _glyphs:
+        return _glyphs[key]
+    found = None
     for family in prop.get_family():
         one = prop.copy()
         one.set_family(family)
         font = font_manager.get_font(font_manager.findfont(one))
         if font.get_char_index(ord(char)):
             font.set_size(prop.get_size_in_points(), dpi)
-            return font.load_char(ord(char), flags=LoadFlags.NO_HINTING)
-    return None
+            glyph = font.load_char(ord(char), flags=LoadFlags.NO_HINTING)
+            found = (glyph.horiBearingX, glyph.width, glyph.horiAdvance)
+            break
+    if len(_glyphs) >= MAX_GLYPHS:
+        _glyphs.clear()
+    _glyphs[key] = found
+    return found
+
+
+MAX_GLYPHS = 4_000
+GENERIC = ("serif", "sans-serif", "cursive", "fantasy", "monospace")
+_glyphs: dict = {}
 
 
 def measure(fig, ax, series: list[Series], spec: dict, has_axes: bool, drawn: dict | None = None) -> model.Label:
