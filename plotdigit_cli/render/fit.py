@@ -8,6 +8,8 @@ degradations (pixel values only, so the measured pixels stay the PNG's) and enco
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from plotdigit_cli.label.model import Label
@@ -48,13 +50,9 @@ def draw(spec: Spec, *, reuse: bool = True, memo_text: bool = True) -> tuple[np.
         if unfit:
             spec = dict(spec, text={**spec["text"], **{name: shorter(spec["text"][name]) for name in unfit}})
             continue
-        legend = label.text_boxes.legend
-        columns = spec["style"].get("legend_columns") or max(1, _legend_names(label))
-        if _outside(legend, label) and columns > 1:
-            # A row of names wider than the image (Vega lays a top or bottom legend out in one row):
-            # as many columns as fit, fewer each time.
-            fit = int(columns * (label.image.width - 8) / max(legend[2] - legend[0], 1))
-            spec = dict(spec, style={**spec["style"], "legend_columns": max(1, min(columns - 1, fit))})
+        columns = _legend_columns(spec, label)
+        if columns is not None:
+            spec = dict(spec, style={**spec["style"], "legend_columns": columns})
             continue
         dropped = _clutter_to_drop(spec, label)
         if dropped:
@@ -71,6 +69,27 @@ def draw(spec: Spec, *, reuse: bool = True, memo_text: bool = True) -> tuple[np.
         # Recorded in the caller's spec too (the annotations look's record is shared).
         chosen = spec["looks"]["annotations"]
         chosen["skip"] = sorted({*chosen.get("skip", ()), *hidden})
+
+
+def _legend_columns(spec: Spec, label: Label) -> int | None:
+    """The columns a legend past the image's edge is drawn in again: a row of names wider than the
+    image (Vega lays a top or bottom legend out in one row) in as many columns as fit, fewer each
+    time; a column of names taller than the image (a pie's many wedges) in as many more as it
+    needs. None when the legend fits, or cannot be made to (too wide and too tall at once)."""
+    legend, image = label.text_boxes.legend, label.image
+    if not _outside(legend, label):
+        return None
+    names = max(1, _legend_names(label))
+    place = spec["style"]["legend"]
+    row = spec.get("renderer") == "vega" and place.startswith("outside") and "right" not in place
+    columns = spec["style"].get("legend_columns") or (names if row else 1)
+    wide = legend[2] - legend[0] > image.width - 8
+    tall = legend[3] - legend[1] > image.height - 8
+    if wide and not tall and columns > 1:
+        return max(1, min(columns - 1, int(columns * (image.width - 8) / max(legend[2] - legend[0], 1))))
+    if tall and not wide and columns < names:
+        return min(names, max(columns + 1, math.ceil(columns * (legend[3] - legend[1]) / max(image.height - 8, 1))))
+    return None
 
 
 def _edge_texts(label: Label) -> list[list[float]]:

@@ -195,3 +195,24 @@ def test_a_process_that_only_draws_vega_measures_text_in_the_charts_own_font(tmp
     assert run.returncode == 0, run.stderr
     assert "findfont" not in run.stderr
     assert json.loads(run.stdout) == written(vega.draw(json.loads(json.dumps(spec)))[1])
+
+
+def test_a_legend_taller_than_the_image_is_drawn_in_more_columns(tmp_path):
+    """A pie of eight wedges with large type in a short image, its legend outside on the right:
+    one column of names ran past the image's top and bottom (check_mix --renderer matplotlib,
+    chart 773); it is drawn in as many columns as it needs, and the label says where."""
+    for renderer in ("matplotlib", "vega"):
+        cfg = config(tmp_path, types={"pie": 1}, renderers={renderer: 1},
+                     image={"size": [520, 520], "aspect": [1.78, 1.78], "ratios": {"free": 1}, "inches": [4.0, 4.0]},
+                     style={"font_size": [13, 13], "legend_outside": 1.0, "legend_outside_places": ["outside right center"]},
+                     charts={"pie": {"points": [8, 8]}})
+        spec = list(specs(cfg, 2))[1]  # its names in one column are taller than the image
+        spec["data"]["legend"] = True
+        rgb, label = draw(spec)
+        true_of_pixels(rgb, label)
+        box, height = label["text_boxes"]["legend"], label["image"]["height"]
+        assert box[1] >= -1 and box[3] <= height + 1, (renderer, box, height)
+        # mutation: one drawing, whatever the fit: the single column runs past the image's edge
+        if renderer == "matplotlib":
+            rgb, label = render._draw(spec, reuse=False, memo_text=True)
+            assert any("legend" in p and "runs past the" in p for p in check_text(rgb, written(label))), renderer

@@ -34,10 +34,12 @@ def decorate(fig, ax, spec: dict, series: list, has_axes: bool) -> dict:
     wants_legend = (len(series) > 1 or text["legend_single"]) if has_axes else data.get("legend", False)
     if wants_legend and not (spec.get("clutter") or {}).get("end_labels"):
         handles, labels = ax.get_legend_handles_labels()
+        # More columns where fit.draw found the legend taller (fewer where wider) than the image.
+        columns = {"ncols": style["legend_columns"]} if style.get("legend_columns") else {}
         if style["legend"].startswith("outside"):
-            fig.legend(handles, labels, loc=style["legend"])
+            fig.legend(handles, labels, loc=style["legend"], **columns)
         else:
-            ax.legend(handles, labels, loc=style["legend"])
+            ax.legend(handles, labels, loc=style["legend"], **columns)
     return clutter.draw(fig, ax, spec, series, title_size) if has_axes else clutter.draw(fig, ax, spec, [], title_size)
 
 
