@@ -216,3 +216,50 @@ def test_a_legend_taller_than_the_image_is_drawn_in_more_columns(tmp_path):
         if renderer == "matplotlib":
             rgb, label = render._draw(spec, reuse=False, memo_text=True)
             assert any("legend" in p and "runs past the" in p for p in check_text(rgb, written(label))), renderer
+
+
+def test_texts_on_the_data_are_drawn_over_every_mark(tmp_path):
+    """A value written by one series was hidden under a later series' marker (the smooth look draws
+    markers at zorder 3, as texts were): check_mix --all-looks, a dot-line chart. Every text on the
+    data (values, names at line ends, callouts, bracket texts) is drawn over every mark."""
+    from matplotlib.collections import Collection
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
+    from matplotlib.text import Text
+
+    from plotdigit_cli.render.matplotlib import chart as mpl_chart
+    from plotdigit_cli.spec.clutter import KNOBS
+
+    cfg = config(tmp_path, types={"dot_line": 1, "line": 1, "grouped_bar": 1}, renderers={"matplotlib": 1},
+                 looks={"smooth": 1.0, "annotations": 1.0, "error_bars": 1.0, "texture": 0},
+                 clutter={k: 1.0 for k in KNOBS})
+    texts = 0
+    for spec in specs(cfg, 8):
+        mpl_chart.draw(spec)
+        ax = mpl_chart._kept.ax
+        marks = [a.get_zorder() for a in ax.get_children() if isinstance(a, (Line2D, Collection, Patch))
+                 and a is not ax.patch and a not in ax.spines.values()]
+        on_data = [a for a in ax.get_children() if isinstance(a, Text)
+                   and a.get_gid() in ("annotation", "end_label", "callout", "bracket") and a.get_text()]
+        texts += len(on_data)
+        assert all(t.get_zorder() > max(marks) for t in on_data), spec["index"]
+    assert texts >= 8
+
+
+def test_vega_error_bars_stay_inside_the_plot(tmp_path):
+    """Error bars of points near the plot's edge ran over the tick labels and the axis title (and
+    Vega's layout squeezed the plot to make room for them): check_mix --all-looks, a Vega scatter.
+    They are clipped to the plot, as matplotlib clips them, and every text is seen whole."""
+    cfg = config(tmp_path, types={"scatter": 1, "dot_line": 1, "vertical_bar": 1}, renderers={"vega": 1},
+                 looks={"error_bars": 1.0, "texture": 0})
+    layers = 0
+    for spec in specs(cfg, 8):
+        if spec["renderer"] != "vega":
+            continue
+        vl, _ = vega.build(vega._drawable(spec), {"x": 1, "y": 1})
+        errors = [layer for layer in vl.get("layer", []) if layer.get("name") == "errors"]
+        layers += len(errors)
+        assert all(layer["mark"]["clip"] is True for layer in errors)
+        rgb, label = draw(spec)
+        true_of_pixels(rgb, label)
+    assert layers >= 4

@@ -10,7 +10,7 @@ from matplotlib import patheffects
 from plotdigit_cli.label import labels
 from plotdigit_cli.render.formats import value_text
 from plotdigit_cli.render.geometry import LINE_COVER, segment_covers
-from plotdigit_cli.render.matplotlib.marks import Series, ink
+from plotdigit_cli.render.matplotlib.marks import TEXT_ZORDER, Series, ink
 from plotdigit_cli.spec import colors
 from plotdigit_cli.spec.clutter import ARROW_GAP
 
@@ -50,7 +50,8 @@ def draw(fig, ax, spec: dict, series: list[Series], title_size: float) -> dict:
             last = s.marks[-1]
             drawn["end_labels"][j] = ax.annotate(
                 s.name, last.anchor, xytext=(END_OFFSET_PT, 0), textcoords="offset points", ha="left", va="center",
-                fontsize=font_size * 0.85, color=_readable(s.color, pen, spec), gid="end_label")
+                fontsize=font_size * 0.85, color=_readable(s.color, pen, spec), gid="end_label",
+                zorder=TEXT_ZORDER)
     for c in clutter.get("callouts") or []:
         drawn["callouts"].append(_callout(ax, spec, series, c, pen, font_size))
     for b in clutter.get("brackets") or []:
@@ -102,7 +103,7 @@ def _callout(ax, spec: dict, series: list[Series], c: dict, pen: str, font_size:
                                                       "shrinkA": 0, "shrinkB": 0, "mutation_scale": HEAD_PT},
                 gid="callout_arrow")
     artist = ax.text(*tail, text, ha="right" if c["dx"] < 0 else "left", va="top" if c["dy"] < 0 else "bottom",
-                     fontsize=font_size * 0.85, color=pen, gid="callout")
+                     fontsize=font_size * 0.85, color=pen, gid="callout", zorder=TEXT_ZORDER)
     return c["series"], c["point"], artist, tail, head
 
 
@@ -117,7 +118,7 @@ def _bracket(ax, series: list[Series], b: dict, pen: str, font_size: float) -> t
     ax.plot([xl, xl, xr, xr], [feet[0][1], level, level, feet[1][1]], color=pen, lw=LINE_WIDTH_PT,
             solid_joinstyle="miter", gid="bracket_line")
     artist = ax.annotate(b["text"], ((xl + xr) / 2, level), xytext=(0, 2), textcoords="offset points", ha="center",
-                         va="bottom", fontsize=font_size * 0.85, color=pen, gid="bracket")
+                         va="bottom", fontsize=font_size * 0.85, color=pen, gid="bracket", zorder=TEXT_ZORDER)
     return b["left"], b["right"], artist, level, feet
 
 

@@ -79,6 +79,10 @@ def pt_to_px(ax, pt: float) -> float:
 
 
 ANNOTATION_OFFSET_PT = 4.0
+# Texts written on the data (value annotations, the clutter's names, callouts and bracket texts): over
+# every mark (markers are drawn at zorder 3 by the smooth look, and a later series' marker hid an
+# earlier series' value: check_mix --all-looks), under the legend (5), which they are kept out of.
+TEXT_ZORDER = 3.5
 
 
 def ink(spec: dict, has_axes: bool = True) -> str:
@@ -134,5 +138,5 @@ def annotate(ax, spec: dict, marks: list[Mark], fmt: dict, start: int = 0) -> in
     for k, mark in enumerate(marks, start):
         if annotated(k, looks):
             ax.annotate(value_text(mark.y, fmt), mark.anchor, xytext=(0, ANNOTATION_OFFSET_PT), textcoords="offset points",
-                        ha="center", va="bottom", fontsize="x-small", gid="annotation")
+                        ha="center", va="bottom", fontsize="x-small", gid="annotation", zorder=TEXT_ZORDER)
     return start + len(marks)

@@ -401,7 +401,7 @@ def _bar_layers(p: _Plot) -> list[dict]:
         if kind == "grouped_bar":
             eenc[f"{c}Offset"] = enc[f"{c}Offset"]
         layers.append({"data": {"values": err}, "mark": {"type": "rule", "color": p.meta["ink"],
-                                                         "strokeWidth": ERROR_WIDTH_PX, "clip": p.clip},
+                                                         "strokeWidth": ERROR_WIDTH_PX, "clip": True},
                        "encoding": eenc, "name": "errors"})
     p.meta["along"] = {"kind": "categories", "values": cats,
                        "every": 2 ** (athin - (1 if horizontal else 2)) if athin > (1 if horizontal else 2) else 1}
@@ -465,7 +465,7 @@ def _scatter_layers(p: _Plot, xenc: dict, yenc: dict, color: dict) -> list[dict]
             for i, (px_, py_) in enumerate(zip(s["x"], s["y"])):
                 lo_, hi_ = chosen["error_bars"]["errors"][j][i]
                 err.append({"key": f"{j},{i}", "t": px_, "lo": py_ - lo_, "hi": py_ + hi_})
-        layers.append(_error_layer(err, xenc, yenc, p.meta, clip))
+        layers.append(_error_layer(err, xenc, yenc, p.meta))
     # Bubbles are clipped to the plot, as matplotlib clips them: a large one would cover tick labels.
     layers.append({"data": {"values": rows}, "mark": {"type": "point", "filled": True, "opacity": 1,
                                                       "clip": clip or p.kind == "bubble", "strokeWidth": 0},
@@ -580,7 +580,7 @@ def _line_layers(p: _Plot, xenc: dict, yenc: dict, color: dict, scale_t: float) 
         if "error_bars" in chosen:
             err = [{"key": r["key"], "t": r["t"], "lo": r["y1"] - chosen["error_bars"]["errors"][r["j"]][r["i"]][0],
                     "hi": r["y1"] + chosen["error_bars"]["errors"][r["j"]][r["i"]][1]} for r in rows]
-            layers.append(_error_layer(err, xenc, yenc, p.meta, clip))
+            layers.append(_error_layer(err, xenc, yenc, p.meta))
     elif kind == "area":
         line_enc["color"] = dict(color, legend=None)
     else:
@@ -628,8 +628,10 @@ def _error_rows(rows: list[dict], errors: list) -> list[dict]:
     return [dict(r, lo=r["y1"] - errors[r["j"]][r["i"]][0], hi=r["y1"] + errors[r["j"]][r["i"]][1]) for r in rows]
 
 
-def _error_layer(err: list[dict], xenc: dict, yaxis: dict, meta: dict, clip: bool) -> dict:
-    return {"data": {"values": err}, "mark": {"type": "rule", "color": meta["ink"], "strokeWidth": ERROR_WIDTH_PX, "clip": clip},
+def _error_layer(err: list[dict], xenc: dict, yaxis: dict, meta: dict) -> dict:
+    # Clipped to the plot whatever the axis (as matplotlib clips them): an error bar of a point near the
+    # plot's edge ran over the tick labels and the axis title (check_mix --all-looks, a Vega scatter).
+    return {"data": {"values": err}, "mark": {"type": "rule", "color": meta["ink"], "strokeWidth": ERROR_WIDTH_PX, "clip": True},
             "encoding": {"x": xenc, "y": dict(yaxis, field="lo"),
                          "y2": {"field": "hi"}, "description": {"field": "key"}}, "name": "errors"}
 
