@@ -72,10 +72,10 @@ def draw(spec: Spec, *, reuse: bool = True, memo_text: bool = True) -> tuple[np.
 
 
 def _legend_columns(spec: Spec, label: Label) -> int | None:
-    """The columns a legend past the image's edge is drawn in again: a row of names wider than the
-    image (Vega lays a top or bottom legend out in one row) in as many columns as fit, fewer each
-    time; a column of names taller than the image (a pie's many wedges) in as many more as it
-    needs. None when the legend fits, or cannot be made to (too wide and too tall at once)."""
+    """The columns a legend past the image's edge is drawn in again: past its left or right edge (Vega
+    lays a top or bottom legend out in one row) in as many columns as fit, fewer each time; past its
+    top or bottom (a pie's many wedges in one column) in as many more as it needs. None when the
+    legend fits, or cannot be made to (past both, or no columns left to take or give)."""
     legend, image = label.text_boxes.legend, label.image
     if not _outside(legend, label):
         return None
@@ -83,8 +83,8 @@ def _legend_columns(spec: Spec, label: Label) -> int | None:
     place = spec["style"]["legend"]
     row = spec.get("renderer") == "vega" and place.startswith("outside") and "right" not in place
     columns = spec["style"].get("legend_columns") or (names if row else 1)
-    wide = legend[2] - legend[0] > image.width - 8
-    tall = legend[3] - legend[1] > image.height - 8
+    wide = legend[0] < -EDGE_SLACK or legend[2] > image.width + EDGE_SLACK  # past the left or right edge
+    tall = legend[1] < -EDGE_SLACK or legend[3] > image.height + EDGE_SLACK  # past the top or bottom
     if wide and not tall and columns > 1:
         return max(1, min(columns - 1, int(columns * (image.width - 8) / max(legend[2] - legend[0], 1))))
     if tall and not wide and columns < names:
