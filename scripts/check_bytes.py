@@ -7,9 +7,9 @@ the digests for this --n to FILE, with the versions that made them; `--against F
 on a difference, 2 when FILE has no run of this --n or was made with other library versions, whose
 bytes are expected to differ: matplotlib, FreeType, vl-convert, the font packages).
 
-scripts/bytes_reference.json holds the bytes as of issue 25 (topics, the published prior, four
-families, the clutter of published figures: every run's charts changed then, seed-blog's in
-their labels only), for --n 600 and
+scripts/bytes_reference.json holds the bytes as of issue 26's one-pass drawing (Vega labels read
+from the SVG, matplotlib placed by plotdigit's layout: the default, Vega and all-looks runs
+changed; seed-blog's bytes are those of issue 25, whose charts changed in their labels only), for --n 600 and
 --n 40 (tests/test_layout.py runs that one); before, it held those of the commit before the
 package layout changed, which the layout's refactor kept byte for byte:
 

@@ -8,7 +8,9 @@ from __future__ import annotations
 import pytest
 import vl_convert as vlc
 import yaml
+from conftest import written
 from matplotlib.backends.backend_agg import FigureCanvasAgg
+from pixelcheck import check_sample, check_text
 
 from plotdigit_cli.render import fit
 from plotdigit_cli.render.matplotlib import chart as mpl_chart
@@ -16,9 +18,6 @@ from plotdigit_cli.render.matplotlib import layout
 from plotdigit_cli.spec.clutter import KNOBS
 from plotdigit_cli.spec.config import load_config
 from plotdigit_cli.spec.sample import sample_spec
-
-from conftest import written
-from pixelcheck import check_sample, check_text
 
 CLEAN = {"degrade": {"jpeg": 0, "blur": 0, "noise": 0, "grayscale": 0}, "looks": {"texture": 0}}
 # Crowded axes (tick labels to thin), every clutter element (names at line ends to spread), legends outside.
@@ -33,20 +32,20 @@ def config(tmp_path, renderer: str, tree: dict):
     return load_config(path)
 
 
+def counted(monkeypatch, owner, name: str) -> list:
+    """The calls of owner.name from now on (their arguments), each still made."""
+    calls, real = [], getattr(owner, name)
+
+    def count(*args, **kwargs):
+        calls.append(args)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(owner, name, count)
+    return calls
+
+
 def test_a_matplotlib_chart_is_placed_and_drawn_once(tmp_path, monkeypatch):
-    draws, placed = [], []
-    real_draw, real_place = FigureCanvasAgg.draw, layout.place
-
-    def counted_draw(self, *args, **kwargs):
-        draws.append(self.figure.get_layout_engine())
-        return real_draw(self, *args, **kwargs)
-
-    def counted_place(*args, **kwargs):
-        placed.append(1)
-        return real_place(*args, **kwargs)
-
-    monkeypatch.setattr(FigureCanvasAgg, "draw", counted_draw)
-    monkeypatch.setattr(layout, "place", counted_place)
+    draws, placed = counted(monkeypatch, FigureCanvasAgg, "draw"), counted(monkeypatch, layout, "place")
     cfg = config(tmp_path, "matplotlib", BUSY)
     constrained = 0
     for index in range(16):
@@ -55,7 +54,7 @@ def test_a_matplotlib_chart_is_placed_and_drawn_once(tmp_path, monkeypatch):
         placed.clear()
         rgb, label = mpl_chart.draw(spec)
         assert len(draws) == 1, (index, spec["chart_type"], len(draws))
-        assert draws[0] is None  # no layout engine measures inside the draw
+        assert draws[0][0].figure.get_layout_engine() is None  # no layout engine measures inside the draw
         constrained += spec["style"]["layout"] == "constrained"
         assert bool(placed) == (spec["style"]["layout"] == "constrained")
         # The one drawing is the labelled one: fit.draw's checks and the pixel checks hold on it.
@@ -65,22 +64,11 @@ def test_a_matplotlib_chart_is_placed_and_drawn_once(tmp_path, monkeypatch):
 
 
 def test_a_vega_chart_is_evaluated_once_per_layout_and_never_again_for_its_pixels(tmp_path, monkeypatch):
-    evaluated, rasterised = [], []
-    real_svg, real_png = vlc.vega_to_svg, vlc.svg_to_png
-
-    def counted_svg(*args, **kwargs):
-        evaluated.append(1)
-        return real_svg(*args, **kwargs)
-
-    def counted_png(*args, **kwargs):
-        rasterised.append(1)
-        return real_png(*args, **kwargs)
+    evaluated, rasterised = counted(monkeypatch, vlc, "vega_to_svg"), counted(monkeypatch, vlc, "svg_to_png")
 
     def refused(*args, **kwargs):
         raise AssertionError("the chart was evaluated again")
 
-    monkeypatch.setattr(vlc, "vega_to_svg", counted_svg)
-    monkeypatch.setattr(vlc, "svg_to_png", counted_png)
     monkeypatch.setattr(vlc, "vega_to_png", refused)
     monkeypatch.setattr(vlc, "vega_to_scenegraph", refused)
     from plotdigit_cli.render.vega import chart as vega_chart
