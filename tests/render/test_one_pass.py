@@ -87,6 +87,7 @@ def test_a_vega_chart_is_evaluated_once_per_layout_and_never_again_for_its_pixel
     assert once >= 6  # most charts need one layout (source lines and crowded ticks take more)
 
 
+@pytest.mark.slow  # the fast tier's budget (173 s of 180 at issue 26)
 @pytest.mark.parametrize("renderer", ["matplotlib", "vega"])
 def test_the_same_chart_is_the_same_bytes_drawn_again(tmp_path, renderer):
     """Placing from measured extents depends on nothing but the chart (no state from the chart before)."""
