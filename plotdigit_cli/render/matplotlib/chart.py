@@ -2,8 +2,8 @@
 
 Labels are measured from the figure as finally drawn, at its final size: the plot is placed
 (layout.py), tick labels thinned and names at line ends spread from measured extents, the canvas
-is drawn once, then every mark's data coordinates go through the axes' final transform. Nothing is resized or cropped afterwards, so the measured
-pixels are the PNG's pixels.
+is drawn once, then every mark's data coordinates go through the axes' final transform. Nothing
+is resized or cropped afterwards, so the measured pixels are the PNG's pixels.
 
 Agg places a marker's centre on the centre of the pixel that contains the marker's true
 position, and snaps bar edges to pixel edges, so the drawn mark is within half a pixel of

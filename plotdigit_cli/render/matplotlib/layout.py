@@ -52,9 +52,7 @@ def _figure_edges(fig, spec: dict, drawn: dict, renderer, pad: float) -> dict:
     which is set on the bottom pad."""
     edges = {"left": 0.0, "right": 0.0, "bottom": 0.0, "top": 0.0}
     place_name = spec["style"]["legend"]
-    for legend in fig.legends:
-        if not place_name.startswith("outside"):
-            continue
+    for legend in fig.legends if place_name.startswith("outside") else ():
         extent = legend.get_tightbbox(renderer)
         side = place_name.split()[1]  # outside right upper, outside lower center, ...
         side = {"lower": "bottom", "upper": "top"}.get(side, side)

@@ -246,8 +246,8 @@ def _tick_state(axis) -> tuple:
 
 def _update_ticks(self: Axis):
     """Axis._update_ticks, done once for as long as nothing it reads changes: one draw asks for an
-    axis's ticks a dozen times (each spine's extent, each sibling label, the layout's measurement), and each time the locator and formatter run anew and every tick is updated to what
-    it already holds."""
+    axis's ticks a dozen times (each spine's extent, each sibling label, the layout's measurement),
+    and each time the locator and formatter ran anew and every tick was updated to what it held."""
     state = _tick_state(self)
     kept = self.__dict__.get("_plotdigit_ticks")
     if kept is not None and len(kept[0]) == len(state) and all(a is b or (type(a) is not list and a == b)
@@ -287,11 +287,6 @@ def _all_scalable(manager) -> bool:
 
 
 _scalable: dict = {}
-
-
-def forget_ticks(axis) -> None:
-    """Drop an axis's remembered ticks (a tick's text or place changed behind _update_ticks' back)."""
-    axis.__dict__.pop("_plotdigit_ticks", None)
 
 
 def _remember(memo: dict, key, compute):

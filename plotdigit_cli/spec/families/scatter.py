@@ -146,12 +146,15 @@ def legible_along(cmap, ts, background: str) -> list[str]:
 
 
 _legible: dict = {}
+MAX_LEGIBLE = 64  # colormap and background pairs remembered (tinted backgrounds are random: kept bounded)
 
 
 def _legible_grid(cmap, background: str) -> tuple[dict, list]:
     """({t: colour} along the colormap, the t whose colour stands out from the background)."""
     key = (cmap.name, cmap.N, background)
     if key not in _legible:
+        if len(_legible) >= MAX_LEGIBLE:
+            _legible.clear()
         steps = np.linspace(0.0, 1.0, COLORMAP_STEPS)
         grid = {t: to_hex(rgba) for t, rgba in zip(steps, cmap(steps))}
         _legible[key] = grid, [t for t, c in grid.items() if not low_contrast(c, background)]
