@@ -81,6 +81,7 @@ def table(config_path: Path | None, n: int) -> None:
             mpl_chart._kept = None  # each pass starts as a new worker does, memos empty
             mpl_private._memo.clear()
             mpl_private._glyphs.clear()
+            mpl_private._bitmaps.clear()
             sums: dict = {}
             for spec in specs:
                 for stage, ms in one_chart(spec, reuse=reuse, memo=memo, encode=encode).items():

@@ -78,7 +78,34 @@ def test_memoised_text_layout_draws_the_bytes_matplotlib_draws(config_path):
         plain_rgb, plain_label = render.draw(spec, reuse=False, memo_text=False)
         assert np.array_equal(rgb, plain_rgb), f"index {index} ({spec['chart_type']}) differs with the text memo"
         assert dumps(label) == dumps(plain_label)
-    assert mpl_private._memo and mpl_private._glyphs and mpl_private._fonts_found  # they were used
+    assert mpl_private._memo and mpl_private._glyphs and mpl_private._fonts_found and mpl_private._bitmaps  # used
+
+
+@private
+def test_remembered_glyph_bitmaps_draw_the_pixels_freetype_draws():
+    """The same strings at whole-pixel and fractional offsets, turned and not, in two sizes: drawn
+    with the glyph bitmaps remembered (twice, so the second draw is all hits) and without."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+    from matplotlib.transforms import IdentityTransform
+
+    def draw(memo: bool) -> np.ndarray:
+        fig = Figure(figsize=(3, 2), dpi=97)
+        canvas = FigureCanvasAgg(fig)
+        for i in range(24):  # in pixels: 4 rows of 6, every other text a third of a pixel further right
+            fig.text(6 + 46 * (i % 6) + (i % 2) / 3, 12 + 45 * (i // 6), "0.25 Wq", transform=IdentityTransform(),
+                     rotation=(0, 30)[i // 12], fontsize=(7, 9.5)[(i // 6) % 2])
+        with mpl_private.memoised(memo):
+            canvas.draw()
+        return np.asarray(canvas.buffer_rgba()).copy()
+
+    mpl_private._bitmaps.clear()
+    plain = draw(False)
+    assert np.array_equal(draw(True), plain)
+    remembered = len(mpl_private._bitmaps)
+    assert 0 < remembered <= 24 * 7 / 2  # glyphs at the same fraction of a pixel were rendered once
+    assert np.array_equal(draw(True), plain)
+    assert len(mpl_private._bitmaps) == remembered
 
 
 @private

@@ -4,7 +4,7 @@ Three speed-ups reach inside matplotlib (issue 6), and labels read the ticks as 
 - the figure kept from one chart to the next (`Frame`: tick keyword dicts, `Axes._set_position`,
   `Axis.reset_ticks` stood in for while `Axes.clear` runs and the spines' positions are set again,
   `Spine._ensure_position_is_set`);
-- text memos (`memoised`: `Text._get_layout`, `RendererAgg._draw_text_glyphs_and_boxes`,
+- text memos (`memoised`: `Text._get_layout`, `RendererAgg._draw_text_glyphs_and_boxes` (glyph bitmaps too),
   `FT2Font._layout`), described below; in the same block, an axis's ticks (`Axis._update_ticks`)
   computed once while nothing they depend on changes, and font lookups (`FontManager.findfont`)
   cached without the text's size (issue 26; each function says why it is exact);
@@ -38,7 +38,10 @@ memory stays flat.
 from __future__ import annotations
 
 import contextlib
+import math
 import os
+
+import numpy as np
 
 import matplotlib
 from matplotlib import font_manager
@@ -47,6 +50,7 @@ from matplotlib.axis import Axis
 from matplotlib.backends import backend_agg
 from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg
 from matplotlib.figure import Figure
+from matplotlib.ft2font import RenderMode
 from matplotlib.text import Text
 from matplotlib.transforms import Bbox
 
@@ -66,6 +70,9 @@ MAX_ENTRIES = 2_000
 
 _memo: dict = {}
 _glyphs: dict = {}
+_bitmaps: dict = {}  # glyph bitmaps (_draw_glyphs); each holds its font object, so ids are never reused
+MAX_BITMAPS = 8_000  # of at most BITMAP_BYTES each (larger glyphs are rendered each time): 16 MB at most
+BITMAP_BYTES = 2_048
 _original = Text._get_layout
 _original_draw_text = RendererAgg.draw_text
 _original_update_ticks = Axis._update_ticks
@@ -228,10 +235,41 @@ def _draw_text(self: RendererAgg, gc, x, y, s, prop, angle, ismath=False, mtext=
         return [(item.ft_object, item.glyph_index, item.x, item.y)
                 for item in font._layout(s, flags=flags, features=features, language=language)]
 
-    size = prop.get_size_in_points()
-    self._draw_text_glyphs_and_boxes(
-        gc, x, y, angle, ((font, size, index, 0, 1, gx, gy) for font, index, gx, gy in _remember(_glyphs, key, shape)),
-        [])
+    _draw_glyphs(self, gc, x, y, angle, prop.get_size_in_points(), _remember(_glyphs, key, shape))
+
+
+def _draw_glyphs(self: RendererAgg, gc, x, y, angle, size, glyphs) -> None:
+    """The glyph loop of RendererAgg._draw_text_glyphs_and_boxes (a text has no boxes), each glyph's
+    bitmap remembered. FreeType renders a glyph at a position given in 1/64 px: moving it by whole
+    pixels moves its bitmap by as many, and nothing else; so the bitmap is a function of the font
+    object, size, dpi, glyph, matrix, the position's fraction of a pixel, load flags and render
+    mode, and is drawn at the whole-pixel part. A kept figure draws the same tick labels at the
+    same places chart after chart; matplotlib rendered every glyph anew each time."""
+    cos, sin = math.cos(math.radians(angle)), math.sin(math.radians(angle))
+    matrix = (0x10000 * np.array([[cos, -sin], [sin, cos]])).round().astype(int)
+    load_flags = backend_agg.get_hinting_flag()
+    antialiased = bool(gc.get_antialiased())
+    height = self.height
+    for font, index, dx, dy in glyphs:  # dy is upwards
+        ox, oy = round(0x40 * (x + dx * cos - dy * sin)), round(0x40 * (height - y + dx * sin + dy * cos))
+        key = (font, size, self.dpi, index, angle, ox & 63, oy & 63, load_flags, antialiased)
+        found = _bitmaps.get(key)
+        if found is None:
+            font.set_size(size, self.dpi)
+            font._set_transform(matrix, [ox, oy])
+            bitmap = font._render_glyph(index, load_flags, RenderMode.NORMAL if antialiased else RenderMode.MONO)
+            buffer = np.array(bitmap.buffer)
+            if not antialiased:
+                buffer *= 0xff
+            found = (buffer, bitmap.left - (ox >> 6), bitmap.top - (oy >> 6))
+            if buffer.nbytes <= BITMAP_BYTES:
+                if len(_bitmaps) >= MAX_BITMAPS:
+                    _bitmaps.clear()
+                _bitmaps[key] = found
+        buffer, left, top = found
+        # draw_text_image's y is downwards and at the bitmap's bottom side.
+        self._renderer.draw_text_image(buffer, left + (ox >> 6), int(height) - (top + (oy >> 6)) + buffer.shape[0],
+                                       0, gc)
 
 
 def _tick_state(axis) -> tuple:
