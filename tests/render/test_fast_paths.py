@@ -109,6 +109,46 @@ def test_remembered_glyph_bitmaps_draw_the_pixels_freetype_draws():
 
 
 @private
+def test_new_ticks_made_as_copies_draw_as_new_ticks_and_share_nothing_they_change():
+    """Axis._get_tick hands out copies of a chart's first new tick: the figure draws the same pixels
+    as with ticks made one by one (tick parameters changed between, so a copy for stale keywords
+    would show), and changing one copy in place changes no other tick."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    def draw(memo: bool):
+        fig = Figure(figsize=(3, 2), dpi=90)
+        canvas = FigureCanvasAgg(fig)
+        ax = fig.add_subplot()
+        with mpl_private.memoised(memo):
+            ax.set_xlim(0, 3)
+            ax.xaxis.get_major_ticks(3)
+            ax.tick_params(axis="x", direction="in", colors="tab:red", labelrotation=30, grid_color="0.5")
+            ax.grid(True)
+            ax.set_xlim(0, 12)  # more ticks, made after the keywords changed
+            ax.yaxis.get_major_ticks(9)
+            canvas.draw()
+            ticks = ax.yaxis.get_major_ticks(9)
+        return np.asarray(canvas.buffer_rgba()).copy(), ticks
+
+    plain, _ = draw(False)
+    pixels, ticks = draw(True)
+    assert np.array_equal(pixels, plain)
+    one, other = ticks[3], ticks[4]
+    one.label1.set_fontsize(30)
+    one.label1.get_fontproperties().set_weight("bold")
+    one.gridline.get_xydata()[0, 0] = 99.0
+    one.tick1line.sticky_edges.x.append(1.0)
+    one.label1.add_callback(lambda artist: None)
+    assert other.label1.get_fontsize() != 30 and other.label1.get_fontproperties().get_weight() != "bold"
+    assert other.gridline.get_xydata()[0, 0] != 99.0
+    assert other.tick1line.sticky_edges.x == []
+    assert not other.label1._callbacks.callbacks
+    assert all(getattr(one, name) is not getattr(other, name)
+               for name in ("tick1line", "tick2line", "gridline", "label1", "label2"))
+
+
+@private
 def test_the_text_memo_is_only_in_place_while_drawing():
     from matplotlib.text import Text
 
@@ -121,6 +161,7 @@ def test_the_text_memo_is_only_in_place_while_drawing():
     assert Text._get_layout is mpl_private._original
     assert RendererAgg.draw_text is mpl_private._original_draw_text
     assert Axis._update_ticks is mpl_private._original_update_ticks
+    assert Axis._get_tick is mpl_private._original_get_tick and not mpl_private._prototypes
     assert FontManager.findfont is mpl_private._original_findfont
 
 
