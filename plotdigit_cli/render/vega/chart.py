@@ -725,12 +725,15 @@ def draw(spec: Spec, *, reuse: bool = True, memo_text: bool = True) -> tuple[np.
     thin = {"x": 1, "y": 1}
     offset = (3 * spec["style"]["font_size"] * spec["figure"]["dpi"] / 72, 0.0)  # of the source line: a first guess
     notes = thinned = 0  # layouts redone: to move the source line under what is below the plot; crowded
+    compiled = None  # (thin, vl, meta, vg): a layout redone only to move the source line is not compiled again
     for _ in range(MAX_THIN + MAX_NOTE):  # thinner tick labels while any overlap (ticks.py), on the scenegraph alone
-        vl, meta = build(spec, thin)
-        vg = vlc.vegalite_to_vega(vl)
+        if compiled is None or compiled[0] != thin:
+            vl, meta = build(spec, thin)
+            compiled = (dict(thin), vl, meta, vlc.vegalite_to_vega(vl))
+        _, vl, meta, vg = compiled
         note = clutter.note_axis(spec, meta, offset) if "axes" in vg else None
         if note:
-            vg["axes"].append(note)
+            vg = {**vg, "axes": [*vg["axes"], note]}  # the compiled spec itself stays as compiled
         svg = vlc.vega_to_svg(vg)  # one evaluation: the geometry is read from the SVG resvg then draws
         scene = svg_scene(svg)
         root = scene["scenegraph"]["items"][0]
