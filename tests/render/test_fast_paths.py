@@ -148,6 +148,29 @@ def test_new_ticks_made_as_copies_draw_as_new_ticks_and_share_nothing_they_chang
                for name in ("tick1line", "tick2line", "gridline", "label1", "label2"))
 
 
+def test_remembered_line_heights_are_the_renderers_own_under_every_font_setting():
+    """decorate.line_height remembers a line's height; a generic family meaning another font, or
+    another size or dpi, must give that font's height, not a remembered one."""
+    import matplotlib
+    from matplotlib.backends.backend_agg import RendererAgg
+    from matplotlib.font_manager import FontProperties
+
+    from plotdigit_cli.render.matplotlib.decorate import line_height
+
+    heights = set()
+    for dpi in (72, 133):
+        renderer = RendererAgg(40, 40, dpi)
+        for sans in (["DejaVu Sans"], ["Lato", "DejaVu Sans"], ["Source Serif 4", "DejaVu Sans"]):
+            with matplotlib.rc_context({"font.sans-serif": sans, "font.family": "sans-serif"}):
+                for size in (7.5, 12):
+                    prop = FontProperties(size=size)
+                    for _ in range(2):  # the second is remembered
+                        height = line_height(prop, renderer)
+                        assert height == renderer.get_text_width_height_descent("lp", prop, ismath=False)[1]
+                    heights.add(height)
+    assert len(heights) >= 8  # the fonts, sizes and dpis really differ in height
+
+
 @private
 def test_the_text_memo_is_only_in_place_while_drawing():
     from matplotlib.text import Text

@@ -4,7 +4,9 @@ title and axis labels, legend, grid, spines), read from the spec after the famil
 
 from __future__ import annotations
 
+import matplotlib
 import matplotlib.dates as mdates
+from matplotlib import font_manager
 from matplotlib.ticker import AutoMinorLocator, FixedFormatter, FixedLocator, LogLocator, MaxNLocator, NullFormatter
 
 from plotdigit_cli.render.formats import NumberFormatter
@@ -183,5 +185,25 @@ def thin_overlapping_ticks(fig, ax, spec: dict) -> bool:
 def label_geometry(axis, renderer) -> tuple[float, float]:
     """The rotation of an axis's tick labels (degrees) and the height of a line of their text (px)."""
     text = axis.get_major_ticks()[0].label1 if axis.get_major_ticks() else axis.label
-    _, height, _ = renderer.get_text_width_height_descent("lp", text.get_fontproperties(), ismath=False)
-    return float(text.get_rotation()) % 360, float(height)
+    return float(text.get_rotation()) % 360, line_height(text.get_fontproperties(), renderer)
+
+
+def line_height(prop, renderer) -> float:
+    """The height of a line of text ("lp") in this font on this renderer, px; remembered (each
+    chart asks for each axis's twice, and FreeType lays the string out anew each time) on all the
+    height depends on: the font as the rc settings resolve its family, size, dpi, hinting."""
+    key = (type(renderer), renderer.dpi, tuple(prop.get_family()), prop.get_style(), prop.get_variant(),
+           prop.get_weight(), prop.get_stretch(), prop.get_file(), prop.get_size_in_points(),
+           font_manager.fontManager, *(str(matplotlib.rcParams[k]) for k in _HEIGHT_RC))
+    height = _heights.get(key)
+    if height is None:
+        if len(_heights) >= 500:
+            _heights.clear()
+        height = _heights[key] = float(renderer.get_text_width_height_descent("lp", prop, ismath=False)[1])
+    return height
+
+
+# What a line's height depends on beyond the text's own font properties: what generic names mean, hinting.
+_HEIGHT_RC = ("font.serif", "font.sans-serif", "font.cursive", "font.fantasy", "font.monospace", "text.hinting",
+              "text.hinting_factor", "font.enable_last_resort")
+_heights: dict = {}
