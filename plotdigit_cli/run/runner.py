@@ -24,7 +24,7 @@ from plotdigit_cli.shards import layout
 from plotdigit_cli.shards import tar as shards
 from plotdigit_cli.shards import store
 from plotdigit_cli.shards.lock import command_line
-from plotdigit_cli.base.processes import main_not_reimported
+from plotdigit_cli.base.processes import main_not_reimported, worker_context
 from plotdigit_cli.run.output import (_acquire, _checked_run_file, _lock_for, check_output, claim_prefix,
                                       prepare_output, _make_directory)
 from plotdigit_cli.run.plan import (Incomplete, OutputError, Run, RunFailed, Stopped, run_failed,
@@ -191,9 +191,7 @@ class _Worker:
 
 def _run_workers(run: Run, todo: Iterator[tuple[int, int, int]], *, workers: int,
                  progress: Progress | None) -> dict[int, dict]:
-    ctx = multiprocessing.get_context("forkserver")
-    # Workers fork from a server that has matplotlib imported already: cheap to start one per shard.
-    ctx.set_forkserver_preload(["plotdigit_cli.render.fit", "plotdigit_cli.render.matplotlib", "plotdigit_cli.render.vega"])
+    ctx = worker_context()
     records: dict[int, dict] = {}
     running: dict[int, _Worker] = {}
     failures: list[str] = []
