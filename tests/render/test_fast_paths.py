@@ -171,6 +171,26 @@ def test_remembered_line_heights_are_the_renderers_own_under_every_font_setting(
     assert len(heights) >= 8  # the fonts, sizes and dpis really differ in height
 
 
+@pytest.mark.parametrize("sheet", ["default", "ggplot"])
+def test_a_chart_is_the_same_whatever_rc_settings_the_caller_has(one_look, sheet):
+    """The sheet is applied over matplotlib's defaults (use_sheet, remembered per sheet): settings
+    the calling process changed, ones the sheet sets and ones it does not, change no byte; and they
+    are the caller's again afterwards."""
+    import matplotlib
+
+    spec = next(s for s in (sample_spec(one_look, 2, i) for i in range(50)) if s["chart_type"] == "line")
+    spec = {**spec, "style": {**spec["style"], "sheet": sheet}, "renderer": "matplotlib"}
+    clean = render.draw(spec, reuse=False)
+    mpl_private._sheets.clear()
+    with matplotlib.rc_context({"axes.facecolor": "red", "xtick.major.size": 12.0, "ytick.major.width": 4.0,
+                                "grid.linewidth": 5.0, "axes.spines.top": False, "lines.linewidth": 7.0,
+                                "font.sans-serif": ["Lato"], "axes.prop_cycle": matplotlib.cycler(color=["k"])}):
+        for _ in range(2):  # the sheet's settings worked out, then remembered
+            rgb, label = render.draw(spec, reuse=False)
+            assert np.array_equal(rgb, clean[0]) and dumps(label) == dumps(clean[1])
+        assert matplotlib.rcParams["lines.linewidth"] == 7.0 and matplotlib.rcParams["font.sans-serif"] == ["Lato"]
+
+
 @private
 def test_the_text_memo_is_only_in_place_while_drawing():
     from matplotlib.text import Text

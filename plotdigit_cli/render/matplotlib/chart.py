@@ -22,7 +22,7 @@ from plotdigit_cli.render.matplotlib import clutter, layout
 from plotdigit_cli.render.matplotlib.decorate import decorate, thin_overlapping_ticks
 from plotdigit_cli.render.matplotlib.families import DRAW
 from plotdigit_cli.render.matplotlib.measure import measure
-from plotdigit_cli.render.matplotlib.private import ENABLED, Frame, memoised
+from plotdigit_cli.render.matplotlib.private import ENABLED, Frame, memoised, use_sheet
 from plotdigit_cli.render.matplotlib.style import rc_params
 from plotdigit_cli.spec import fonts
 from plotdigit_cli.spec.types import Spec
@@ -46,7 +46,7 @@ def draw(spec: Spec, *, reuse: bool = True, memo_text: bool = True) -> tuple[np.
     # rc settings are read when artists are made and drawn: all of it happens inside the context,
     # and the context restores the process's settings for the next chart.
     with matplotlib.rc_context(), memoised(memo_text):
-        matplotlib.style.use(spec["style"]["sheet"])
+        use_sheet(spec["style"]["sheet"])
         matplotlib.rcParams.update(rc_params(spec["style"]))
         # The last chart's frame is cleared only now that a chart of its look wants it (inside this
         # chart's rc context, which is that look's): most charts of the default mixture differ in

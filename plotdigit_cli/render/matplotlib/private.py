@@ -45,6 +45,7 @@ import os
 import numpy as np
 
 import matplotlib
+import matplotlib.style
 from matplotlib import cbook, font_manager
 from matplotlib.artist import Artist
 from matplotlib.axis import Axis
@@ -256,6 +257,30 @@ def _copy_artist(artist):
     if state.get("_fontproperties") is not None:
         state["_fontproperties"] = artist._fontproperties.copy()
     return new
+
+
+# --- style sheets -------------------------------------------------------------------------
+
+def use_sheet(sheet: str) -> None:
+    """matplotlib.style.use(["default", sheet]): the rc settings from matplotlib's defaults and
+    the sheet, whatever the process had set before (a chart's bytes do not follow the caller's rc
+    settings), except those no style may set (`matplotlib.style._STYLE_BLACKLIST`: backend,
+    date epoch...), which stay the caller's. Applying a sheet validates each of its 300 settings
+    one by one (about 1 ms a chart); the settings it leaves are the same every time, so they are
+    remembered per sheet and put back raw (validated already), lists copied."""
+    if not ENABLED:
+        matplotlib.style.use(["default", sheet])
+        return
+    found = _sheets.get(sheet)
+    if found is None:
+        matplotlib.style.use(["default", sheet])
+        found = _sheets[sheet] = {k: v for k, v in dict.items(matplotlib.rcParams)
+                                  if k not in matplotlib.style._STYLE_BLACKLIST}
+    else:
+        matplotlib.rcParams._update_raw({k: list(v) if type(v) is list else v for k, v in found.items()})
+
+
+_sheets: dict = {}  # sheet -> the rc settings style.use(["default", sheet]) leaves (use_sheet)
 
 
 # --- text memos --------------------------------------------------------------------------
