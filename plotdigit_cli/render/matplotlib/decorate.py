@@ -184,7 +184,8 @@ def thin_overlapping_ticks(fig, ax, spec: dict) -> bool:
 
 def label_geometry(axis, renderer) -> tuple[float, float]:
     """The rotation of an axis's tick labels (degrees) and the height of a line of their text (px)."""
-    text = axis.get_major_ticks()[0].label1 if axis.get_major_ticks() else axis.label
+    ticks = axis.get_major_ticks()  # runs the locator: once
+    text = ticks[0].label1 if ticks else axis.label
     return float(text.get_rotation()) % 360, line_height(text.get_fontproperties(), renderer)
 
 
