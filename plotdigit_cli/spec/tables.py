@@ -90,18 +90,33 @@ def _typed(column: str, raw: list) -> tuple[str, list] | None:
     present = [v for v in raw if v not in (None, "")]
     if len(present) < 2 or any(isinstance(v, (dict, list)) for v in present):
         return None
-    numbers = [_number(v) for v in raw]
-    if all(n is not None for n, v in zip(numbers, raw) if v not in (None, "")):
+    numbers = _all(_number, raw)
+    if numbers is not None:
         if "year" in column.lower() and all(float(n).is_integer() for n in numbers if n is not None):
             return "year", numbers
         return "number", numbers
-    dates = [_date(v) for v in raw]
-    if all(d is not None for d, v in zip(dates, raw) if v not in (None, "")):
+    dates = _all(_date, raw)
+    if dates is not None:
         return "date", dates
     texts = [None if v in (None, "") else _name(str(v)) for v in raw]
     if len(set(texts) - {None}) > MAX_CATEGORIES:
         return None
     return "text", texts
+
+
+def _all(parse, raw: list) -> list | None:
+    """Each value parsed (None where empty), or None as soon as one does not parse: a text column
+    is told from a number or date column at its first word, not after trying every row."""
+    out = []
+    for v in raw:
+        if v in (None, ""):
+            out.append(None)
+            continue
+        parsed = parse(v)
+        if parsed is None:
+            return None
+        out.append(parsed)
+    return out
 
 
 def _number(v) -> float | None:
@@ -119,12 +134,19 @@ def _number(v) -> float | None:
 def _date(v) -> dt.date | None:
     if not isinstance(v, str):
         return None
-    for fmt in DATE_FORMATS:
+    # The formats exclude one another (no string parses under two), so the order they are tried in
+    # changes no date: the one that parsed last is tried first (a column keeps one format).
+    for fmt in sorted(DATE_FORMATS, key=lambda f: f != _last_date_format[0]):
         try:
-            return dt.datetime.strptime(v, fmt).date()
+            parsed = dt.datetime.strptime(v, fmt).date()
         except ValueError:
             continue
+        _last_date_format[0] = fmt
+        return parsed
     return None
+
+
+_last_date_format = [DATE_FORMATS[0]]
 
 
 def _name(text: str) -> str:
