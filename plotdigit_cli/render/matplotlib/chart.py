@@ -23,6 +23,7 @@ from plotdigit_cli.render.matplotlib.decorate import decorate, thin_overlapping_
 from plotdigit_cli.render.matplotlib.families import DRAW
 from plotdigit_cli.render.matplotlib.measure import measure
 from plotdigit_cli.render.matplotlib.private import ENABLED, Frame, memoised, use_sheet
+from plotdigit_cli.render.png import rgb_of
 from plotdigit_cli.render.matplotlib.style import rc_params
 from plotdigit_cli.spec import fonts
 from plotdigit_cli.spec.types import Spec
@@ -89,15 +90,6 @@ warnings.filterwarnings("ignore", message="AutoDateLocator was unable to pick", 
 # The frame the last chart was drawn on, as it was drawn (one per process): the next chart of its look
 # clears it and draws on it.
 _kept: Frame | None = None
-
-
-def rgb_of(rgba: np.ndarray) -> np.ndarray:
-    """[H, W, 4] -> a new contiguous [H, W, 3]: one channel at a time, five times as fast as numpy's
-    copy of the strided three-channel view (1 ms for 480x480 on this VM)."""
-    rgb = np.empty(rgba.shape[:2] + (3,), np.uint8)
-    for channel in range(3):
-        rgb[..., channel] = rgba[..., channel]
-    return rgb
 
 
 def look(spec: dict) -> tuple:

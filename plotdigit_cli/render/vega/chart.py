@@ -27,6 +27,7 @@ import numpy as np
 from PIL import Image
 
 from plotdigit_cli.label.model import Label
+from plotdigit_cli.render.png import rgb_of
 from plotdigit_cli.render import looks as drawn_looks
 from plotdigit_cli.spec import fonts, looks
 from plotdigit_cli.render.geometry import BOX_LINE_PX, BOX_OUTLIER_PT, ERROR_WIDTH_PX, MIN_LINE_PX, box_geometry
@@ -756,12 +757,15 @@ def draw(spec: Spec, *, reuse: bool = True, memo_text: bool = True) -> tuple[np.
     png = vlc.svg_to_png(svg, scale=1)
     img = Image.open(io.BytesIO(png))
     img.load()
-    background = vl["config"]["background"]
-    if img.mode != "RGB":
-        flat = Image.new("RGB", img.size, background)
-        flat.paste(img.convert("RGBA"), mask=img.convert("RGBA").split()[3])
-        img = flat
-    rgb = np.ascontiguousarray(np.asarray(img, dtype=np.uint8))
+    if img.mode == "RGBA" and img.getextrema()[3][0] == 255:
+        rgb = rgb_of(np.asarray(img))  # opaque everywhere (the background is drawn): over it, the same
+    else:
+        if img.mode != "RGB":
+            flat = Image.new("RGB", img.size, vl["config"]["background"])
+            rgba = img.convert("RGBA")
+            flat.paste(rgba, mask=rgba.split()[3])
+            img = flat
+        rgb = np.ascontiguousarray(np.asarray(img, dtype=np.uint8))
     fig = spec["figure"]
     if rgb.shape[:2] != (fig["height"], fig["width"]):
         raise RuntimeError(f"vega drew {rgb.shape[1]}x{rgb.shape[0]}, expected {fig['width']}x{fig['height']}")
