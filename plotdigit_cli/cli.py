@@ -14,6 +14,7 @@ from pathlib import Path
 import click
 
 from plotdigit_cli import __version__
+from plotdigit_cli.base import processes
 
 
 class BadInput(click.ClickException):
@@ -97,8 +98,7 @@ def generate(n, out, seed, shard_size, workers, config_path, types, image_size, 
         plotdigit generate --n 100000 --out shards/ --seed 1
     """
     if not dask:  # the workers' server starts its imports while this process makes its own
-        from plotdigit_cli.base.processes import start_worker_server
-        start_worker_server()
+        processes.start_worker_server()
     from plotdigit_cli.api import generate as run_generate
     from plotdigit_cli.api import shard_range as parse_range
     from plotdigit_cli.spec.config import ConfigError, load_config

@@ -205,6 +205,7 @@ def test_the_text_memo_is_only_in_place_while_drawing():
     assert RendererAgg.draw_text is mpl_private._original_draw_text
     assert Axis._update_ticks is mpl_private._original_update_ticks
     assert Axis._get_tick is mpl_private._original_get_tick and not mpl_private._prototypes
+    assert Axis.reset_ticks is mpl_private._original_reset_ticks
     assert FontManager.findfont is mpl_private._original_findfont
 
 

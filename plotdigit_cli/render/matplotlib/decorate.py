@@ -195,7 +195,7 @@ def line_height(prop, renderer) -> float:
     height depends on: the font as the rc settings resolve its family, size, dpi, hinting."""
     key = (type(renderer), renderer.dpi, tuple(prop.get_family()), prop.get_style(), prop.get_variant(),
            prop.get_weight(), prop.get_stretch(), prop.get_file(), prop.get_size_in_points(),
-           font_manager.fontManager, *(str(matplotlib.rcParams[k]) for k in _HEIGHT_RC))
+           font_manager.fontManager, *(str(matplotlib.rcParams.get(k)) for k in _HEIGHT_RC))  # get: 3.10 lacks one
     height = _heights.get(key)
     if height is None:
         if len(_heights) >= 500:

@@ -52,7 +52,6 @@ from matplotlib.axis import Axis
 from matplotlib.backends import backend_agg
 from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg
 from matplotlib.figure import Figure
-from matplotlib.ft2font import RenderMode
 from matplotlib.text import Text
 from matplotlib.transforms import Bbox
 
@@ -79,6 +78,7 @@ _original = Text._get_layout
 _original_draw_text = RendererAgg.draw_text
 _original_update_ticks = Axis._update_ticks
 _original_get_tick = Axis._get_tick
+_original_reset_ticks = Axis.reset_ticks
 _prototypes: dict = {}  # (axis, major) -> (its tick keywords, a new tick as made): one chart's (_get_tick)
 _original_findfont = font_manager.FontManager.findfont
 _original_module_findfont = font_manager.findfont  # the module's own name for fontManager.findfont
@@ -224,6 +224,15 @@ def _get_tick(self: Axis, major: bool):
     return tick
 
 
+def _reset_ticks(self: Axis) -> None:
+    """Axis.reset_ticks, forgetting this axis's first new ticks: ticks are reset when what they are
+    made from changes (a spine moved to the origin gives new tick transforms), and the next new
+    tick must be made from that, not copied from before."""
+    _prototypes.pop((self, True), None)
+    _prototypes.pop((self, False), None)
+    _original_reset_ticks(self)
+
+
 def _copy_tick(tick):
     new = _copy_artist(tick)
     for name in ("tick1line", "tick2line", "gridline", "label1", "label2"):
@@ -328,6 +337,8 @@ def _draw_glyphs(self: RendererAgg, gc, x, y, angle, size, glyphs) -> None:
     object, size, dpi, glyph, matrix, the position's fraction of a pixel, load flags and render
     mode, and is drawn at the whole-pixel part. A kept figure draws the same tick labels at the
     same places chart after chart; matplotlib rendered every glyph anew each time."""
+    from matplotlib.ft2font import RenderMode  # 3.11's (this runs only where ENABLED)
+
     cos, sin = math.cos(math.radians(angle)), math.sin(math.radians(angle))
     matrix = (0x10000 * np.array([[cos, -sin], [sin, cos]])).round().astype(int)
     load_flags = backend_agg.get_hinting_flag()
@@ -427,7 +438,7 @@ def memoised(enabled: bool = True):
         return
     Text._get_layout, RendererAgg.draw_text, Axis._update_ticks = _get_layout, _draw_text, _update_ticks
     font_manager.FontManager.findfont, font_manager.findfont = _findfont, _module_findfont
-    Axis._get_tick = _get_tick
+    Axis._get_tick, Axis.reset_ticks = _get_tick, _reset_ticks
     _prototypes.clear()
     try:
         yield
@@ -435,5 +446,5 @@ def memoised(enabled: bool = True):
         Text._get_layout, RendererAgg.draw_text, Axis._update_ticks = _original, _original_draw_text, \
             _original_update_ticks
         font_manager.FontManager.findfont, font_manager.findfont = _original_findfont, _original_module_findfont
-        Axis._get_tick = _original_get_tick
+        Axis._get_tick, Axis.reset_ticks = _original_get_tick, _original_reset_ticks
         _prototypes.clear()
